@@ -1,0 +1,99 @@
+# voipfw top-level Makefile.
+#
+#   make               build userspace into build/ (gcc, -O2 -Wall -Wextra -Werror)
+#   make test          install test dependencies (scripts/deps) and run every test
+#   make fuzz          libFuzzer targets (clang, ASan+UBSan); FUZZ_SECONDS=N each
+#   make bench-parse   parser throughput vs libosip2 and sofia-sip
+#   make demo          the README's main job
+#   make CC=clang BUILD=build/clang   the same build with clang
+
+ifeq ($(origin CC),default)
+CC		:= gcc
+endif
+BUILD		?= build
+CFLAGS		?= -O2 -g
+WARN		:= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+		   -Wmissing-prototypes -Wpointer-arith -Wvla
+CPPFLAGS	+= -D_GNU_SOURCE -Iuserspace
+ALL_CFLAGS	= -std=gnu11 $(WARN) $(CFLAGS)
+
+LIB_SRCS	:= $(wildcard userspace/sip/*.c userspace/sdp/*.c userspace/inspect/*.c)
+LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+LIB		:= $(BUILD)/libvoipfw.a
+
+CTL_SRCS	:= $(wildcard userspace/ctl/*.c)
+CTL_OBJS	:= $(CTL_SRCS:%.c=$(BUILD)/obj/%.o)
+
+UNIT_SRCS	:= $(filter-out test/unit/unit.c,$(wildcard test/unit/test_*.c))
+UNIT_BINS	:= $(UNIT_SRCS:test/unit/%.c=$(BUILD)/unit/%)
+
+FUZZ_SECONDS	?= 60
+FUZZ_TARGETS	:= $(patsubst test/fuzz/%.c,%,$(wildcard test/fuzz/fuzz_*.c))
+FUZZ_BUILD	:= $(BUILD)/fuzz
+FUZZ_CC		?= clang-14
+FUZZ_FLAGS	:= -g -O1 -fsanitize=fuzzer,address,undefined \
+		   -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+.PHONY: all clean test unit fuzz fuzz-build bench-parse demo corpus-test cli-test cc-test
+
+all: $(BUILD)/voipfwctl
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/voipfwctl: $(CTL_OBJS) $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CTL_OBJS) $(LIB) $(LDFLAGS)
+
+# ---- tests ----------------------------------------------------------------
+
+$(BUILD)/unit/%: test/unit/%.c test/unit/unit.c test/unit/unit.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itest/unit $(ALL_CFLAGS) -o $@ $< test/unit/unit.c $(LIB)
+
+unit: $(UNIT_BINS)
+
+test:
+	./scripts/deps test
+	./test/run
+
+# ---- fuzzing --------------------------------------------------------------
+
+$(FUZZ_BUILD)/%: test/fuzz/%.c $(LIB_SRCS) $(wildcard userspace/*/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS)
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/%)
+
+fuzz: fuzz-build
+	./scripts/fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# ---- benchmarks -----------------------------------------------------------
+
+BENCH_PKGS	:= libosip2 sofia-sip-ua
+# One file per parser: their headers cannot share a translation unit.
+BENCH_SRCS	:= $(wildcard test/bench/*.c)
+
+$(BUILD)/bench_parse: $(BENCH_SRCS) test/bench/bench.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -O2 -g -std=gnu11 -Wall -Wextra -Werror \
+		$$(pkg-config --cflags $(BENCH_PKGS)) -o $@ $(BENCH_SRCS) \
+		$(LIB) $$(pkg-config --libs $(BENCH_PKGS))
+
+bench-parse: $(BUILD)/bench_parse
+	$(BUILD)/bench_parse test/corpus/sip/*.sip $(shell awk '$$1 !~ /^#/ && $$2=="valid"{print "test/corpus/rfc4475/"$$1".dat"}' test/corpus/rfc4475/VERDICTS)
+
+# ---- the README's main job --------------------------------------------------
+
+demo: all
+	./scripts/demo
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ctl.h - voipfwctl's commands.  Each command is an ops entry with its
+ * own option table; main() only dispatches and maps results to exits.
+ */
+#ifndef VOIPFW_CTL_H
+#define VOIPFW_CTL_H
+
+#include <stdio.h>
+
+/* Exit codes shared by every command (documented in voipfwctl(8)). */
+enum ctl_exit {
+	CTL_EXIT_OK	= 0,	/* success; check-sip: every message passed */
+	CTL_EXIT_DROP	= 1,	/* check-sip: at least one message dropped */
+	CTL_EXIT_USAGE	= 2,	/* bad usage, unreadable file, I/O error */
+};
+
+/**
+ * struct ctl_cmd_ops - one voipfwctl command.
+ * @name:    the verb on the command line
+ * @summary: one line for the command list
+ * @usage:   synopsis after the verb
+ * @run:     runs with argv[0] being the verb; returns an enum ctl_exit
+ * @help:    prints the command's full help to @out
+ */
+struct ctl_cmd_ops {
+	const char	*name;
+	const char	*summary;
+	const char	*usage;
+	int		(*run)(int argc, char **argv, FILE *out, FILE *err);
+	void		(*help)(FILE *out);
+};
+
+extern const struct ctl_cmd_ops ctl_cmd_check_sip;
+
+#endif /* VOIPFW_CTL_H */

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * voipfwctl - the operator's command line for voipfw.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl.h"
+
+/* Every command, in the order `voipfwctl --help` lists them. */
+static const struct ctl_cmd_ops *const ctl_cmds[] = {
+	&ctl_cmd_check_sip,
+};
+
+#define N_CMDS	(sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
+
+static void usage(FILE *out)
+{
+	unsigned int i;
+
+	fprintf(out,
+		"Usage: voipfwctl COMMAND [OPTIONS] [ARGS]\n"
+		"       voipfwctl COMMAND --help\n\n"
+		"Commands:\n");
+	for (i = 0; i < N_CMDS; i++)
+		fprintf(out, "  %-12s %s\n", ctl_cmds[i]->name,
+			ctl_cmds[i]->summary);
+	fprintf(out, "\nExit status: 0 success, 1 a message was dropped "
+		"(check-sip), 2 usage or I/O error.\nSee voipfwctl(8).\n");
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return CTL_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return CTL_EXIT_OK;
+	}
+	for (i = 0; i < N_CMDS; i++)
+		if (!strcmp(argv[1], ctl_cmds[i]->name))
+			return ctl_cmds[i]->run(argc - 1, argv + 1, stdout,
+						stderr);
+	fprintf(stderr, "voipfwctl: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return CTL_EXIT_USAGE;
+}
