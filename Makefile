@@ -54,7 +54,7 @@ $(BUILD)/voipfwctl: $(CTL_OBJS) $(LIB)
 
 $(BUILD)/unit/%: test/unit/%.c test/unit/unit.c test/unit/unit.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itest/unit $(ALL_CFLAGS) -o $@ $< test/unit/unit.c $(LIB)
+	$(CC) $(CPPFLAGS) -Itest/unit $(ALL_CFLAGS) -o $@ $< test/unit/unit.c $(LIB) $(LDFLAGS)
 
 unit: $(UNIT_BINS)
 
@@ -81,7 +81,7 @@ BENCH_SRCS	:= $(wildcard test/bench/*.c)
 
 $(BUILD)/bench_parse: $(BENCH_SRCS) test/bench/bench.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -O2 -g -std=gnu11 -Wall -Wextra -Werror \
+	$(CC) $(CPPFLAGS) -std=gnu11 $(WARN) -O2 -g \
 		$$(pkg-config --cflags $(BENCH_PKGS)) -o $@ $(BENCH_SRCS) \
 		$(LIB) $$(pkg-config --libs $(BENCH_PKGS))
 
@@ -90,7 +90,9 @@ bench-parse: $(BUILD)/bench_parse
 
 # ---- the README's main job --------------------------------------------------
 
-demo: all
+demo:
+	./scripts/deps build
+	$(MAKE) all
 	./scripts/demo
 
 clean:

@@ -352,10 +352,11 @@ static void bench_report(const struct bench_result *res, double seconds)
 	       "interleaved, after %.2f s warm-up each; CLOCK_MONOTONIC\n",
 	       BENCH_TRIALS, seconds / BENCH_TRIALS,
 	       seconds * BENCH_WARMUP_SHARE);
-	printf("heap: malloc & co. interposed in this binary (bench_alloc.c), "
-	       "counted over all timed trials;\n      allocs = new blocks, "
-	       "reallocs = resizes of a live block, frees = free(non-NULL)"
-	       "\n\n");
+	printf("heap: malloc & co. interposed in this binary (bench_alloc.c; "
+	       "self-test: glibc-internal strdup\n      and reallocarray are "
+	       "counted), counted over all timed trials; allocs = new blocks,"
+	       "\n      reallocs = resizes of a live block, frees = "
+	       "free(non-NULL)\n\n");
 	printf("%-10s %12s %9s %11s %13s %10s\n", "parser", "msgs/s",
 	       "MB/s", "allocs/msg", "reallocs/msg", "frees/msg");
 	for (p = 0; p < N_PARSERS; p++) {

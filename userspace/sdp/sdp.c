@@ -28,9 +28,13 @@
 static unsigned int split_fields(struct span s, struct span *f,
 				 unsigned int max)
 {
-	const char *p = s.p, *end = s.p + s.len;
+	const char *p, *end;
 	unsigned int n = 0;
 
+	if (!s.p)
+		return 0;
+	p = s.p;
+	end = s.p + s.len;
 	while (p < end && n < max) {
 		const char *q;
 

@@ -361,8 +361,13 @@ int sip_uri_parse(struct span in, struct sip_uri *uri, struct sip_diag *diag)
 
 int sip_param_find(struct span params, const char *name, struct span *value)
 {
-	const char *p = params.p, *end = params.p + params.len;
+	const char *p, *end;
 	size_t nlen = strlen(name);
+
+	if (!params.p)
+		return 0;
+	p = params.p;
+	end = params.p + params.len;
 
 	while (p < end) {
 		const char *stop = lex_find_unquoted(p, end, ';');
