@@ -2,9 +2,9 @@
 /*
  * bench_sofia.c - sofia-sip's side of bench_parse.
  *
- * msg_make(sip_default_mclass(), 0, ...) is what sofia's own tests and
- * tools use to parse a complete datagram: it copies the bytes into a new
- * msg_t and runs msg_extract(), which parses the start line and then
+ * msg_make(sip_default_mclass(), 0, ...) is sofia's call for parsing a
+ * complete message held in memory: it copies the bytes into a new msg_t
+ * and runs msg_extract(), which parses the start line and then
  * every header line eagerly, through the header class's parse function
  * (msg_parser.c: extract_header -> header_parse -> hc_parse): nothing is
  * left for later.  Headers the default class does not know (sofia's
