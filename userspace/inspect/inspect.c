@@ -34,6 +34,9 @@ void inspect_message(const char *buf, size_t len, enum sip_strictness level,
 		return;
 	}
 
+	/* ACK, BYE and 1xx often say application/sdp with an empty body */
+	if (!res->msg.body.len)
+		return;
 	rc = body_find_sdp(res->msg.content_type, res->msg.body, &sdp_body,
 			   &res->diag);
 	if (rc < 0) {

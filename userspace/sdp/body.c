@@ -185,10 +185,18 @@ static int find_sdp(struct span ct, struct span body, struct span *sdp,
 					 diag)) > 0) {
 		rc = find_sdp(part.content_type, part.body, sdp, diag,
 			      depth + 1);
-		if (rc)
+		if (rc < 0)
 			return rc;
+		if (rc > 0)
+			break;
 	}
-	return rc;
+	if (rc <= 0)
+		return rc;
+	/* found: the rest must still be framed, up to the close delimiter */
+	while ((rc = body_multipart_next(body, boundary, &cursor, &part,
+					 diag)) > 0)
+		;
+	return rc < 0 ? rc : 1;
 }
 
 int body_find_sdp(struct span content_type, struct span body,

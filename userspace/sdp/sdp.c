@@ -137,8 +137,8 @@ static const struct {
 	{ "udptl",		SDP_PROTO_UDP },	/* T.38 */
 	{ "TCP",		SDP_PROTO_TCP },
 	{ "TCP/RTP/AVP",	SDP_PROTO_TCP },
-	{ "TCP/TLS/RTP/SAVP",	SDP_PROTO_TCP },
-	{ "TCP/TLS/RTP/SAVPF",	SDP_PROTO_TCP },
+	{ "TCP/TLS/RTP/SAVP",	SDP_PROTO_TCP_TLS_RTP_SAVP },
+	{ "TCP/TLS/RTP/SAVPF",	SDP_PROTO_TCP_TLS_RTP_SAVPF },
 	{ "TCP/MSRP",		SDP_PROTO_TCP },
 	{ "TCP/TLS/MSRP",	SDP_PROTO_TCP },
 };
@@ -187,6 +187,9 @@ static int media_parse(struct span v, struct sdp_media *m,
 	m->proto_text = f[2];
 	m->proto = proto_lookup(f[2]);
 	m->fmts = fields_rest(v, 3);
+	if (!m->fmts.len)	/* media-field ends in 1*(SP fmt) */
+		sip_diag_strict(diag, SIP_ERR_BAD_SDP, "m= without a format",
+				v);
 	return 0;
 }
 
@@ -350,6 +353,8 @@ static int sdp_resolve(struct sdp *sdp, const struct sdp_state *st,
 			break;
 		case SDP_PROTO_UDP_TLS_RTP_SAVP:
 		case SDP_PROTO_UDP_TLS_RTP_SAVPF:
+		case SDP_PROTO_TCP_TLS_RTP_SAVP:
+		case SDP_PROTO_TCP_TLS_RTP_SAVPF:
 			m->encrypted = m->fingerprint;
 			break;
 		default:

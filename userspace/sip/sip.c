@@ -142,9 +142,13 @@ static enum sip_hdr sip_hdr_lookup(struct span name)
 				return (enum sip_hdr)i;
 		return SIP_HDR_OTHER;
 	}
+	/* length and first letter rule out nearly every entry before the
+	 * case-insensitive compare; most senders use the canonical case */
 	for (i = 1; i < __SIP_HDR_MAX; i++)
 		if (name.len == sip_hdrs[i].len &&
-		    span_eq_ci(name, span_make(sip_hdrs[i].name, name.len)))
+		    (name.p[0] | 0x20) == (sip_hdrs[i].name[0] | 0x20) &&
+		    (!memcmp(name.p, sip_hdrs[i].name, name.len) ||
+		     span_eq_ci(name, span_make(sip_hdrs[i].name, name.len))))
 			return (enum sip_hdr)i;
 	return SIP_HDR_OTHER;
 }
@@ -317,12 +321,12 @@ static int sip_parse_status_line(struct span line, struct sip_msg *msg,
 	if (sip_version_check(msg->version, diag))
 		return sip_diag_fatal(diag, SIP_ERR_BAD_STATUS_LINE,
 				      "no SIP-Version", msg->version);
-	if (p >= end || *p != ' ')
+	if (p >= end)
 		return sip_diag_fatal(diag, SIP_ERR_BAD_STATUS_LINE,
 				      "no Status-Code", line);
-	if (p + 1 < end && (p[1] == ' ' || p[1] == '\t'))
+	if (*p != ' ' || (p + 1 < end && (p[1] == ' ' || p[1] == '\t')))
 		sip_diag_strict(diag, SIP_ERR_BAD_STATUS_LINE,
-				"more than one SP before Status-Code", line);
+				"not exactly one SP before Status-Code", line);
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
 	code = p;
@@ -339,6 +343,10 @@ static int sip_parse_status_line(struct span line, struct sip_msg *msg,
 		sip_diag_strict(diag, SIP_ERR_BAD_STATUS_LINE,
 				"no SP after Status-Code", line);
 	} else {
+		if (*p != ' ')
+			sip_diag_strict(diag, SIP_ERR_BAD_STATUS_LINE,
+					"HTAB instead of SP after Status-Code",
+					line);
 		p++;
 	}
 	msg->reason = span_from_to(p, end);
@@ -531,59 +539,61 @@ int sip_parse(const char *buf, size_t len, struct sip_msg *msg,
 
 long sip_frame_length(const char *buf, size_t len, size_t max_hdr)
 {
-	const char *p = buf, *end = buf + len, *hdr_end = NULL, *q;
-	size_t lead;
+	const char *p = buf, *end = buf + len, *next, *start;
+	struct sip_diag scratch = { 0 };
 	long clen = -1;
+	bool first = true;
 
 	while (p < end && (*p == '\r' || *p == '\n'))
 		p++;
-	lead = (size_t)(p - buf);
-	/* find CRLFCRLF (or LFLF) */
-	for (q = p; q < end; q++) {
-		q = memchr(q, '\n', (size_t)(end - q));
-		if (!q)
-			break;
-		if (q + 1 < end && q[1] == '\n') {
-			hdr_end = q + 2;
-			break;
-		}
-		if (q + 2 < end && q[1] == '\r' && q[2] == '\n') {
-			hdr_end = q + 3;
-			break;
-		}
-		if ((size_t)(q - p) > max_hdr)
-			return -1;
-	}
-	if (!hdr_end)
-		return (size_t)(end - p) > max_hdr ? -1 : 0;
-	if ((size_t)(hdr_end - p) > max_hdr)
-		return -1;
-
-	/* the Content-Length header, long or compact, at a line start */
-	for (q = p; q < hdr_end; ) {
-		const char *lf = memchr(q, '\n', (size_t)(hdr_end - q));
-		struct span l = span_from_to(q, lf ? lf : hdr_end), name, val;
-		const char *colon = memchr(l.p, ':', l.len);
+	start = p;
+	/*
+	 * Split logical lines exactly as sip_parse() does (folds belong to
+	 * the header they continue), so that framing and parsing can never
+	 * disagree on where a message ends: that gap is request smuggling.
+	 */
+	for (;;) {
+		struct span line, name, val;
+		const char *q;
 		uint32_t v;
 
-		if (colon && q != p) {
-			name = lex_trim(span_from_to(l.p, colon));
-			if (span_is(name, "Content-Length") || span_is(name, "l")) {
-				val = lex_trim(span_from_to(colon + 1,
-							    l.p + l.len));
-				if (clen >= 0 ||
-				    span_to_u32(val, UINT32_MAX / 2, &v))
-					return -1;
-				clen = v;
-			}
-		}
-		if (!lf)
+		if ((size_t)(p - start) > max_hdr)
+			return -1;
+		if (p >= end)
+			return 0;
+		if (*p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n')) {
+			p += *p == '\n' ? 1 : 2;
 			break;
-		q = lf + 1;
+		}
+		if (*p == '\r' && p + 1 >= end)
+			return 0;
+		line = sip_next_line(p, end, &next, &scratch, !first);
+		if (!line.p)
+			return (size_t)(end - start) > max_hdr ? -1 : 0;
+		p = next;
+		if (first) {
+			first = false;
+			continue;
+		}
+		for (q = line.p; q < line.p + line.len && lex_is(*q, LEX_TOKEN); q++)
+			;
+		name = span_from_to(line.p, q);
+		while (q < line.p + line.len && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q >= line.p + line.len || *q != ':')
+			return -1;
+		if (sip_hdr_lookup(name) != SIP_HDR_CONTENT_LENGTH)
+			continue;
+		val = lex_trim(span_from_to(q + 1, line.p + line.len));
+		if (clen >= 0 || span_to_u32(val, INT32_MAX, &v))
+			return -1;
+		clen = v;
 	}
+	if ((size_t)(p - start) > max_hdr)
+		return -1;
 	if (clen < 0)
-		return -1;	/* mandatory on streams */
-	if ((size_t)(end - hdr_end) < (size_t)clen)
+		return -1;	/* mandatory on streams (RFC 3261 18.3) */
+	if ((size_t)(end - p) < (size_t)clen)
 		return 0;
-	return (long)(lead + (size_t)(hdr_end - p) + (size_t)clen);
+	return (long)((size_t)(p - buf) + (size_t)clen);
 }

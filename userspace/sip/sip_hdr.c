@@ -175,11 +175,6 @@ int sip_parse_name_addr(struct span v, struct sip_name_addr *na,
 	if (!v.len)
 		return sip_diag_fatal(diag, SIP_ERR_BAD_NAME_ADDR,
 				      "empty value", v);
-	if (v.len == 1 && v.p[0] == '*') {
-		na->star = true;
-		return 0;
-	}
-
 	if (*p == '"') {
 		q = lex_quoted_end(p, end);
 		if (!q)
@@ -282,8 +277,14 @@ int sip_hdr_contact(struct sip_msg *msg, const struct sip_header *h,
 					"empty Contact list element", h->value);
 			continue;
 		}
-		if (sip_parse_name_addr(item, na, diag))
+		if (item.len == 1 && item.p[0] == '*') {
+			/* Contact: * (RFC 3261 10.2.2); only here, nowhere else */
+			memset(na, 0, sizeof(*na));
+			na->star = true;
+			na->expires = -1;
+		} else if (sip_parse_name_addr(item, na, diag)) {
 			return -1;
+		}
 		msg->n_contact++;
 	}
 	return 0;
@@ -354,13 +355,14 @@ static void via_param(void *ctx, struct span name, struct span value,
 	if (span_is(name, "branch")) {
 		via->branch = value;
 	} else if (span_is(name, "received")) {
-		struct sip_host host;
-		struct sip_diag sub = { 0 };
+		uint8_t addr[16];
 
 		via->received = value;
-		/* via-received = "received" EQUAL (IPv4address / IPv6address) */
-		if (sip_host_parse(value, &host, &sub) ||
-		    host.type == SIP_HOST_NAME)
+		/* via-received = "received" EQUAL (IPv4address / IPv6address),
+		 * IPv6 without brackets (RFC 5118 4.5) */
+		if (!value.len ||
+		    sip_ip_parse(value, memchr(value.p, ':', value.len) != NULL,
+				 addr))
 			sip_diag_strict(diag, SIP_ERR_BAD_VIA,
 					"received is not an IP address", value);
 	} else if (span_is(name, "rport")) {

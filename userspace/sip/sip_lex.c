@@ -2,6 +2,8 @@
 /*
  * sip_lex.c - the RFC 3261 25.1 character classes as one lookup table.
  */
+#include <string.h>
+
 #include "sip_lex.h"
 
 #define A	(LEX_ALNUM | LEX_TOKEN | LEX_WORD)
@@ -48,7 +50,18 @@ const uint16_t sip_lex_class[256] = {
 
 const char *lex_find_unquoted(const char *p, const char *end, char c)
 {
+	const char *hit;
 	int angle = 0;
+
+	if (p >= end)
+		return NULL;
+	/* fast path: no quote or '<' before the first @c */
+	hit = memchr(p, c, (size_t)(end - p));
+	if (!hit)
+		return NULL;
+	if (!memchr(p, '"', (size_t)(hit - p)) &&
+	    !memchr(p, '<', (size_t)(hit - p)))
+		return hit;
 
 	while (p < end) {
 		if (*p == '"') {

@@ -174,6 +174,36 @@ static void uri_params_check(struct span params, struct sip_diag *diag)
 	}
 }
 
+/*
+ * headers = "?" header *( "&" header )
+ * header  = hname "=" hvalue;  hname = 1*( hnv-unreserved / unreserved /
+ * escaped );  hvalue = *( hnv-unreserved / unreserved / escaped )
+ */
+static void uri_headers_check(struct span headers, struct sip_diag *diag)
+{
+	const char *p = headers.p, *end = headers.p + headers.len;
+
+	for (;;) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *stop = amp ? amp : end;
+		const char *eq = memchr(p, '=', (size_t)(stop - p));
+
+		if (!eq || eq == p ||
+		    !lex_all_escaped(span_from_to(p, eq),
+				     LEX_UNRESERVED | LEX_HNV) ||
+		    !lex_all_escaped(span_from_to(eq + 1, stop),
+				     LEX_UNRESERVED | LEX_HNV)) {
+			sip_diag_strict(diag, SIP_ERR_BAD_URI,
+					"URI header is not hname=hvalue",
+					span_from_to(p, stop));
+			return;
+		}
+		if (!amp)
+			return;
+		p = amp + 1;
+	}
+}
+
 /* Characters that can never be part of a URI as carried in SIP. */
 static bool uri_has_forbidden(struct span s)
 {
@@ -269,11 +299,7 @@ static int sip_uri_parse_sip(struct span rest, struct sip_uri *uri,
 	}
 	if (p < end && *p == '?') {
 		uri->headers = span_from_to(p + 1, end);
-		/* headers = "?" header *( "&" header ); hname "=" hvalue */
-		if (!lex_all_escaped(uri->headers,
-				     LEX_UNRESERVED | LEX_HNV | LEX_PASS))
-			sip_diag_strict(diag, SIP_ERR_BAD_URI,
-					"malformed URI headers", uri->headers);
+		uri_headers_check(uri->headers, diag);
 	}
 	return 0;
 }

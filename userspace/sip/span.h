@@ -53,9 +53,15 @@ static inline bool span_eq_ci(struct span a, struct span b)
 
 	if (a.len != b.len)
 		return false;
-	for (i = 0; i < a.len; i++)
-		if (span_ascii_lower(a.p[i]) != span_ascii_lower(b.p[i]))
+	for (i = 0; i < a.len; i++) {
+		unsigned char x = (unsigned char)a.p[i];
+		unsigned char y = (unsigned char)b.p[i];
+
+		/* equal, or the same letter in the other case */
+		if (x != y && ((x ^ y) != 0x20 ||
+			       (unsigned char)((x | 0x20) - 'a') > 'z' - 'a'))
 			return false;
+	}
 	return true;
 }
 
