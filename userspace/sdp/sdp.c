@@ -244,30 +244,113 @@ static int candidate_parse(struct span v, struct sdp_media *m,
 	return 0;
 }
 
-static const struct {
-	const char		*name;
-	enum sdp_direction	dir;
-} sdp_directions[] = {
-	{ "sendrecv",	SDP_DIR_SENDRECV },
-	{ "sendonly",	SDP_DIR_SENDONLY },
-	{ "recvonly",	SDP_DIR_RECVONLY },
-	{ "inactive",	SDP_DIR_INACTIVE },
+static const char *const sdp_direction_names[] = {
+	[SDP_DIR_SENDRECV]	= "sendrecv",
+	[SDP_DIR_SENDONLY]	= "sendonly",
+	[SDP_DIR_RECVONLY]	= "recvonly",
+	[SDP_DIR_INACTIVE]	= "inactive",
 };
 
 const char *sdp_direction_str(enum sdp_direction d)
 {
-	unsigned int i;
-
-	for (i = 0; i < sizeof(sdp_directions) / sizeof(sdp_directions[0]); i++)
-		if (sdp_directions[i].dir == d)
-			return sdp_directions[i].name;
-	return "?";
+	if ((unsigned int)d >= sizeof(sdp_direction_names) /
+			       sizeof(sdp_direction_names[0]))
+		return "?";
+	return sdp_direction_names[d];
 }
 
 struct sdp_state {
 	uint32_t	dir_set;	/* bit per media: a= direction seen */
 	uint32_t	conn_set;	/* bit per media: media c= seen */
 	bool		session_conn;
+};
+
+/* An attribute handler; @m is NULL at session level. */
+typedef int (*sdp_attr_fn)(struct span val, struct sdp *sdp,
+			   struct sdp_media *m, struct sdp_state *st,
+			   struct sip_diag *diag, unsigned int arg);
+
+static int attr_direction(struct span val, struct sdp *sdp,
+			  struct sdp_media *m, struct sdp_state *st,
+			  struct sip_diag *diag, unsigned int dir)
+{
+	(void)val;
+	(void)diag;
+	if (m) {
+		m->direction = (enum sdp_direction)dir;
+		st->dir_set |= 1u << (sdp->n_media - 1);
+	} else {
+		sdp->direction = (enum sdp_direction)dir;
+	}
+	return 0;
+}
+
+static int attr_fingerprint(struct span val, struct sdp *sdp,
+			    struct sdp_media *m, struct sdp_state *st,
+			    struct sip_diag *diag, unsigned int arg)
+{
+	(void)val, (void)st, (void)diag, (void)arg;
+	if (m)
+		m->fingerprint = true;
+	else
+		sdp->fingerprint = true;
+	return 0;
+}
+
+static int attr_rtcp(struct span val, struct sdp *sdp, struct sdp_media *m,
+		     struct sdp_state *st, struct sip_diag *diag,
+		     unsigned int arg)
+{
+	(void)sdp, (void)st, (void)arg;
+	return m ? rtcp_parse(val, m, diag) : 0;
+}
+
+static int attr_rtcp_mux(struct span val, struct sdp *sdp,
+			 struct sdp_media *m, struct sdp_state *st,
+			 struct sip_diag *diag, unsigned int arg)
+{
+	(void)val, (void)sdp, (void)st, (void)diag, (void)arg;
+	if (m)
+		m->rtcp_mux = true;
+	return 0;
+}
+
+static int attr_crypto(struct span val, struct sdp *sdp, struct sdp_media *m,
+		       struct sdp_state *st, struct sip_diag *diag,
+		       unsigned int arg)
+{
+	(void)val, (void)sdp, (void)st, (void)diag, (void)arg;
+	if (m)
+		m->crypto = true;
+	return 0;
+}
+
+static int attr_candidate(struct span val, struct sdp *sdp,
+			  struct sdp_media *m, struct sdp_state *st,
+			  struct sip_diag *diag, unsigned int arg)
+{
+	(void)sdp, (void)st, (void)arg;
+	return m ? candidate_parse(val, m, diag) : 0;
+}
+
+/* The attributes a firewall acts on; all others are skipped (RFC 8866 5). */
+static const struct {
+	const char	*name;
+	uint8_t		len;
+	sdp_attr_fn	fn;
+	unsigned int	arg;
+} sdp_attrs[] = {
+#define ATTR(n, f, a) { n, sizeof(n) - 1, f, a }
+	ATTR("rtcp",		attr_rtcp,		0),
+	ATTR("rtcp-mux",	attr_rtcp_mux,		0),
+	ATTR("crypto",		attr_crypto,		0),
+	ATTR("sendrecv",	attr_direction,		SDP_DIR_SENDRECV),
+	ATTR("sendonly",	attr_direction,		SDP_DIR_SENDONLY),
+	ATTR("recvonly",	attr_direction,		SDP_DIR_RECVONLY),
+	ATTR("inactive",	attr_direction,		SDP_DIR_INACTIVE),
+	ATTR("candidate",	attr_candidate,		0),
+	ATTR("fingerprint",	attr_fingerprint,	0),
+#undef ATTR
 };
 
 /* a=<name>[:<value>] at session (@m NULL) or media level */
@@ -280,34 +363,11 @@ static int attr_parse(struct span v, struct sdp *sdp, struct sdp_media *m,
 				: SPAN_NULL;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(sdp_directions) / sizeof(sdp_directions[0]); i++)
-		if (span_eq_ci_str(name, sdp_directions[i].name,
-				   strlen(sdp_directions[i].name))) {
-			if (m) {
-				m->direction = sdp_directions[i].dir;
-				st->dir_set |= 1u << (sdp->n_media - 1);
-			} else {
-				sdp->direction = sdp_directions[i].dir;
-			}
-			return 0;
-		}
-	if (span_is(name, "fingerprint")) {
-		if (m)
-			m->fingerprint = true;
-		else
-			sdp->fingerprint = true;
-		return 0;
-	}
-	if (!m)
-		return 0;
-	if (span_is(name, "rtcp"))
-		return rtcp_parse(val, m, diag);
-	if (span_is(name, "rtcp-mux"))
-		m->rtcp_mux = true;
-	else if (span_is(name, "crypto"))
-		m->crypto = true;
-	else if (span_is(name, "candidate"))
-		return candidate_parse(val, m, diag);
+	for (i = 0; i < sizeof(sdp_attrs) / sizeof(sdp_attrs[0]); i++)
+		if (name.len == sdp_attrs[i].len &&
+		    span_eq_ci(name, span_make(sdp_attrs[i].name, name.len)))
+			return sdp_attrs[i].fn(val, sdp, m, st, diag,
+					       sdp_attrs[i].arg);
 	return 0;
 }
 

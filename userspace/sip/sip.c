@@ -129,27 +129,78 @@ const char *sip_hdr_name(enum sip_hdr h)
 	return sip_hdrs[h].name;
 }
 
+/*
+ * Candidates by first letter, so a lookup compares a handful of names
+ * instead of the whole table.  Every entry of sip_hdrs[] must appear under
+ * its first letter (test_sip_msg.c looks every name and compact form up).
+ */
+static const uint8_t sip_hdrs_by_letter[26][7] = {
+	['a' - 'a'] = { SIP_HDR_ALLOW, SIP_HDR_AUTHORIZATION,
+			SIP_HDR_ALLOW_EVENTS },
+	['c' - 'a'] = { SIP_HDR_CALL_ID, SIP_HDR_CSEQ, SIP_HDR_CONTACT,
+			SIP_HDR_CONTENT_LENGTH, SIP_HDR_CONTENT_TYPE,
+			SIP_HDR_CONTENT_ENCODING },
+	['d' - 'a'] = { SIP_HDR_DATE },
+	['e' - 'a'] = { SIP_HDR_EXPIRES, SIP_HDR_EVENT },
+	['f' - 'a'] = { SIP_HDR_FROM },
+	['i' - 'a'] = { SIP_HDR_IDENTITY },
+	['m' - 'a'] = { SIP_HDR_MAX_FORWARDS, SIP_HDR_MIN_EXPIRES },
+	['p' - 'a'] = { SIP_HDR_PROXY_AUTHORIZATION,
+			SIP_HDR_PROXY_AUTHENTICATE,
+			SIP_HDR_P_ASSERTED_IDENTITY,
+			SIP_HDR_P_PREFERRED_IDENTITY },
+	['r' - 'a'] = { SIP_HDR_RECORD_ROUTE, SIP_HDR_ROUTE, SIP_HDR_REQUIRE,
+			SIP_HDR_REFER_TO, SIP_HDR_REFERRED_BY,
+			SIP_HDR_RETRY_AFTER },
+	['s' - 'a'] = { SIP_HDR_SERVER, SIP_HDR_SUPPORTED, SIP_HDR_SUBJECT,
+			SIP_HDR_SESSION_EXPIRES },
+	['t' - 'a'] = { SIP_HDR_TO },
+	['u' - 'a'] = { SIP_HDR_USER_AGENT },
+	['v' - 'a'] = { SIP_HDR_VIA },
+	['w' - 'a'] = { SIP_HDR_WWW_AUTHENTICATE },
+};
+
+/* Compact forms (RFC 3261 7.3.3, and the extensions' own). */
+static const uint8_t sip_hdrs_compact[26] = {
+	['b' - 'a'] = SIP_HDR_REFERRED_BY,
+	['c' - 'a'] = SIP_HDR_CONTENT_TYPE,
+	['e' - 'a'] = SIP_HDR_CONTENT_ENCODING,
+	['f' - 'a'] = SIP_HDR_FROM,
+	['i' - 'a'] = SIP_HDR_CALL_ID,
+	['k' - 'a'] = SIP_HDR_SUPPORTED,
+	['l' - 'a'] = SIP_HDR_CONTENT_LENGTH,
+	['m' - 'a'] = SIP_HDR_CONTACT,
+	['o' - 'a'] = SIP_HDR_EVENT,
+	['r' - 'a'] = SIP_HDR_REFER_TO,
+	['s' - 'a'] = SIP_HDR_SUBJECT,
+	['t' - 'a'] = SIP_HDR_TO,
+	['u' - 'a'] = SIP_HDR_ALLOW_EVENTS,
+	['v' - 'a'] = SIP_HDR_VIA,
+	['x' - 'a'] = SIP_HDR_SESSION_EXPIRES,
+	['y' - 'a'] = SIP_HDR_IDENTITY,
+};
+
 /* Header names are case-insensitive (RFC 3261 7.3.1). */
 static enum sip_hdr sip_hdr_lookup(struct span name)
 {
-	unsigned int i;
+	unsigned int letter, i;
 
-	if (name.len == 1) {
-		char c = span_ascii_lower(name.p[0]);
-
-		for (i = 1; i < __SIP_HDR_MAX; i++)
-			if (sip_hdrs[i].compact == c)
-				return (enum sip_hdr)i;
+	if (!name.len)
 		return SIP_HDR_OTHER;
+	letter = (unsigned int)((name.p[0] | 0x20) - 'a');
+	if (letter >= 26)
+		return SIP_HDR_OTHER;
+	if (name.len == 1)
+		return (enum sip_hdr)sip_hdrs_compact[letter];
+	for (i = 0; i < 7 && sip_hdrs_by_letter[letter][i]; i++) {
+		const struct sip_hdr_def *d = &sip_hdrs[sip_hdrs_by_letter[letter][i]];
+
+		/* most senders use the canonical case: memcmp first */
+		if (name.len == d->len &&
+		    (!memcmp(name.p, d->name, name.len) ||
+		     span_eq_ci(name, span_make(d->name, name.len))))
+			return (enum sip_hdr)sip_hdrs_by_letter[letter][i];
 	}
-	/* length and first letter rule out nearly every entry before the
-	 * case-insensitive compare; most senders use the canonical case */
-	for (i = 1; i < __SIP_HDR_MAX; i++)
-		if (name.len == sip_hdrs[i].len &&
-		    (name.p[0] | 0x20) == (sip_hdrs[i].name[0] | 0x20) &&
-		    (!memcmp(name.p, sip_hdrs[i].name, name.len) ||
-		     span_eq_ci(name, span_make(sip_hdrs[i].name, name.len))))
-			return (enum sip_hdr)i;
 	return SIP_HDR_OTHER;
 }
 

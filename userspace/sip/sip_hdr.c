@@ -30,6 +30,13 @@ static int param_next(struct param_iter *it, struct span *name,
 
 	if (it->p > it->end || !it->p)
 		return 0;
+	/* fast path: no quote before the next ';' (or the end) */
+	q = memchr(it->p, ';', (size_t)(it->end - it->p));
+	stop = q ? q : it->end;
+	if (!memchr(it->p, '"', (size_t)(stop - it->p))) {
+		eq = memchr(it->p, '=', (size_t)(stop - it->p));
+		goto found;
+	}
 	/* an unterminated quote anywhere makes the list unreadable */
 	for (q = it->p; q < it->end; q++) {
 		if (*q == '"') {
@@ -45,6 +52,7 @@ static int param_next(struct param_iter *it, struct span *name,
 	eq = memchr(it->p, '=', (size_t)(stop - it->p));
 	if (eq && memchr(it->p, '"', (size_t)(eq - it->p)))
 		eq = NULL;	/* '=' inside a quoted name: not a separator */
+found:
 	*name = lex_trim(span_from_to(it->p, eq ? eq : stop));
 	*has_value = eq != NULL;
 	*value = eq ? lex_trim(span_from_to(eq + 1, stop)) : SPAN_NULL;
@@ -214,7 +222,12 @@ int sip_parse_name_addr(struct span v, struct sip_name_addr *na,
 			return sip_diag_fatal(diag, SIP_ERR_BAD_NAME_ADDR,
 					      "no closing >", v);
 		uri_text = span_from_to(lt + 1, gt);
-		if (lex_has_lws(uri_text)) {
+		/* LWS inside the URI itself is caught by sip_uri_parse */
+		if (uri_text.len &&
+		    (lex_is(uri_text.p[0], LEX_WSP) || uri_text.p[0] == '\r' ||
+		     uri_text.p[0] == '\n' ||
+		     lex_is(uri_text.p[uri_text.len - 1], LEX_WSP) ||
+		     uri_text.p[uri_text.len - 1] == '\n')) {
 			/* RFC 4475 3.1.2.14: "< sip:... >" */
 			sip_diag_strict(diag, SIP_ERR_BAD_NAME_ADDR,
 					"whitespace inside <>", uri_text);
@@ -491,17 +504,20 @@ int sip_hdr_call_id(struct sip_msg *msg, const struct sip_header *h,
 	if (!h->value.len)
 		return sip_diag_fatal(diag, SIP_ERR_BAD_CALL_ID,
 				      "empty Call-ID", h->name);
-	if (lex_has_lws(h->value))
-		return sip_diag_fatal(diag, SIP_ERR_BAD_CALL_ID,
-				      "whitespace inside Call-ID", h->value);
 	msg->call_id = h->value;
 	at = memchr(h->value.p, '@', h->value.len);
+	/* word excludes whitespace, so the common case is one pass */
 	if (!lex_all(span_from_to(h->value.p, at ? at : h->value.p + h->value.len),
 		     LEX_WORD) ||
 	    (at && !lex_all(span_from_to(at + 1, h->value.p + h->value.len),
-			    LEX_WORD)))
+			    LEX_WORD))) {
+		if (lex_has_lws(h->value))
+			return sip_diag_fatal(diag, SIP_ERR_BAD_CALL_ID,
+					      "whitespace inside Call-ID",
+					      h->value);
 		sip_diag_strict(diag, SIP_ERR_BAD_CALL_ID,
 				"Call-ID is not word [\"@\" word]", h->value);
+	}
 	return 0;
 }
 

@@ -6,19 +6,22 @@
 
 #include "sip_lex.h"
 
-#define A	(LEX_ALNUM | LEX_TOKEN | LEX_WORD)
+#define A	(LEX_ALNUM | LEX_TOKEN | LEX_WORD | LEX_HOSTCH)
 #define AH	(A | LEX_HEX)
 #define D	(A | LEX_HEX | LEX_DIGIT)
 
 const uint16_t sip_lex_class[256] = {
+	[0x00 ... 0x08] = LEX_NOURI,
+	[0x0a ... 0x1f] = LEX_NOURI,
+	[0x7f] = LEX_NOURI,
 	['0' ... '9'] = D,
 	['a' ... 'f'] = AH,
 	['A' ... 'F'] = AH,
 	['g' ... 'z'] = A,
 	['G' ... 'Z'] = A,
-	['-'] = LEX_MARK | LEX_TOKEN | LEX_WORD,
-	['_'] = LEX_MARK | LEX_TOKEN | LEX_WORD,
-	['.'] = LEX_MARK | LEX_TOKEN | LEX_WORD,
+	['-'] = LEX_MARK | LEX_TOKEN | LEX_WORD | LEX_HOSTCH,
+	['_'] = LEX_MARK | LEX_TOKEN | LEX_WORD | LEX_HOSTCH,
+	['.'] = LEX_MARK | LEX_TOKEN | LEX_WORD | LEX_HOSTCH,
 	['!'] = LEX_MARK | LEX_TOKEN | LEX_WORD,
 	['~'] = LEX_MARK | LEX_TOKEN | LEX_WORD,
 	['*'] = LEX_MARK | LEX_TOKEN | LEX_WORD,
@@ -38,14 +41,14 @@ const uint16_t sip_lex_class[256] = {
 	['['] = LEX_PARAM | LEX_HNV | LEX_WORD,
 	[']'] = LEX_PARAM | LEX_HNV | LEX_WORD,
 	[':'] = LEX_PARAM | LEX_HNV | LEX_WORD,
-	['<'] = LEX_WORD,
-	['>'] = LEX_WORD,
+	['<'] = LEX_WORD | LEX_NOURI,
+	['>'] = LEX_WORD | LEX_NOURI,
 	['\\'] = LEX_WORD,
-	['"'] = LEX_WORD,
+	['"'] = LEX_WORD | LEX_NOURI,
 	['{'] = LEX_WORD,
 	['}'] = LEX_WORD,
-	[' '] = LEX_WSP,
-	['\t'] = LEX_WSP,
+	[' '] = LEX_WSP | LEX_NOURI,
+	['\t'] = LEX_WSP | LEX_NOURI,
 };
 
 const char *lex_find_unquoted(const char *p, const char *end, char c)

@@ -20,6 +20,8 @@ enum {
 	LEX_HEX		= 1 << 8,
 	LEX_DIGIT	= 1 << 9,
 	LEX_WSP		= 1 << 10,	/* SP / HTAB */
+	LEX_NOURI	= 1 << 11,	/* never in a URI: CTL, SP, < > " */
+	LEX_HOSTCH	= 1 << 12,	/* in host names: alphanum - . _ */
 };
 
 #define LEX_UNRESERVED	(LEX_ALNUM | LEX_MARK)

@@ -94,10 +94,10 @@ static int hostname_check(struct span s)
 			label_start = i + 1;
 			continue;
 		}
+		if (!lex_is(c, LEX_HOSTCH))
+			return -1;
 		if (c == '_')
 			strict_ok = false;
-		else if (!lex_is(c, LEX_ALNUM) && c != '-')
-			return -1;
 	}
 	if (top_first >= '0' && top_first <= '9')
 		return -1;	/* looks numeric but is no IPv4 address */
@@ -109,8 +109,8 @@ int sip_host_parse(struct span in, struct sip_host *host,
 {
 	int rc;
 
-	memset(host, 0, sizeof(*host));
 	host->text = in;
+	host->type = SIP_HOST_NONE;
 	if (in.len && in.p[0] == '[') {
 		if (in.len < 3 || in.p[in.len - 1] != ']' ||
 		    ipv6_parse(span_make(in.p + 1, in.len - 2), host->addr))
@@ -119,6 +119,7 @@ int sip_host_parse(struct span in, struct sip_host *host,
 		host->type = SIP_HOST_IPV6;
 		return 0;
 	}
+	/* ipv4_parse gives up at the first letter of a host name */
 	if (ipv4_parse(in, host->addr) == 0) {
 		host->type = SIP_HOST_IPV4;
 		return 0;
@@ -209,13 +210,9 @@ static bool uri_has_forbidden(struct span s)
 {
 	size_t i;
 
-	for (i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-
-		if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' ||
-		    c == '"')
+	for (i = 0; i < s.len; i++)
+		if (lex_is(s.p[i], LEX_NOURI))
 			return true;
-	}
 	return false;
 }
 
@@ -261,8 +258,13 @@ static int sip_uri_parse_sip(struct span rest, struct sip_uri *uri,
 					      uri->raw);
 		hp_end = rb + 1;
 	}
-	while (hp_end < end && *hp_end != ';' && *hp_end != '?')
-		hp_end++;
+	{
+		const char *semi = memchr(hp_end, ';', (size_t)(end - hp_end));
+		const char *qm = memchr(hp_end, '?',
+					(size_t)((semi ? semi : end) - hp_end));
+
+		hp_end = qm ? qm : semi ? semi : end;
+	}
 	hostport = span_from_to(p, hp_end);
 
 	colon = NULL;
