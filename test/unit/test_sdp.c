@@ -55,7 +55,6 @@ static const struct field media_fields[] = {
 };
 
 static const struct field session_fields[] = {
-	FLD("origin_addr",	F_SPAN,	struct sdp, origin_addr),
 	FLD("conn",		F_ADDR,	struct sdp, conn),
 	FLD("direction",	F_DIR,	struct sdp, direction),
 	FLD("fingerprint",	F_BOOL,	struct sdp, fingerprint),
@@ -213,7 +212,6 @@ static const struct sdp_case sdp_cases[] = {
 	  { "audio 192.0.2.1 49170 rtcp 192.0.2.1 49171",
 	    "video 192.0.2.1 51372 rtcp 192.0.2.1 51373" },
 	  { "session.n_media=2", "session.conn=192.0.2.1",
-	    "session.origin_addr=host.atlanta.example.com",
 	    "m0.type=audio", "m0.proto=RTP/AVP", "m0.fmts=0",
 	    "m0.direction=sendrecv", "m0.hold=0", "m0.nports=1",
 	    "m1.fmts=31" } },
@@ -407,7 +405,7 @@ static const struct sdp_case sdp_cases[] = {
 	{ "bare LF line ends", "v=0\no=- 1 1 IN IP4 192.0.2.1\ns=-\n"
 	  "c=IN IP4 192.0.2.1\nt=0 0\nm=audio 49170 RTP/AVP 0\na=rtcp-mux\n",
 	  0, NULL, S_NO, 1, { "audio 192.0.2.1 49170 mux" },
-	  { "session.origin_addr=192.0.2.1", "m0.fmts=0" } },
+	  { "m0.fmts=0" } },
 	{ "no final line end", HEAD C4 T "m=audio 49170 RTP/AVP 0",
 	  0, NULL, S_NO, 1, { "audio 192.0.2.1 49170 rtcp 192.0.2.1 49171" },
 	  { "m0.fmts=0" } },
@@ -424,7 +422,7 @@ static const struct sdp_case sdp_cases[] = {
 	  { "audio 192.0.2.1 49170 rtcp 192.0.2.1 49171" }, { NULL } },
 	{ "o= with too few fields",
 	  "v=0" CRLF "o=alice 1 1 IN IP4" CRLF "s=-" CRLF C4 T AUDIO,
-	  0, NULL, S_YES, 1, { NULL }, { "session.origin_addr=<absent>" } },
+	  0, NULL, S_YES, 1, { NULL }, { NULL } },
 	{ "does not start with v=0", "o=- 1 1 IN IP4 192.0.2.1" CRLF "v=0" CRLF,
 	  FATAL },
 	{ "v=1", "v=1" CRLF "s=-" CRLF C4 T AUDIO, FATAL },

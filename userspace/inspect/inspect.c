@@ -21,6 +21,8 @@ void inspect_message(const char *buf, size_t len, enum sip_strictness level,
 	int rc;
 
 	memset(&res->diag, 0, sizeof(res->diag));
+	/* the default policy acts on no strict-only defect: skip their checks */
+	res->diag.skip_strict = level != SIP_POLICY_STRICT;
 	memset(&res->drop, 0, sizeof(res->drop));
 	res->has_sdp = false;
 	res->verdict_pass = true;

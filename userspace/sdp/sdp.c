@@ -51,21 +51,6 @@ static unsigned int split_fields(struct span s, struct span *f,
 	return n;
 }
 
-/* rest of @s after the first @skip fields */
-static struct span fields_rest(struct span s, unsigned int skip)
-{
-	struct span f[16];
-	unsigned int n = split_fields(s, f, skip);
-	const char *p;
-
-	if (n < skip)
-		return span_make(s.p + s.len, 0);
-	p = f[skip - 1].p + f[skip - 1].len;
-	while (p < s.p + s.len && (*p == ' ' || *p == '\t'))
-		p++;
-	return span_from_to(p, s.p + s.len);
-}
-
 int sdp_addr_parse(struct span text, enum sdp_addr_family family,
 		   struct sdp_addr *out)
 {
@@ -186,7 +171,9 @@ static int media_parse(struct span v, struct sdp_media *m,
 				      "m= port out of range", f[1]);
 	m->proto_text = f[2];
 	m->proto = proto_lookup(f[2]);
-	m->fmts = fields_rest(v, 3);
+	m->fmts = span_from_to(f[2].p + f[2].len, v.p + v.len);
+	m->fmts = span_from_to(lex_skip_sws(m->fmts.p, v.p + v.len),
+			       v.p + v.len);
 	if (!m->fmts.len)	/* media-field ends in 1*(SP fmt) */
 		sip_diag_strict(diag, SIP_ERR_BAD_SDP, "m= without a format",
 				v);
@@ -365,6 +352,7 @@ static int attr_parse(struct span v, struct sdp *sdp, struct sdp_media *m,
 
 	for (i = 0; i < sizeof(sdp_attrs) / sizeof(sdp_attrs[0]); i++)
 		if (name.len == sdp_attrs[i].len &&
+		    (name.p[0] | 0x20) == sdp_attrs[i].name[0] &&
 		    span_eq_ci(name, span_make(sdp_attrs[i].name, name.len)))
 			return sdp_attrs[i].fn(val, sdp, m, st, diag,
 					       sdp_attrs[i].arg);
@@ -431,7 +419,6 @@ int sdp_parse(struct span body, struct sdp *sdp, struct sip_diag *diag)
 	struct sdp_media *m = NULL;
 	bool first = true, seen_o = false, seen_s = false, seen_t = false;
 
-	sdp->origin_addr = SPAN_NULL;
 	memset(&sdp->conn, 0, sizeof(sdp->conn));
 	sdp->direction = SDP_DIR_SENDRECV;
 	sdp->fingerprint = false;
@@ -467,12 +454,12 @@ int sdp_parse(struct span body, struct sdp *sdp, struct sip_diag *diag)
 		}
 		switch (type) {
 		case 'o': {
+			/* the origin names no media: only its shape counts */
 			struct span f[6];
 
 			seen_o = true;
-			if (split_fields(v, f, 6) == 6)
-				sdp->origin_addr = f[5];
-			else
+			if (sip_diag_wants_strict(diag) &&
+			    split_fields(v, f, 6) != 6)
 				sip_diag_strict(diag, SIP_ERR_BAD_SDP,
 						"o= has not 6 fields", v);
 			break;

@@ -110,7 +110,6 @@ struct sdp_media {
  *           error, since a firewall cannot open what it did not keep)
  */
 struct sdp {
-	struct span		origin_addr;
 	struct sdp_addr		conn;
 	enum sdp_direction	direction;
 	bool			fingerprint;

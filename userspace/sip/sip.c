@@ -310,7 +310,7 @@ static int sip_parse_request_line(struct span line, struct sip_msg *msg,
 		"whitespace after SIP-Version",
 	};
 	struct start_fields sf;
-	struct sip_diag sub = { 0 };
+	struct sip_diag sub = { .skip_strict = diag->skip_strict };
 
 	start_line_split(line, &sf, 3);
 	if (sf.more)
@@ -346,9 +346,7 @@ static int sip_parse_request_line(struct span line, struct sip_msg *msg,
 	msg->ruri_text = sf.f[1];
 	msg->version = sf.f[2];
 	if (sip_uri_parse(sf.f[1], &msg->ruri, &sub)) {
-		*diag = (struct sip_diag){ .fatal = sub.fatal,
-					   .strict = diag->strict,
-					   .strict_count = diag->strict_count };
+		diag->fatal = sub.fatal;
 		diag->fatal.reason = SIP_ERR_BAD_REQUEST_LINE;
 		return -1;
 	}
@@ -403,7 +401,7 @@ static int sip_parse_status_line(struct span line, struct sip_msg *msg,
 	msg->reason = span_from_to(p, end);
 	/* Reason-Phrase = *(reserved / unreserved / escaped / UTF8-NONASCII
 	 *                  / UTF8-CONT / SP / HTAB) */
-	for (i = 0; i < msg->reason.len; i++) {
+	for (i = 0; sip_diag_wants_strict(diag) && i < msg->reason.len; i++) {
 		unsigned char c = (unsigned char)msg->reason.p[i];
 
 		if ((c < 0x20 && c != '\t') || c == 0x7f) {

@@ -64,14 +64,25 @@ struct sip_finding {
  * @strict:       the first strict-only defect: the message is readable
  *                and unambiguous, but RFC 3261's grammar forbids it
  * @strict_count: how many strict-only defects were seen
+ * @skip_strict:  set by the caller when nothing will act on strict-only
+ *                defects (the default policy): the parsers may then skip
+ *                checks that can only find such defects, and
+ *                @strict/@strict_count are incomplete
  */
 struct sip_diag {
 	struct sip_finding	fatal;
 	struct sip_finding	strict;
 	unsigned int		strict_count;
+	bool			skip_strict;
 };
 
 const char *sip_reason_str(enum sip_reason reason);
+
+/* Should checks that can only yield strict-only defects run? */
+static inline bool sip_diag_wants_strict(const struct sip_diag *d)
+{
+	return d && !d->skip_strict;
+}
 
 /* Record a fatal error (the first one wins); always returns -1. */
 int sip_diag_fatal(struct sip_diag *d, enum sip_reason r, const char *detail,

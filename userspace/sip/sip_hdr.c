@@ -99,8 +99,9 @@ static int params_walk(struct span params, enum sip_reason reason,
 					params);
 			continue;
 		}
-		if (!lex_all(name, LEX_TOKEN) ||
-		    (has_value && !gen_value_ok(value)))
+		if (sip_diag_wants_strict(diag) &&
+		    (!lex_all(name, LEX_TOKEN) ||
+		     (has_value && !gen_value_ok(value))))
 			sip_diag_strict(diag, reason,
 					"parameter is not token [= token / host / quoted-string]",
 					name);
@@ -209,7 +210,8 @@ int sip_parse_name_addr(struct span v, struct sip_name_addr *na,
 		}
 		if (lt) {
 			na->display = lex_trim(span_from_to(p, lt));
-			if (!display_tokens_ok(na->display))
+			if (sip_diag_wants_strict(diag) &&
+			    !display_tokens_ok(na->display))
 				sip_diag_strict(diag, SIP_ERR_BAD_NAME_ADDR,
 						"unquoted display name with non-token characters",
 						na->display);
@@ -675,6 +677,8 @@ int sip_hdr_date(struct sip_msg *msg, const struct sip_header *h,
 	size_t i;
 
 	(void)msg;
+	if (!sip_diag_wants_strict(diag))
+		return 0;
 	for (i = 0; ok && i < v.len; i++) {
 		char s = shape[i], c = v.p[i];
 
@@ -708,7 +712,7 @@ int sip_hdr_token_list(struct sip_msg *msg, const struct sip_header *h,
 	struct span cursor = h->value, item;
 
 	(void)msg;
-	if (!h->value.len)
+	if (!h->value.len || !sip_diag_wants_strict(diag))
 		return 0;	/* Allow and Supported may be empty */
 	while (sip_list_next(&cursor, &item))
 		if (!lex_all(item, LEX_TOKEN)) {
@@ -766,7 +770,8 @@ int sip_parse_auth(struct span v, struct sip_auth *auth,
 		}
 		name = lex_trim(span_from_to(item.p, eq));
 		val = lex_trim(span_from_to(eq + 1, item.p + item.len));
-		if (!lex_all(name, LEX_TOKEN) || !gen_value_ok(val))
+		if (sip_diag_wants_strict(diag) &&
+		    (!lex_all(name, LEX_TOKEN) || !gen_value_ok(val)))
 			sip_diag_strict(diag, SIP_ERR_BAD_AUTH,
 					"auth-param is not token = token / quoted-string",
 					item);

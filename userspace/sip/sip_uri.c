@@ -231,7 +231,9 @@ static int sip_uri_parse_sip(struct span rest, struct sip_uri *uri,
 		uri->user = span_from_to(p, colon ? colon : at);
 		if (colon)
 			uri->password = span_from_to(colon + 1, at);
-		if (!uri->user.len)
+		if (!sip_diag_wants_strict(diag))
+			;
+		else if (!uri->user.len)
 			sip_diag_strict(diag, SIP_ERR_BAD_URI,
 					"empty user part", uri->raw);
 		else if (!lex_all_escaped(uri->user,
@@ -239,7 +241,8 @@ static int sip_uri_parse_sip(struct span rest, struct sip_uri *uri,
 			sip_diag_strict(diag, SIP_ERR_BAD_URI,
 					"user part outside RFC 3261 grammar",
 					uri->user);
-		if (colon && !lex_all_escaped(uri->password,
+		if (colon && sip_diag_wants_strict(diag) &&
+		    !lex_all_escaped(uri->password,
 					      LEX_UNRESERVED | LEX_PASS))
 			sip_diag_strict(diag, SIP_ERR_BAD_URI,
 					"password outside RFC 3261 grammar",
@@ -296,12 +299,14 @@ static int sip_uri_parse_sip(struct span rest, struct sip_uri *uri,
 		const char *q = memchr(p, '?', (size_t)(end - p));
 
 		uri->params = span_from_to(p + 1, q ? q : end);
-		uri_params_check(uri->params, diag);
+		if (sip_diag_wants_strict(diag))
+			uri_params_check(uri->params, diag);
 		p = q ? q : end;
 	}
 	if (p < end && *p == '?') {
 		uri->headers = span_from_to(p + 1, end);
-		uri_headers_check(uri->headers, diag);
+		if (sip_diag_wants_strict(diag))
+			uri_headers_check(uri->headers, diag);
 	}
 	return 0;
 }
@@ -322,7 +327,7 @@ static int sip_uri_parse_tel(struct span rest, struct sip_uri *uri,
 	if (!uri->user.len)
 		return sip_diag_fatal(diag, SIP_ERR_BAD_URI,
 				      "empty telephone number", uri->raw);
-	for (i = 0; i < uri->user.len; i++) {
+	for (i = 0; sip_diag_wants_strict(diag) && i < uri->user.len; i++) {
 		char c = uri->user.p[i];
 
 		if (lex_is(c, LEX_HEX) || c == '-' || c == '.' || c == '(' ||
@@ -333,7 +338,7 @@ static int sip_uri_parse_tel(struct span rest, struct sip_uri *uri,
 				uri->user);
 		break;
 	}
-	if (uri->params.len)
+	if (uri->params.len && sip_diag_wants_strict(diag))
 		uri_params_check(uri->params, diag);
 	return 0;
 }
