@@ -311,8 +311,24 @@ static int sip_parse_request_line(struct span line, struct sip_msg *msg,
 	};
 	struct start_fields sf;
 	struct sip_diag sub = { .skip_strict = diag->skip_strict };
+	const char *sp1 = memchr(line.p, ' ', line.len);
+	const char *sp2 = sp1 ? memchr(sp1 + 1, ' ',
+				       (size_t)(line.p + line.len - sp1 - 1))
+			      : NULL;
 
-	start_line_split(line, &sf, 3);
+	/* the common shape, "M U V" with single SPs, without a byte loop */
+	if (sp1 && sp2 && sp1 > line.p && sp2 > sp1 + 1 &&
+	    sp2 + 1 < line.p + line.len &&
+	    !memchr(sp2 + 1, ' ', (size_t)(line.p + line.len - sp2 - 1)) &&
+	    !memchr(line.p, '\t', line.len)) {
+		memset(&sf, 0, sizeof(sf));
+		sf.n = 3;
+		sf.f[0] = span_from_to(line.p, sp1);
+		sf.f[1] = span_from_to(sp1 + 1, sp2);
+		sf.f[2] = span_from_to(sp2 + 1, line.p + line.len);
+	} else {
+		start_line_split(line, &sf, 3);
+	}
 	if (sf.more)
 		return sip_diag_fatal(diag, SIP_ERR_BAD_REQUEST_LINE,
 				      "whitespace inside Request-URI", line);
@@ -420,27 +436,32 @@ static int sip_parse_header_line(struct span line, struct sip_msg *msg,
 				 struct sip_diag *diag)
 {
 	const char *p = line.p, *end = line.p + line.len;
+	const char *colon = memchr(p, ':', line.len), *q;
 	const struct sip_hdr_def *def;
 	struct sip_header *h;
 	struct span name;
 	enum sip_hdr id;
 
-	while (p < end && lex_is(*p, LEX_TOKEN))
-		p++;
-	name = span_from_to(line.p, p);
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	if (!name.len || p >= end || *p != ':')
+	if (!colon)
 		return sip_diag_fatal(diag, SIP_ERR_BAD_HEADER,
-				      name.len ? "header name is not a token or has no colon"
-					       : "header line without a name",
-				      line);
+				      "header line without a colon", line);
+	for (q = colon; q > p && (q[-1] == ' ' || q[-1] == '\t'); q--)
+		;
+	name = span_from_to(p, q);
+	if (!name.len)
+		return sip_diag_fatal(diag, SIP_ERR_BAD_HEADER,
+				      "header line without a name", line);
+	/* known names are tokens; only the others need the char check */
+	id = sip_hdr_lookup(name);
+	if (id == SIP_HDR_OTHER && !lex_all(name, LEX_TOKEN))
+		return sip_diag_fatal(diag, SIP_ERR_BAD_HEADER,
+				      "header name is not a token", line);
+	p = colon;
 	if (msg->n_hdrs >= SIP_MAX_HEADERS)
 		return sip_diag_fatal(diag, SIP_ERR_TOO_MANY_HEADERS,
 				      "more header lines than voipfw indexes",
 				      name);
 
-	id = sip_hdr_lookup(name);
 	def = &sip_hdrs[id];
 	h = &msg->hdrs[msg->n_hdrs];
 	h->id = id;

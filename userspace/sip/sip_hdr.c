@@ -367,9 +367,10 @@ static void via_param(void *ctx, struct span name, struct span value,
 	struct sip_via *via = ctx;
 	uint32_t port;
 
-	if (span_is(name, "branch")) {
+	/* dispatch on the length first: most parameters are branch */
+	if (name.len == 6 && span_is(name, "branch")) {
 		via->branch = value;
-	} else if (span_is(name, "received")) {
+	} else if (name.len == 8 && span_is(name, "received")) {
 		uint8_t addr[16];
 
 		via->received = value;
@@ -380,7 +381,7 @@ static void via_param(void *ctx, struct span name, struct span value,
 				 addr))
 			sip_diag_strict(diag, SIP_ERR_BAD_VIA,
 					"received is not an IP address", value);
-	} else if (span_is(name, "rport")) {
+	} else if (name.len == 5 && span_is(name, "rport")) {
 		via->rport = true;
 		if (has_value) {
 			if (span_to_u32(value, 65535, &port))
@@ -444,8 +445,7 @@ int sip_parse_via(struct span v, struct sip_via *via, struct sip_diag *diag)
 					      "unterminated IPv6 reference", v);
 		q++;
 	} else {
-		while (q < end && *q != ':' && *q != ';' && *q != ' ' &&
-		       *q != '\t' && *q != '\r' && *q != '\n')
+		while (q < end && lex_is(*q, LEX_HOSTCH))
 			q++;
 	}
 	host = span_from_to(p, q);

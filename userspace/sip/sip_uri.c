@@ -65,43 +65,37 @@ int sip_ip_parse(struct span in, bool ipv6, uint8_t out[16])
  * hostname    = *( domainlabel "." ) toplabel [ "." ]
  * domainlabel = alphanum / alphanum *( alphanum / "-" ) alphanum
  * toplabel    = ALPHA / ALPHA *( alphanum / "-" ) alphanum
- * Returns 1 when @s follows the grammar, 0 when it only holds characters
- * real devices put in host names ('_' included), -1 otherwise.
+ * Returns 1 when @s follows the grammar (or @strict is false and only
+ * the grammar's finer points are in doubt), 0 when it only holds
+ * characters real devices put in host names ('_', labels edged with '-'),
+ * -1 when it is no host name at all.
  */
-static int hostname_check(struct span s)
+static int hostname_check(struct span s, bool strict)
 {
-	size_t i, label_start = 0;
-	bool strict_ok = true;
-	char top_first = 0;
+	const char *p = s.p, *end = s.p + s.len, *top;
+	size_t i;
 
 	if (!s.len)
 		return -1;
-	for (i = 0; i <= s.len; i++) {
-		char c = i < s.len ? s.p[i] : '.';
-
-		if (c == '.') {
-			size_t n = i - label_start;
-
-			if (n == 0) {
-				/* one trailing dot is allowed */
-				if (i == s.len && i > 0)
-					break;
-				return -1;
-			}
-			if (s.p[label_start] == '-' || s.p[i - 1] == '-')
-				strict_ok = false;
-			top_first = s.p[label_start];
-			label_start = i + 1;
-			continue;
-		}
-		if (!lex_is(c, LEX_HOSTCH))
+	for (i = 0; i < s.len; i++)
+		if (!lex_is(p[i], LEX_HOSTCH))
 			return -1;
-		if (c == '_')
-			strict_ok = false;
-	}
-	if (top_first >= '0' && top_first <= '9')
+	if (end[-1] == '.')
+		end--;		/* one trailing dot is allowed */
+	if (end == p || p[0] == '.' ||
+	    memmem(p, (size_t)(end - p), "..", 2))
+		return -1;	/* empty label */
+	top = memrchr(p, '.', (size_t)(end - p));
+	top = top ? top + 1 : p;
+	if (lex_is(*top, LEX_DIGIT))
 		return -1;	/* looks numeric but is no IPv4 address */
-	return strict_ok ? 1 : 0;
+	if (!strict)
+		return 1;
+	if (memchr(p, '_', (size_t)(end - p)) || p[0] == '-' ||
+	    end[-1] == '-' || memmem(p, (size_t)(end - p), "-.", 2) ||
+	    memmem(p, (size_t)(end - p), ".-", 2))
+		return 0;
+	return 1;
 }
 
 int sip_host_parse(struct span in, struct sip_host *host,
@@ -124,7 +118,7 @@ int sip_host_parse(struct span in, struct sip_host *host,
 		host->type = SIP_HOST_IPV4;
 		return 0;
 	}
-	rc = hostname_check(in);
+	rc = hostname_check(in, sip_diag_wants_strict(diag));
 	if (rc < 0)
 		return sip_diag_fatal(diag, SIP_ERR_BAD_URI, "bad host", in);
 	if (rc == 0)
