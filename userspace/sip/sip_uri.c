@@ -75,26 +75,26 @@ static int hostname_check(struct span s, bool strict)
 	const char *p = s.p, *end = s.p + s.len, *top;
 	size_t i;
 
-	if (!s.len)
+	if (!s.len || p[0] == '.')
 		return -1;
 	for (i = 0; i < s.len; i++)
-		if (!lex_is(p[i], LEX_HOSTCH))
-			return -1;
+		if (!lex_is(p[i], LEX_HOSTCH) ||
+		    (p[i] == '.' && i && p[i - 1] == '.'))
+			return -1;	/* not a host char, or an empty label */
 	if (end[-1] == '.')
 		end--;		/* one trailing dot is allowed */
-	if (end == p || p[0] == '.' ||
-	    memmem(p, (size_t)(end - p), "..", 2))
-		return -1;	/* empty label */
 	top = memrchr(p, '.', (size_t)(end - p));
 	top = top ? top + 1 : p;
 	if (lex_is(*top, LEX_DIGIT))
 		return -1;	/* looks numeric but is no IPv4 address */
 	if (!strict)
 		return 1;
-	if (memchr(p, '_', (size_t)(end - p)) || p[0] == '-' ||
-	    end[-1] == '-' || memmem(p, (size_t)(end - p), "-.", 2) ||
-	    memmem(p, (size_t)(end - p), ".-", 2))
+	if (memchr(p, '_', (size_t)(end - p)) || p[0] == '-' || end[-1] == '-')
 		return 0;
+	for (i = 1; p + i < end; i++)
+		if ((p[i] == '-' && p[i - 1] == '.') ||
+		    (p[i] == '.' && p[i - 1] == '-'))
+			return 0;	/* a label starts or ends with '-' */
 	return 1;
 }
 
