@@ -17,9 +17,25 @@ WARN		:= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 CPPFLAGS	+= -D_GNU_SOURCE -Iuserspace
 ALL_CFLAGS	= -std=gnu11 $(WARN) $(CFLAGS)
 
-LIB_SRCS	:= $(wildcard userspace/sip/*.c userspace/sdp/*.c userspace/inspect/*.c)
+# Pure code (no system libraries): parsers, calls, pinhole logic.
+LIB_SRCS	:= $(wildcard userspace/sip/*.c userspace/sdp/*.c userspace/inspect/*.c \
+		     userspace/pinhole/*.c userspace/dialog/*.c userspace/engine/*.c)
 LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB		:= $(BUILD)/libvoipfw.a
+
+# Kernel interfaces: nf_tables (libnftnl) and NFQUEUE (libnetfilter_queue).
+SYS_PKGS	:= libnftnl libmnl libnetfilter_queue
+SYS_SRCS	:= $(wildcard userspace/nft/*.c userspace/nfq/*.c)
+SYS_OBJS	:= $(SYS_SRCS:%.c=$(BUILD)/obj/%.o)
+SYS_LIB		:= $(BUILD)/libvoipfw-sys.a
+SYS_LIBS	= $$(pkg-config --libs $(SYS_PKGS))
+
+DAEMON_SRCS	:= $(wildcard userspace/daemon/*.c)
+DAEMON_OBJS	:= $(DAEMON_SRCS:%.c=$(BUILD)/obj/%.o)
+
+# Network tools used by the packet-path tests (test/net/*.c).
+NET_SRCS	:= $(wildcard test/net/*.c)
+NET_BINS	:= $(NET_SRCS:test/net/%.c=$(BUILD)/net/%)
 
 CTL_SRCS	:= $(wildcard userspace/ctl/*.c)
 CTL_OBJS	:= $(CTL_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -34,7 +50,7 @@ FUZZ_CC		?= clang-14
 FUZZ_FLAGS	:= -g -O1 -fsanitize=fuzzer,address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all clean test unit fuzz fuzz-build bench-parse demo corpus-test cli-test cc-test
+.PHONY: all clean test unit fuzz fuzz-build bench-parse demo net-tools
 
 all: $(BUILD)/voipfwctl
 
@@ -49,6 +65,20 @@ $(LIB): $(LIB_OBJS)
 
 $(BUILD)/voipfwctl: $(CTL_OBJS) $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $(CTL_OBJS) $(LIB) $(LDFLAGS)
+
+$(BUILD)/voipfwd: $(DAEMON_OBJS) $(SYS_LIB) $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $(DAEMON_OBJS) $(SYS_LIB) $(LIB) $(SYS_LIBS) -lpcap -lpthread $(LDFLAGS)
+
+$(SYS_LIB): $(SYS_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/net/%: test/net/%.c $(SYS_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(SYS_LIB) $(LIB) $(SYS_LIBS) $(LDFLAGS)
+
+net-tools: $(NET_BINS)
 
 # ---- tests ----------------------------------------------------------------
 

@@ -32,5 +32,8 @@ struct ctl_cmd_ops {
 };
 
 extern const struct ctl_cmd_ops ctl_cmd_check_sip;
+extern const struct ctl_cmd_ops ctl_cmd_status;
+extern const struct ctl_cmd_ops ctl_cmd_calls;
+extern const struct ctl_cmd_ops ctl_cmd_pinholes;
 
 #endif /* VOIPFW_CTL_H */

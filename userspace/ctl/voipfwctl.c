@@ -10,6 +10,9 @@
 /* Every command, in the order `voipfwctl --help` lists them. */
 static const struct ctl_cmd_ops *const ctl_cmds[] = {
 	&ctl_cmd_check_sip,
+	&ctl_cmd_status,
+	&ctl_cmd_calls,
+	&ctl_cmd_pinholes,
 };
 
 #define N_CMDS	(sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
@@ -26,7 +29,8 @@ static void usage(FILE *out)
 		fprintf(out, "  %-12s %s\n", ctl_cmds[i]->name,
 			ctl_cmds[i]->summary);
 	fprintf(out, "\nExit status: 0 success, 1 a message was dropped "
-		"(check-sip), 2 usage or I/O error.\nSee voipfwctl(8).\n");
+		"(check-sip), 2 usage, I/O error or voipfwd unreachable.\n"
+		"See voipfwctl(8).\n");
 }
 
 int main(int argc, char **argv)

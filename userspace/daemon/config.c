@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * config.c - voipfwd.conf: one "key value" per line, '#' comments.
+ * Keys are listed in one table with their parser and help (ulogd's
+ * config_keyset, HAProxy's cfg_kw_list); errors name file, line, column.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+typedef int (*config_parse_fn)(struct voipfwd_config *cfg, const char *v,
+			       char *err, size_t errlen, int *col);
+
+/* "N" within [min, max] */
+static int parse_uint(const char *v, unsigned long min, unsigned long max,
+		      unsigned long *out, char *err, size_t errlen, int *col)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	if (!isdigit((unsigned char)v[0]))
+		goto bad;
+	n = strtoul(v, &end, 0);
+	if (errno || *end) {
+		*col = (int)(end - v);
+		goto bad;
+	}
+	if (n < min || n > max) {
+		snprintf(err, errlen, "%lu is out of range %lu-%lu", n, min, max);
+		return -1;
+	}
+	*out = n;
+	return 0;
+bad:
+	snprintf(err, errlen, "'%s' is not a number", v);
+	return -1;
+}
+
+/* "N" or "N-M" */
+static int parse_range(const char *v, unsigned long max, unsigned long *lo,
+		       unsigned long *hi, char *err, size_t errlen, int *col)
+{
+	char buf[32];
+	const char *dash = strchr(v, '-');
+
+	if (!dash) {
+		if (parse_uint(v, 0, max, lo, err, errlen, col))
+			return -1;
+		*hi = *lo;
+		return 0;
+	}
+	if ((size_t)(dash - v) >= sizeof(buf)) {
+		snprintf(err, errlen, "'%s' is not N or N-M", v);
+		return -1;
+	}
+	memcpy(buf, v, (size_t)(dash - v));
+	buf[dash - v] = '\0';
+	if (parse_uint(buf, 0, max, lo, err, errlen, col))
+		return -1;
+	if (parse_uint(dash + 1, 0, max, hi, err, errlen, col)) {
+		*col += (int)(dash + 1 - v);
+		return -1;
+	}
+	if (*hi < *lo) {
+		snprintf(err, errlen, "range %lu-%lu is backwards", *lo, *hi);
+		return -1;
+	}
+	return 0;
+}
+
+static int kw_queue(struct voipfwd_config *c, const char *v, char *err,
+		    size_t errlen, int *col)
+{
+	unsigned long lo, hi;
+
+	if (parse_range(v, 65535, &lo, &hi, err, errlen, col))
+		return -1;
+	if (hi - lo >= 64) {
+		snprintf(err, errlen, "at most 64 queues");
+		return -1;
+	}
+	c->table.queue_first = (uint16_t)lo;
+	c->table.queue_last = (uint16_t)hi;
+	return 0;
+}
+
+static int kw_sip_ports(struct voipfwd_config *c, const char *v, char *err,
+			size_t errlen, int *col)
+{
+	struct nfttab_config t = c->table;
+	const char *p = v;
+
+	t.n_sip_ports = 0;
+	while (*p) {
+		char buf[16];
+		size_t n = strcspn(p, ", ");
+		unsigned long port;
+
+		if (!n || n >= sizeof(buf)) {
+			*col = (int)(p - v);
+			snprintf(err, errlen, "expected a port list like 5060,5080");
+			return -1;
+		}
+		if (t.n_sip_ports >= NFTTAB_MAX_SIP_PORTS) {
+			*col = (int)(p - v);
+			snprintf(err, errlen, "at most %d SIP ports",
+				 NFTTAB_MAX_SIP_PORTS);
+			return -1;
+		}
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		if (parse_uint(buf, 1, 65535, &port, err, errlen, col)) {
+			*col += (int)(p - v);
+			return -1;
+		}
+		t.sip_ports[t.n_sip_ports++] = (uint16_t)port;
+		p += n;
+		p += strspn(p, ", ");
+	}
+	c->table = t;
+	return 0;
+}
+
+static int kw_fail_mode(struct voipfwd_config *c, const char *v, char *err,
+			size_t errlen, int *col)
+{
+	(void)col;
+	if (!strcmp(v, "open") || !strcmp(v, "closed")) {
+		c->table.fail_open = c->engine.fail_open = !strcmp(v, "open");
+		return 0;
+	}
+	snprintf(err, errlen, "'%s': expected open or closed", v);
+	return -1;
+}
+
+static int kw_policy(struct voipfwd_config *c, const char *v, char *err,
+		     size_t errlen, int *col)
+{
+	(void)col;
+	if (sip_strictness_parse(v, &c->engine.strictness) == 0)
+		return 0;
+	snprintf(err, errlen, "'%s': expected default or strict", v);
+	return -1;
+}
+
+static int kw_match(struct voipfwd_config *c, const char *v, char *err,
+		    size_t errlen, int *col)
+{
+	(void)col;
+	if (!strcmp(v, "dst"))
+		c->engine.match = PINHOLE_MATCH_DST;
+	else if (!strcmp(v, "dst+peer"))
+		c->engine.match = PINHOLE_MATCH_DST_PEER;
+	else {
+		snprintf(err, errlen, "'%s': expected dst or dst+peer", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int kw_queue_path(struct voipfwd_config *c, const char *v, char *err,
+			 size_t errlen, int *col)
+{
+	(void)col;
+	if (!strcmp(v, "auto"))
+		c->table.queue_path = NFTTAB_QUEUE_AUTO;
+	else if (!strcmp(v, "native"))
+		c->table.queue_path = NFTTAB_QUEUE_NATIVE;
+	else if (!strcmp(v, "xt"))
+		c->table.queue_path = NFTTAB_QUEUE_XT;
+	else {
+		snprintf(err, errlen, "'%s': expected auto, native or xt", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int kw_pinhole_timeout(struct voipfwd_config *c, const char *v,
+			      char *err, size_t errlen, int *col)
+{
+	unsigned long n;
+
+	if (parse_uint(v, 5, 86400, &n, err, errlen, col))
+		return -1;
+	c->engine.pinhole_timeout_s = c->table.pinhole_timeout_s = (uint32_t)n;
+	return 0;
+}
+
+static int kw_trying_timeout(struct voipfwd_config *c, const char *v,
+			     char *err, size_t errlen, int *col)
+{
+	unsigned long n;
+
+	if (parse_uint(v, 5, 86400, &n, err, errlen, col))
+		return -1;
+	c->engine.trying_timeout_s = (uint32_t)n;
+	return 0;
+}
+
+static int kw_media_ports(struct voipfwd_config *c, const char *v, char *err,
+			  size_t errlen, int *col)
+{
+	unsigned long lo, hi;
+
+	if (!strcmp(v, "none")) {
+		c->table.media_port_min = c->table.media_port_max = 0;
+		return 0;
+	}
+	if (parse_range(v, 65535, &lo, &hi, err, errlen, col))
+		return -1;
+	if (!lo) {
+		snprintf(err, errlen, "port 0 is not a media port");
+		return -1;
+	}
+	c->table.media_port_min = (uint16_t)lo;
+	c->table.media_port_max = (uint16_t)hi;
+	return 0;
+}
+
+static int kw_media_mark(struct voipfwd_config *c, const char *v, char *err,
+			 size_t errlen, int *col)
+{
+	unsigned long n;
+
+	if (parse_uint(v, 0, 0xffffffffUL, &n, err, errlen, col))
+		return -1;
+	c->table.media_mark = (uint32_t)n;
+	return 0;
+}
+
+static int kw_priority(struct voipfwd_config *c, const char *v, char *err,
+		       size_t errlen, int *col)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || end == v || n < -1000 || n > 1000) {
+		*col = (int)(end - v);
+		snprintf(err, errlen, "'%s': expected a priority -1000..1000", v);
+		return -1;
+	}
+	c->table.priority = (int32_t)n;
+	return 0;
+}
+
+#define KW_UINT(fn, field, lo, hi)					\
+static int fn(struct voipfwd_config *c, const char *v, char *err,	\
+	      size_t errlen, int *col)					\
+{									\
+	unsigned long n;						\
+									\
+	if (parse_uint(v, lo, hi, &n, err, errlen, col))		\
+		return -1;						\
+	c->field = (unsigned int)n;					\
+	return 0;							\
+}
+KW_UINT(kw_max_dialogs, engine.max_dialogs, 1, 1u << 24)
+KW_UINT(kw_max_dialogs_src, engine.max_dialogs_per_source, 1, 1u << 24)
+KW_UINT(kw_max_pinholes, engine.max_pinholes, 1, 1u << 26)
+
+static int kw_string(char *dst, size_t size, const char *v, char *err,
+		     size_t errlen)
+{
+	if (strlen(v) >= size) {
+		snprintf(err, errlen, "longer than %zu characters", size - 1);
+		return -1;
+	}
+	strcpy(dst, v);
+	return 0;
+}
+
+static int kw_socket(struct voipfwd_config *c, const char *v, char *err,
+		     size_t errlen, int *col)
+{
+	(void)col;
+	if (v[0] != '/') {
+		snprintf(err, errlen, "'%s': expected an absolute path", v);
+		return -1;
+	}
+	return kw_string(c->socket_path, sizeof(c->socket_path), v, err, errlen);
+}
+
+static int kw_socket_group(struct voipfwd_config *c, const char *v, char *err,
+			   size_t errlen, int *col)
+{
+	(void)col;
+	return kw_string(c->socket_group, sizeof(c->socket_group), v, err,
+			 errlen);
+}
+
+/* Every setting, in the order voipfwd.conf(5) documents them. */
+static const struct config_kw {
+	const char	*name;
+	config_parse_fn	parse;
+	const char	*help;
+} config_kws[] = {
+	{ "queue",		kw_queue,	"NFQUEUE number or range N-M (one thread each)" },
+	{ "sip-ports",		kw_sip_ports,	"SIP ports, comma separated (UDP and TCP)" },
+	{ "fail-mode",		kw_fail_mode,	"open or closed: what SIP does when voipfwd is gone" },
+	{ "policy",		kw_policy,	"SIP parse policy: default or strict" },
+	{ "pinhole-match",	kw_match,	"dst or dst+peer" },
+	{ "pinhole-timeout",	kw_pinhole_timeout, "seconds media may pause before its pinhole closes" },
+	{ "trying-timeout",	kw_trying_timeout, "seconds an unanswered INVITE is followed" },
+	{ "media-ports",	kw_media_ports,	"UDP port range only pinholes open (MIN-MAX or none)" },
+	{ "media-mark",		kw_media_mark,	"packet mark OR-ed onto pinholed media (0: none)" },
+	{ "max-dialogs",	kw_max_dialogs,	"calls followed at once" },
+	{ "max-dialogs-per-source", kw_max_dialogs_src, "calls one source address may have" },
+	{ "max-pinholes",	kw_max_pinholes, "pinholes installed at once" },
+	{ "queue-path",		kw_queue_path,	"auto, native (nft queue) or xt (NFQUEUE via nft_compat)" },
+	{ "priority",		kw_priority,	"priority of voipfw's base chains" },
+	{ "control-socket",	kw_socket,	"path of the control socket" },
+	{ "control-group",	kw_socket_group, "group allowed read-only commands (empty: root only)" },
+};
+
+void config_defaults(struct voipfwd_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	engine_config_defaults(&cfg->engine);
+	cfg->table.sip_ports[0] = 5060;
+	cfg->table.n_sip_ports = 1;
+	cfg->table.queue_first = cfg->table.queue_last = 0;
+	/* fail-closed by default: a firewall that silently stops inspecting
+	 * is worse than a visible outage of new calls (media in progress
+	 * keeps flowing either way: it never goes through the queue) */
+	cfg->table.fail_open = false;
+	cfg->table.queue_path = NFTTAB_QUEUE_AUTO;
+	cfg->table.media_port_min = 10000;
+	cfg->table.media_port_max = 20000;
+	cfg->table.pinhole_timeout_s = cfg->engine.pinhole_timeout_s;
+	cfg->table.media_mark = 0;
+	cfg->table.priority = 0;
+	snprintf(cfg->socket_path, sizeof(cfg->socket_path), "%s",
+		 VOIPFWD_SOCKET_DEFAULT);
+}
+
+int config_set(struct voipfwd_config *cfg, const char *key, const char *value,
+	       char *err, size_t errlen, int *col)
+{
+	unsigned int i;
+
+	*col = 0;
+	for (i = 0; i < sizeof(config_kws) / sizeof(config_kws[0]); i++)
+		if (!strcmp(key, config_kws[i].name))
+			return config_kws[i].parse(cfg, value, err, errlen, col);
+	snprintf(err, errlen, "unknown setting '%s'", key);
+	*col = -1;
+	return -1;
+}
+
+int config_check(const struct voipfwd_config *cfg, char *err, size_t errlen)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->table.n_sip_ports; i++)
+		if (cfg->table.media_port_min &&
+		    cfg->table.sip_ports[i] >= cfg->table.media_port_min &&
+		    cfg->table.sip_ports[i] <= cfg->table.media_port_max) {
+			snprintf(err, errlen,
+				 "sip port %u lies inside media-ports %u-%u",
+				 cfg->table.sip_ports[i], cfg->table.media_port_min,
+				 cfg->table.media_port_max);
+			return -1;
+		}
+	if (cfg->engine.max_dialogs_per_source > cfg->engine.max_dialogs) {
+		snprintf(err, errlen,
+			 "max-dialogs-per-source exceeds max-dialogs");
+		return -1;
+	}
+	return 0;
+}
+
+int config_load(struct voipfwd_config *cfg, const char *path, char *err,
+		size_t errlen)
+{
+	struct voipfwd_config next = *cfg;
+	char line[512], msg[256];
+	unsigned int lineno = 0;
+	FILE *f = fopen(path, "r");
+	int rc = -1;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line, *key, *value, *end;
+		int col;
+
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			snprintf(err, errlen, "%s:%u:1: line too long", path,
+				 lineno);
+			goto out;
+		}
+		line[strcspn(line, "#\r\n")] = '\0';
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			continue;
+		key = p;
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+		if (*p)
+			*p++ = '\0';
+		while (isspace((unsigned char)*p))
+			p++;
+		value = p;
+		end = value + strlen(value);
+		while (end > value && isspace((unsigned char)end[-1]))
+			*--end = '\0';
+		if (!*value) {
+			snprintf(err, errlen, "%s:%u:%d: '%s' needs a value",
+				 path, lineno, (int)(key - line) + 1, key);
+			goto out;
+		}
+		if (config_set(&next, key, value, msg, sizeof(msg), &col)) {
+			int c = col < 0 ? (int)(key - line) + 1
+					: (int)(value - line) + col + 1;
+
+			snprintf(err, errlen, "%s:%u:%d: %s", path, lineno, c,
+				 msg);
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: read error", path);
+		goto out;
+	}
+	if (config_check(&next, msg, sizeof(msg))) {
+		snprintf(err, errlen, "%s: %s", path, msg);
+		goto out;
+	}
+	*cfg = next;
+	rc = 0;
+out:
+	fclose(f);
+	return rc;
+}
+
+void config_print(const struct voipfwd_config *c, FILE *out)
+{
+	unsigned int i;
+
+	fprintf(out, "queue %u-%u\nsip-ports ", c->table.queue_first,
+		c->table.queue_last);
+	for (i = 0; i < c->table.n_sip_ports; i++)
+		fprintf(out, "%s%u", i ? "," : "", c->table.sip_ports[i]);
+	fprintf(out, "\nfail-mode %s\npolicy %s\npinhole-match %s\n"
+		"pinhole-timeout %u\ntrying-timeout %u\n",
+		c->table.fail_open ? "open" : "closed",
+		sip_strictness_str(c->engine.strictness),
+		c->engine.match == PINHOLE_MATCH_DST ? "dst" : "dst+peer",
+		c->engine.pinhole_timeout_s, c->engine.trying_timeout_s);
+	if (c->table.media_port_min)
+		fprintf(out, "media-ports %u-%u\n", c->table.media_port_min,
+			c->table.media_port_max);
+	else
+		fprintf(out, "media-ports none\n");
+	fprintf(out, "media-mark 0x%x\nmax-dialogs %u\nmax-dialogs-per-source %u\n"
+		"max-pinholes %u\nqueue-path %s\npriority %d\ncontrol-socket %s\n",
+		c->table.media_mark, c->engine.max_dialogs,
+		c->engine.max_dialogs_per_source, c->engine.max_pinholes,
+		c->table.queue_path == NFTTAB_QUEUE_NATIVE ? "native" :
+		c->table.queue_path == NFTTAB_QUEUE_XT ? "xt" : "auto",
+		c->table.priority, c->socket_path);
+	if (c->socket_group[0])
+		fprintf(out, "control-group %s\n", c->socket_group);
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * config.h - voipfwd's settings: defaults, the configuration file
+ * (voipfwd.conf(5)) and command-line overrides.
+ */
+#ifndef VOIPFW_CONFIG_H
+#define VOIPFW_CONFIG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "engine/engine.h"
+#include "nft/nfttab.h"
+
+#define VOIPFWD_CONFIG_DEFAULT	"/etc/voipfw/voipfwd.conf"
+#define VOIPFWD_SOCKET_DEFAULT	"/run/voipfw/voipfwd.sock"
+
+/**
+ * struct voipfwd_config - everything voipfwd is told.
+ * @engine:      the packet path's settings
+ * @table:       what the nftables table enforces (ports, queues, media)
+ * @socket_path: the control socket
+ * @socket_group: group allowed the read-only commands ("" = root only)
+ */
+struct voipfwd_config {
+	struct engine_config	engine;
+	struct nfttab_config	table;
+	char			socket_path[108];
+	char			socket_group[64];
+};
+
+void config_defaults(struct voipfwd_config *cfg);
+
+/*
+ * config_load - read @path over the current settings.  On error returns
+ * -1 with "FILE:LINE:COL: message" in @err and leaves @cfg unchanged.
+ */
+int config_load(struct voipfwd_config *cfg, const char *path, char *err,
+		size_t errlen);
+
+/*
+ * config_set - apply one "key value" setting (the file's syntax; also
+ * used by command-line options).  Returns 0, or -1 with a message and the
+ * column of the fault (relative to @value) in *@col.
+ */
+int config_set(struct voipfwd_config *cfg, const char *key,
+	       const char *value, char *err, size_t errlen, int *col);
+
+/* Check settings that depend on each other; -1 with a message. */
+int config_check(const struct voipfwd_config *cfg, char *err, size_t errlen);
+
+/* Print the settings in file syntax (for --dump-config). */
+void config_print(const struct voipfwd_config *cfg, FILE *out);
+
+#endif /* VOIPFW_CONFIG_H */

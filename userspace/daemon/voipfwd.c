@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * voipfwd - the voipfw daemon: SIP from NFQUEUE, calls followed, media
+ * pinholes in the kernel.
+ *
+ * One thread per queue, each with its own engine: the queue rule balances
+ * by flow (address pair), so all of a call's signalling between two hops
+ * reaches the same thread and no call state is shared between threads.
+ * The main thread serves the control socket and signals.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ctlsock.h"
+#include "engine/netpkt.h"
+#include "nfq/pktq.h"
+#include "nft/nfttab.h"
+#include "replay.h"
+#include "voipfwd.h"
+
+#define VOIPFWD_VERSION	"0.1"
+
+static volatile sig_atomic_t stop_requested;
+
+static bool log_to_syslog;
+
+void voipfwd_log(void *arg, int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)arg;
+	va_start(ap, fmt);
+	if (log_to_syslog) {
+		vsyslog(prio, fmt, ap);
+	} else {
+		fprintf(stderr, "voipfwd: ");
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
+	va_end(ap);
+}
+
+uint64_t voipfwd_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static bool is_sip_port(const struct voipfwd_config *cfg, uint16_t port)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->table.n_sip_ports; i++)
+		if (cfg->table.sip_ports[i] == port)
+			return true;
+	return false;
+}
+
+/* ---- the packet path --------------------------------------------------- */
+
+static enum pktq_verdict on_packet(void *arg, const struct pktq_packet *p)
+{
+	struct voipfwd_worker *w = arg;
+	struct engine_verdict v;
+	struct netpkt pkt;
+
+	/*
+	 * What the queue rule sends is SIP by port.  A packet we cannot even
+	 * read as UDP/TCP is passed: it matched only by port, and dropping
+	 * what we do not understand here would make voipfwd a blunt port
+	 * filter.  Messages are judged below, fail-closed.
+	 */
+	if (netpkt_parse(p->data, p->len, &pkt))
+		return PKTQ_ACCEPT;
+	if (!is_sip_port(w->cfg, pkt.meta.dport) &&
+	    !is_sip_port(w->cfg, pkt.meta.sport))
+		return PKTQ_ACCEPT;
+	if (!pkt.payload_len)
+		return PKTQ_ACCEPT;	/* TCP handshake, ACKs, FIN */
+	if (pkt.meta.proto == IPPROTO_TCP) {
+		/* SIP over TCP: judge segments that hold whole messages;
+		 * per-connection reassembly is not built yet (see README) */
+		long n = sip_frame_length((const char *)pkt.payload,
+					  pkt.payload_len, 16384);
+
+		if (n <= 0 || (size_t)n != pkt.payload_len)
+			return PKTQ_ACCEPT;
+	}
+	engine_message(w->engine, &pkt.meta, (const char *)pkt.payload,
+		       pkt.payload_len, voipfwd_now_ms(), &v);
+	return v.accept ? PKTQ_ACCEPT : PKTQ_DROP;
+}
+
+static bool pinhole_alive(void *arg, const struct pinhole *ph)
+{
+	struct voipfwd_worker *w = arg;
+
+	return nfttab_pinhole_exists(w->table, ph) != 0;
+}
+
+static void *worker_main(void *arg)
+{
+	struct voipfwd_worker *w = arg;
+	uint64_t next_tick = voipfwd_now_ms() + 1000;
+
+	while (!stop_requested) {
+		struct pollfd pfd = { .fd = pktq_fd(w->q), .events = POLLIN };
+		uint64_t now = voipfwd_now_ms();
+		int timeout = next_tick > now ? (int)(next_tick - now) : 0;
+
+		if (poll(&pfd, 1, timeout) < 0 && errno != EINTR) {
+			voipfwd_log(NULL, LOG_ERR, "queue %u: poll: %s",
+				    w->queue_num, strerror(errno));
+			break;
+		}
+		pthread_mutex_lock(&w->lock);
+		if (pfd.revents & POLLIN) {
+			/* drain what is there, verdicts in batches */
+			while (pktq_process(w->q, on_packet, w, true) > 0)
+				;
+		}
+		now = voipfwd_now_ms();
+		if (now >= next_tick) {
+			engine_tick(w->engine, now, pinhole_alive, w);
+			next_tick = now + 1000;
+		}
+		pthread_mutex_unlock(&w->lock);
+	}
+	return NULL;
+}
+
+/* ---- start-up ---------------------------------------------------------- */
+
+struct adopt_ctx {
+	struct voipfwd_worker	*workers;
+	unsigned int		n;
+	unsigned int		count;
+};
+
+static void adopt_one(void *arg, const struct pinhole *ph, uint32_t expires_ms)
+{
+	struct adopt_ctx *a = arg;
+
+	(void)expires_ms;
+	/* a call lives in one worker: pick it by the Call-ID hash */
+	engine_adopt(a->workers[ph->tag.call_id_hash % a->n].engine, ph,
+		     voipfwd_now_ms());
+	a->count++;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: voipfwd [OPTIONS]\n"
+		"  -c, --config FILE       configuration (default %s if present)\n"
+		"  -q, --queue N[-M]       NFQUEUE number or range (one thread each)\n"
+		"  -p, --sip-port P        SIP port; repeat for more (replaces the list)\n"
+		"      --fail-mode MODE    open or closed (default closed)\n"
+		"  -f, --foreground        stay in the foreground, log to stderr\n"
+		"  -r, --replay FILE.pcap  judge a capture offline; touches nothing\n"
+		"      --dump-config       print the settings in effect and exit\n"
+		"      --uninstall         remove voipfw's nftables table and exit\n"
+		"  -h, --help              this help\n"
+		"  -V, --version           version\n"
+		"See voipfwd(8) and voipfwd.conf(5).\n", VOIPFWD_CONFIG_DEFAULT);
+}
+
+enum { OPT_FAIL_MODE = 256, OPT_DUMP_CONFIG, OPT_UNINSTALL };
+
+static const struct option voipfwd_opts[] = {
+	{ "config",	required_argument,	NULL, 'c' },
+	{ "queue",	required_argument,	NULL, 'q' },
+	{ "sip-port",	required_argument,	NULL, 'p' },
+	{ "fail-mode",	required_argument,	NULL, OPT_FAIL_MODE },
+	{ "foreground",	no_argument,		NULL, 'f' },
+	{ "replay",	required_argument,	NULL, 'r' },
+	{ "dump-config", no_argument,		NULL, OPT_DUMP_CONFIG },
+	{ "uninstall",	no_argument,		NULL, OPT_UNINSTALL },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int run_daemon(struct voipfwd_config *cfg)
+{
+	struct voipfwd_worker *workers = NULL;
+	struct voipfwd_state state = { 0 };
+	struct adopt_ctx adopt = { 0 };
+	struct pinhole_backend be;
+	struct nfttab *table;
+	struct ctlsock *cs = NULL;
+	unsigned int n, i, started = 0;
+	char err[512];
+	int rc = 1;
+
+	table = nfttab_open(err, sizeof(err));
+	if (!table) {
+		voipfwd_log(NULL, LOG_ERR, "%s", err);
+		return 1;
+	}
+	if (nfttab_install(table, &cfg->table, err, sizeof(err))) {
+		voipfwd_log(NULL, LOG_ERR, "installing table inet %s: %s",
+			    NFTTAB_TABLE, err);
+		goto out_table;
+	}
+	voipfwd_log(NULL, LOG_INFO,
+		    "table inet %s installed; SIP reaches voipfwd through %s",
+		    NFTTAB_TABLE,
+		    nfttab_queue_path(table) == NFTTAB_QUEUE_NATIVE ?
+		    "the nft queue expression" :
+		    "the xt NFQUEUE target (nft_compat; no nft_queue in this kernel)");
+
+	n = (unsigned int)(cfg->table.queue_last - cfg->table.queue_first) + 1;
+	workers = calloc(n, sizeof(*workers));
+	if (!workers) {
+		voipfwd_log(NULL, LOG_ERR, "out of memory");
+		goto out_table;
+	}
+	be.ops = &nfttab_pinhole_ops;
+	be.ctx = table;
+	for (i = 0; i < n; i++) {
+		struct pktq_config qc = {
+			.queue_num = (uint16_t)(cfg->table.queue_first + i),
+			.fail_open = cfg->table.fail_open,
+		};
+
+		workers[i].cfg = cfg;
+		workers[i].queue_num = qc.queue_num;
+		workers[i].table = table;
+		pthread_mutex_init(&workers[i].lock, NULL);
+		workers[i].engine = engine_new(&cfg->engine, &be, voipfwd_log,
+					       NULL);
+		if (!workers[i].engine) {
+			voipfwd_log(NULL, LOG_ERR, "engine: %s", strerror(errno));
+			goto out_workers;
+		}
+		workers[i].q = pktq_open(&qc, err, sizeof(err));
+		if (!workers[i].q) {
+			voipfwd_log(NULL, LOG_ERR, "queue %u: %s", qc.queue_num,
+				    err);
+			goto out_workers;
+		}
+	}
+
+	/* calls in progress before a restart keep their media: adopt them */
+	adopt.workers = workers;
+	adopt.n = n;
+	if (nfttab_pinhole_dump(table, adopt_one, &adopt) < 0)
+		voipfwd_log(NULL, LOG_WARNING,
+			    "could not read existing pinholes: %s", strerror(errno));
+	else if (adopt.count)
+		voipfwd_log(NULL, LOG_INFO, "adopted %u pinholes of earlier calls",
+			    adopt.count);
+
+	state.cfg = cfg;
+	state.workers = workers;
+	state.n_workers = n;
+	state.table = table;
+	cs = ctlsock_open(&state, err, sizeof(err));
+	if (!cs) {
+		voipfwd_log(NULL, LOG_ERR, "control socket: %s", err);
+		goto out_workers;
+	}
+
+	for (i = 0; i < n; i++) {
+		if (pthread_create(&workers[i].thread, NULL, worker_main,
+				   &workers[i])) {
+			voipfwd_log(NULL, LOG_ERR, "thread: %s", strerror(errno));
+			stop_requested = 1;
+			break;
+		}
+		started++;
+	}
+	voipfwd_log(NULL, LOG_INFO, "running: queues %u-%u, fail-mode %s",
+		    cfg->table.queue_first, cfg->table.queue_last,
+		    cfg->table.fail_open ? "open" : "closed");
+	while (!stop_requested)
+		ctlsock_serve(cs, 1000);
+	rc = 0;
+	for (i = 0; i < started; i++)
+		pthread_join(workers[i].thread, NULL);
+	voipfwd_log(NULL, LOG_INFO,
+		    "stopping; table and pinholes stay so media keeps flowing");
+	ctlsock_close(cs);
+out_workers:
+	for (i = 0; i < n; i++) {
+		if (workers[i].q)
+			pktq_close(workers[i].q);
+		engine_free(workers[i].engine);
+		pthread_mutex_destroy(&workers[i].lock);
+	}
+	free(workers);
+out_table:
+	nfttab_close(table);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct voipfwd_config cfg;
+	const char *config_path = NULL, *replay_path = NULL;
+	bool foreground = false, dump = false, uninstall = false;
+	bool ports_given = false;
+	struct sigaction sa;
+	char err[512];
+	int c, col;
+
+	config_defaults(&cfg);
+	/* the config file first, so that options override it */
+	for (c = 1; c < argc; c++)
+		if ((!strcmp(argv[c], "-c") || !strcmp(argv[c], "--config")) &&
+		    c + 1 < argc)
+			config_path = argv[c + 1];
+		else if (!strncmp(argv[c], "--config=", 9))
+			config_path = argv[c] + 9;
+	if (config_path ? config_load(&cfg, config_path, err, sizeof(err)) :
+	    (access(VOIPFWD_CONFIG_DEFAULT, F_OK) == 0 &&
+	     config_load(&cfg, VOIPFWD_CONFIG_DEFAULT, err, sizeof(err)))) {
+		fprintf(stderr, "voipfwd: %s\n", err);
+		return 2;
+	}
+
+	while ((c = getopt_long(argc, argv, "c:q:p:fr:hV", voipfwd_opts,
+				NULL)) != -1) {
+		const char *key = NULL;
+		char value[64];
+
+		switch (c) {
+		case 'c':
+			continue;
+		case 'q':
+			key = "queue";
+			break;
+		case 'p':
+			if (!ports_given) {
+				cfg.table.n_sip_ports = 0;
+				ports_given = true;
+			}
+			if (cfg.table.n_sip_ports >= NFTTAB_MAX_SIP_PORTS) {
+				fprintf(stderr, "voipfwd: at most %d SIP ports\n",
+					NFTTAB_MAX_SIP_PORTS);
+				return 2;
+			}
+			{
+				char *end;
+				unsigned long p = strtoul(optarg, &end, 10);
+
+				if (*end || !p || p > 65535) {
+					fprintf(stderr,
+						"voipfwd: --sip-port: '%s' is not a port\n",
+						optarg);
+					return 2;
+				}
+				cfg.table.sip_ports[cfg.table.n_sip_ports++] =
+					(uint16_t)p;
+			}
+			continue;
+		case OPT_FAIL_MODE:
+			key = "fail-mode";
+			break;
+		case 'f':
+			foreground = true;
+			continue;
+		case 'r':
+			replay_path = optarg;
+			continue;
+		case OPT_DUMP_CONFIG:
+			dump = true;
+			continue;
+		case OPT_UNINSTALL:
+			uninstall = true;
+			continue;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("voipfwd %s\n", VOIPFWD_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+		snprintf(value, sizeof(value), "%s", optarg);
+		if (config_set(&cfg, key, value, err, sizeof(err), &col)) {
+			fprintf(stderr, "voipfwd: --%s: %s\n", key, err);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "voipfwd: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (config_check(&cfg, err, sizeof(err))) {
+		fprintf(stderr, "voipfwd: %s\n", err);
+		return 2;
+	}
+	if (dump) {
+		config_print(&cfg, stdout);
+		return 0;
+	}
+	if (replay_path) {
+		if (replay_run(&cfg, replay_path, stdout, err, sizeof(err))) {
+			fprintf(stderr, "voipfwd: --replay: %s\n", err);
+			return 1;
+		}
+		return 0;
+	}
+	if (uninstall) {
+		struct nfttab *t = nfttab_open(err, sizeof(err));
+
+		if (!t || nfttab_remove(t, err, sizeof(err))) {
+			fprintf(stderr, "voipfwd: --uninstall: %s\n", err);
+			nfttab_close(t);
+			return 1;
+		}
+		nfttab_close(t);
+		return 0;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (!foreground) {
+		if (daemon(0, 0)) {
+			fprintf(stderr, "voipfwd: daemon: %s\n", strerror(errno));
+			return 1;
+		}
+		openlog("voipfwd", LOG_PID, LOG_DAEMON);
+		log_to_syslog = true;
+	}
+	return run_daemon(&cfg);
+}

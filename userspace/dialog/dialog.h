@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dialog.h - calls as the firewall follows them: one entry per Call-ID,
+ * the offer/answer state of its session (RFC 3264, RFC 6337), and the
+ * pinholes that state implies.
+ *
+ * The table is a fixed pool allocated once; nothing is allocated per
+ * packet.  An entry is compact (about 500 bytes) so that 100k concurrent
+ * calls fit in well under 64 MB.
+ */
+#ifndef VOIPFW_DIALOG_H
+#define VOIPFW_DIALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../pinhole/pinhole.h"
+#include "../sdp/sdp.h"
+#include "../sip/span.h"
+
+/* Streams of one session the firewall opens; more are refused. */
+#define DIALOG_MAX_STREAMS	4
+/* Call-ID bytes kept verbatim; longer ones are told apart by a hash. */
+#define DIALOG_CALL_ID_KEEP	PINHOLE_CALL_ID_MAX
+/* Longer Call-IDs are not followed (the message is refused). */
+#define DIALOG_CALL_ID_MAX	255
+#define DIALOG_TAG_KEEP		32
+/* Pinholes one session can imply: streams x (RTP, RTCP) x 2 sides. */
+#define DIALOG_MAX_PINHOLES	(DIALOG_MAX_STREAMS * 4)
+
+/**
+ * struct media_line - one stream of one side, copied out of its SDP.
+ * @family:    4 or 6; 0 when the stream is disabled (port 0)
+ * @receives:  this side accepts media on it (sendrecv/recvonly, not held)
+ * @sends:     this side sends on it (sendrecv/sendonly)
+ * @rtcp_port: 0 when RTCP is muxed on the RTP port (RFC 5761)
+ */
+struct media_line {
+	uint8_t		family;
+	bool		receives;
+	bool		sends;
+	uint8_t		addr[16];
+	uint16_t	rtp_port;
+	uint16_t	rtcp_port;
+	uint8_t		rtcp_addr[16];
+};
+
+/* One side's session description, reduced to what pinholes need. */
+struct media_desc {
+	uint8_t			n;
+	struct media_line	m[DIALOG_MAX_STREAMS];
+};
+
+enum dialog_side {
+	DIALOG_CALLER = 0,	/* sent the initial INVITE */
+	DIALOG_CALLEE = 1,
+};
+
+enum dialog_state {
+	DIALOG_FREE = 0,
+	DIALOG_TRYING,		/* INVITE seen, no final answer */
+	DIALOG_CONFIRMED,	/* 2xx seen */
+	DIALOG_ADOPTED,		/* rebuilt from kernel pinholes at start */
+};
+
+/**
+ * struct dialog - one call.
+ * @call_id, @call_id_len, @call_id_hash: the key (see DIALOG_CALL_ID_KEEP)
+ * @caller_tag: From tag of the initial INVITE (tells the sides apart)
+ * @src:        address family and address that created it (limits)
+ * @invite_cseq: CSeq of the INVITE in progress
+ * @offer_side, @offer: the pending offer, not answered yet
+ * @has_offer:  an offer is pending
+ * @active:     the session pinholes are derived from: @active_offerer
+ *              offered @act[0], the other side answered @act[1]
+ * @has_active: pinholes are installed for @act
+ * @last_ms:    last SIP message of the call
+ * @check_ms:   when to look at the call again (expiry)
+ * @next:       hash chain (index + 1; 0 ends)
+ */
+struct dialog {
+	uint8_t			state;
+	uint8_t			call_id_len;	/* full length */
+	uint8_t			caller_tag_len;
+	uint8_t			src_family;
+	char			call_id[DIALOG_CALL_ID_KEEP];
+	uint64_t		call_id_hash;
+	char			caller_tag[DIALOG_TAG_KEEP];
+	uint8_t			src[16];
+	uint32_t		invite_cseq;
+	uint8_t			offer_side;
+	bool			has_offer;
+	uint8_t			active_offerer;
+	bool			has_active;
+	struct media_desc	offer;
+	struct media_desc	act[2];
+	uint64_t		last_ms;
+	uint64_t		check_ms;
+	uint32_t		next;
+};
+
+struct dialog_table;
+
+/*
+ * dialog_table_new - a table for @max calls (the pool is allocated here,
+ * once).  NULL with errno on failure.
+ */
+struct dialog_table *dialog_table_new(unsigned int max);
+void dialog_table_free(struct dialog_table *t);
+unsigned int dialog_count(const struct dialog_table *t);
+unsigned int dialog_capacity(const struct dialog_table *t);
+
+/**
+ * struct dialog_key - a Call-ID as the table knows it.
+ * @hash:   dialog_hash() of the whole Call-ID
+ * @len:    its whole length (at most DIALOG_CALL_ID_MAX)
+ * @prefix: its first min(@len, DIALOG_CALL_ID_KEEP) bytes
+ */
+struct dialog_key {
+	uint64_t	hash;
+	uint8_t		len;
+	const char	*prefix;
+};
+
+uint64_t dialog_hash(struct span call_id);
+/* The key of @call_id; -1 when it is longer than DIALOG_CALL_ID_MAX. */
+int dialog_key_of(struct span call_id, struct dialog_key *key);
+struct dialog *dialog_find(struct dialog_table *t,
+			   const struct dialog_key *key);
+/* NULL when the table is full. */
+struct dialog *dialog_create(struct dialog_table *t,
+			     const struct dialog_key *key);
+void dialog_destroy(struct dialog_table *t, struct dialog *d);
+
+/* Iterate every used entry: start with *@cursor = 0. */
+struct dialog *dialog_next(struct dialog_table *t, unsigned int *cursor);
+
+/*
+ * media_desc_from_sdp - reduce @sdp to @out.  Returns 0, or -1 when it
+ * carries more enabled streams than DIALOG_MAX_STREAMS.
+ */
+int media_desc_from_sdp(const struct sdp *sdp, struct media_desc *out);
+
+/**
+ * enum pinhole_match - what a pinhole matches besides destination.
+ * @PINHOLE_MATCH_DST:      destination address and port only
+ * @PINHOLE_MATCH_DST_PEER: also the peer's source address when its SDP
+ *                          gives one (breaks media through NATs the SDP
+ *                          does not know about; safer otherwise)
+ */
+enum pinhole_match {
+	PINHOLE_MATCH_DST = 0,
+	PINHOLE_MATCH_DST_PEER,
+};
+
+/*
+ * dialog_pinholes - the pinholes @d's active session implies, into @out
+ * (at most DIALOG_MAX_PINHOLES).  Returns the count.
+ */
+unsigned int dialog_pinholes(const struct dialog *d, enum pinhole_match mode,
+			     uint32_t timeout_ms, struct pinhole *out);
+
+/* Copy the dialog's Call-ID into a pinhole tag. */
+void dialog_tag(const struct dialog *d, struct pinhole_tag *tag);
+
+#endif /* VOIPFW_DIALOG_H */

@@ -1,0 +1,597 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * engine.c - follow calls through their SIP messages and keep exactly
+ * their negotiated media open.
+ *
+ * Offer/answer (RFC 3264, RFC 6337 for the corner cases): whatever SDP a
+ * side sends while the other side's offer is pending is the answer;
+ * otherwise it is a new offer.  While the initial INVITE is unanswered
+ * the offer stays pending after an early answer, so each fork's 18x and
+ * the final 2xx can answer it.  When an answer arrives, the pinholes the
+ * new session implies are compared with those installed; the difference
+ * is committed before the verdict on the answering message is given.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "engine.h"
+#include "../inspect/inspect.h"
+
+/* A source's count of open calls (open addressing, linear probing). */
+struct src_slot {
+	uint8_t		family;		/* 0: never used */
+	uint8_t		addr[16];
+	uint32_t	count;
+};
+
+struct engine {
+	struct engine_config		cfg;
+	struct pinhole_backend		be;
+	engine_log_fn			log;
+	void				*log_arg;
+	struct dialog_table		*dialogs;
+	struct src_slot			*srcs;
+	unsigned int			n_srcs;
+	unsigned int			n_pinholes;
+	struct engine_stats		st;
+	uint64_t			limit_logged_ms;
+	/* scratch, here rather than on the stack: ~20 KiB */
+	struct inspect_result		res;
+	struct pinhole			old[DIALOG_MAX_PINHOLES];
+	struct pinhole			new[DIALOG_MAX_PINHOLES];
+};
+
+static const char *const engine_reason_names[__ENGINE_R_MAX] = {
+	[ENGINE_R_OK]			= "ok",
+	[ENGINE_R_KEEPALIVE]		= "keepalive",
+	[ENGINE_R_NOT_SIP]		= "not-sip",
+	[ENGINE_R_DIALOG_LIMIT]		= "dialog-limit",
+	[ENGINE_R_SOURCE_LIMIT]		= "source-limit",
+	[ENGINE_R_PINHOLE_LIMIT]	= "pinhole-limit",
+	[ENGINE_R_MEDIA_LIMIT]		= "media-limit",
+	[ENGINE_R_CALL_ID_TOO_LONG]	= "call-id-too-long",
+	[ENGINE_R_COMMIT_FAILED]	= "commit-failed",
+	[ENGINE_R_PARSE]		= "parse",
+};
+
+const char *engine_reason_str(enum engine_reason r)
+{
+	if ((unsigned int)r >= __ENGINE_R_MAX)
+		return "unknown";
+	return engine_reason_names[r];
+}
+
+const char *engine_verdict_reason(const struct engine_verdict *v)
+{
+	if (v->reason == ENGINE_R_PARSE)
+		return sip_reason_str(v->sip_reason);
+	return engine_reason_str(v->reason);
+}
+
+void engine_config_defaults(struct engine_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->strictness = SIP_POLICY_DEFAULT;
+	cfg->match = PINHOLE_MATCH_DST_PEER;
+	cfg->pinhole_timeout_s = 60;
+	cfg->trying_timeout_s = 240;
+	cfg->max_dialogs = 65536;
+	cfg->max_dialogs_per_source = 512;
+	cfg->max_pinholes = 262144;
+	cfg->fail_open = false;
+}
+
+struct engine *engine_new(const struct engine_config *cfg,
+			  const struct pinhole_backend *backend,
+			  engine_log_fn log, void *log_arg)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return NULL;
+	e->cfg = *cfg;
+	e->be = *backend;
+	e->log = log;
+	e->log_arg = log_arg;
+	e->dialogs = dialog_table_new(cfg->max_dialogs);
+	if (!e->dialogs)
+		goto err_dialogs;
+	e->n_srcs = 2 * cfg->max_dialogs;
+	e->srcs = calloc(e->n_srcs, sizeof(*e->srcs));
+	if (!e->srcs)
+		goto err_srcs;
+	return e;
+err_srcs:
+	dialog_table_free(e->dialogs);
+err_dialogs:
+	free(e);
+	return NULL;
+}
+
+void engine_free(struct engine *e)
+{
+	if (!e)
+		return;
+	free(e->srcs);
+	dialog_table_free(e->dialogs);
+	free(e);
+}
+
+const struct engine_config *engine_get_config(const struct engine *e)
+{
+	return &e->cfg;
+}
+
+void engine_get_stats(const struct engine *e, struct engine_stats *st)
+{
+	*st = e->st;
+	st->dialogs = dialog_count(e->dialogs);
+	st->pinholes = e->n_pinholes;
+}
+
+const struct dialog *engine_next_dialog(struct engine *e, unsigned int *cursor)
+{
+	return dialog_next(e->dialogs, cursor);
+}
+
+#define ELOG(e, prio, ...) \
+	do { if ((e)->log) (e)->log((e)->log_arg, prio, __VA_ARGS__); } while (0)
+
+/* ---- per-source call counts ------------------------------------------ */
+
+static struct src_slot *src_slot(struct engine *e, uint8_t family,
+				 const uint8_t *addr, bool create)
+{
+	size_t n = family == 6 ? 16 : 4;
+	uint64_t h = dialog_hash(span_make((const char *)addr, n)) ^ family;
+	unsigned int i, idx;
+
+	for (i = 0; i < e->n_srcs; i++) {
+		struct src_slot *s;
+
+		idx = (unsigned int)((h + i) % e->n_srcs);
+		s = &e->srcs[idx];
+		if (!s->family) {
+			if (!create)
+				return NULL;
+			s->family = family;
+			memcpy(s->addr, addr, n);
+			return s;
+		}
+		if (s->family == family && !memcmp(s->addr, addr, n))
+			return s;
+	}
+	return NULL;
+}
+
+/* ---- pinhole changes --------------------------------------------------- */
+
+static bool in_list(const struct pinhole *ph, const struct pinhole *list,
+		    unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (pinhole_same_key(ph, &list[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Replace the pinholes of @d's old session (@old, @n_old) by what its
+ * current session implies; commit.  Returns 0 or -1 (commit failed).
+ */
+static int pinholes_sync(struct engine *e, struct dialog *d,
+			 unsigned int n_old, struct engine_verdict *v)
+{
+	unsigned int n_new = dialog_pinholes(d, e->cfg.match,
+					     e->cfg.pinhole_timeout_s * 1000,
+					     e->new);
+	unsigned int i, adds = 0, dels = 0;
+
+	for (i = 0; i < n_old; i++)
+		if (!in_list(&e->old[i], e->new, n_new)) {
+			e->be.ops->del(e->be.ctx, &e->old[i]);
+			dels++;
+		}
+	for (i = 0; i < n_new; i++)
+		if (!in_list(&e->new[i], e->old, n_old)) {
+			e->be.ops->add(e->be.ctx, &e->new[i]);
+			adds++;
+		}
+	if (!adds && !dels)
+		return 0;
+	if (e->be.ops->commit(e->be.ctx)) {
+		ELOG(e, LOG_ERR, "call %.*s: pinholes not committed: %s",
+		     (int)d->call_id_len, d->call_id, strerror(errno));
+		return -1;
+	}
+	e->n_pinholes = e->n_pinholes + adds - dels;
+	e->st.pinholes_opened += adds;
+	e->st.pinholes_closed += dels;
+	v->opened += adds;
+	v->closed += dels;
+	return 0;
+}
+
+static unsigned int pinholes_current(struct engine *e, const struct dialog *d)
+{
+	return dialog_pinholes(d, e->cfg.match, e->cfg.pinhole_timeout_s * 1000,
+			       e->old);
+}
+
+/* Close every pinhole of @d and forget the call. */
+static int dialog_end(struct engine *e, struct dialog *d,
+		      struct engine_verdict *v)
+{
+	unsigned int n_old = pinholes_current(e, d);
+	struct src_slot *s;
+	int rc;
+
+	d->has_active = false;
+	rc = pinholes_sync(e, d, n_old, v);
+	if (d->src_family) {
+		s = src_slot(e, d->src_family, d->src, false);
+		if (s && s->count)
+			s->count--;
+	}
+	dialog_destroy(e->dialogs, d);
+	return rc;
+}
+
+/* ---- offer/answer ------------------------------------------------------ */
+
+static enum dialog_side message_side(const struct dialog *d,
+				     const struct sip_msg *msg)
+{
+	bool from_caller = msg->from.tag.len == d->caller_tag_len &&
+			   !memcmp(msg->from.tag.p, d->caller_tag,
+				   d->caller_tag_len);
+
+	/* a response comes from the side the request went to */
+	if (msg->is_request)
+		return from_caller ? DIALOG_CALLER : DIALOG_CALLEE;
+	return from_caller ? DIALOG_CALLEE : DIALOG_CALLER;
+}
+
+static int session_apply(struct engine *e, struct dialog *d,
+			 enum dialog_side offerer,
+			 const struct media_desc *offer,
+			 const struct media_desc *answer,
+			 struct engine_verdict *v)
+{
+	unsigned int n_old = pinholes_current(e, d);
+	struct media_desc prev[2];
+	uint8_t prev_offerer = d->active_offerer;
+	bool prev_active = d->has_active;
+	unsigned int n_new;
+
+	memcpy(prev, d->act, sizeof(prev));
+	d->act[0] = *offer;
+	d->act[1] = *answer;
+	d->active_offerer = (uint8_t)offerer;
+	d->has_active = true;
+	n_new = dialog_pinholes(d, e->cfg.match, 0, e->new);
+	if (e->n_pinholes + n_new > e->cfg.max_pinholes + n_old) {
+		ELOG(e, LOG_WARNING,
+		     "call %.*s: max-pinholes (%u) reached, media refused",
+		     (int)d->call_id_len, d->call_id, e->cfg.max_pinholes);
+		memcpy(d->act, prev, sizeof(prev));
+		d->active_offerer = prev_offerer;
+		d->has_active = prev_active;
+		v->reason = ENGINE_R_PINHOLE_LIMIT;
+		return -1;
+	}
+	if (pinholes_sync(e, d, n_old, v)) {
+		v->reason = ENGINE_R_COMMIT_FAILED;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A session description arrived from @side.  Returns 0, or -1 with the
+ * verdict's reason set.
+ */
+static int on_sdp(struct engine *e, struct dialog *d, enum dialog_side side,
+		  const struct sip_msg *msg, const struct sdp *sdp,
+		  struct engine_verdict *v)
+{
+	struct media_desc desc;
+
+	if (media_desc_from_sdp(sdp, &desc)) {
+		v->reason = ENGINE_R_MEDIA_LIMIT;
+		return -1;
+	}
+	if (d->has_offer && d->offer_side != side) {
+		int rc = session_apply(e, d, (enum dialog_side)d->offer_side,
+				       &d->offer, &desc, v);
+
+		/* the initial offer stays open for other forks until a 2xx */
+		if (!(d->state == DIALOG_TRYING &&
+		      !(!msg->is_request && msg->status >= 200)))
+			d->has_offer = false;
+		return rc;
+	}
+	/*
+	 * A 2xx repeating the answer that a reliable 18x already gave is not
+	 * a new offer (RFC 3262 / RFC 6337 3.1): it answers the same offer.
+	 */
+	if (!msg->is_request && d->has_active &&
+	    side != d->active_offerer)
+		return session_apply(e, d, (enum dialog_side)d->active_offerer,
+				     &d->act[0], &desc, v);
+	d->offer = desc;
+	d->offer_side = (uint8_t)side;
+	d->has_offer = true;
+	return 0;
+}
+
+static int on_request(struct engine *e, const struct pkt_meta *meta,
+		      const struct sip_msg *msg, const struct sdp *sdp,
+		      struct dialog *d, const struct dialog_key *key,
+		      uint64_t now_ms, struct engine_verdict *v)
+{
+	struct src_slot *s;
+
+	switch (msg->method) {
+	case SIP_METHOD_INVITE:
+		if (!d) {
+			s = src_slot(e, meta->family, meta->saddr, true);
+			if (s && s->count >= e->cfg.max_dialogs_per_source) {
+				v->reason = ENGINE_R_SOURCE_LIMIT;
+				if (now_ms - e->limit_logged_ms >= 1000) {
+					e->limit_logged_ms = now_ms;
+					ELOG(e, LOG_WARNING,
+					     "max-dialogs-per-source (%u) reached: new calls from this source refused",
+					     e->cfg.max_dialogs_per_source);
+				}
+				return -1;
+			}
+			d = dialog_create(e->dialogs, key);
+			if (!d) {
+				v->reason = ENGINE_R_DIALOG_LIMIT;
+				if (now_ms - e->limit_logged_ms >= 1000) {
+					e->limit_logged_ms = now_ms;
+					ELOG(e, LOG_WARNING,
+					     "max-dialogs (%u) reached: new calls refused",
+					     e->cfg.max_dialogs);
+				}
+				return -1;
+			}
+			if (s)
+				s->count++;
+			d->src_family = meta->family;
+			memcpy(d->src, meta->saddr, 16);
+			d->caller_tag_len = (uint8_t)(msg->from.tag.len < DIALOG_TAG_KEEP ?
+						      msg->from.tag.len : DIALOG_TAG_KEEP);
+			memcpy(d->caller_tag, msg->from.tag.p, d->caller_tag_len);
+			d->check_ms = now_ms + e->cfg.trying_timeout_s * 1000ULL;
+		}
+		d->invite_cseq = msg->cseq;
+		d->last_ms = now_ms;
+		if (sdp)
+			return on_sdp(e, d, message_side(d, msg), msg, sdp, v);
+		return 0;
+	case SIP_METHOD_ACK:
+	case SIP_METHOD_UPDATE:
+	case SIP_METHOD_PRACK:
+		if (!d)
+			return 0;
+		d->last_ms = now_ms;
+		if (sdp)
+			return on_sdp(e, d, message_side(d, msg), msg, sdp, v);
+		return 0;
+	case SIP_METHOD_BYE:
+		/* the call is over when either side says so: close now, not
+		 * when the 200 comes (which may never pass this way) */
+		if (d && dialog_end(e, d, v))
+			v->reason = ENGINE_R_COMMIT_FAILED;
+		return v->reason == ENGINE_R_COMMIT_FAILED ? -1 : 0;
+	case SIP_METHOD_CANCEL:
+		if (d && d->state == DIALOG_TRYING && dialog_end(e, d, v)) {
+			v->reason = ENGINE_R_COMMIT_FAILED;
+			return -1;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static int on_response(struct engine *e, const struct sip_msg *msg,
+		       const struct sdp *sdp, struct dialog *d,
+		       uint64_t now_ms, struct engine_verdict *v)
+{
+	if (!d)
+		return 0;
+	d->last_ms = now_ms;
+	switch (msg->cseq_method) {
+	case SIP_METHOD_INVITE:
+		if (msg->status >= 300) {
+			/* a failed initial INVITE ends the call; a failed
+			 * re-INVITE only withdraws its offer (RFC 3261 14.1) */
+			if (d->state == DIALOG_TRYING) {
+				if (dialog_end(e, d, v)) {
+					v->reason = ENGINE_R_COMMIT_FAILED;
+					return -1;
+				}
+				return 0;
+			}
+			d->has_offer = false;
+			return 0;
+		}
+		if (msg->status >= 200 && d->state == DIALOG_TRYING) {
+			d->state = DIALOG_CONFIRMED;
+			d->check_ms = now_ms + e->cfg.pinhole_timeout_s * 1000ULL;
+		}
+		if (sdp && msg->status > 100)
+			return on_sdp(e, d, message_side(d, msg), msg, sdp, v);
+		return 0;
+	case SIP_METHOD_UPDATE:
+	case SIP_METHOD_PRACK:
+		if (sdp && msg->status >= 200 && msg->status < 300)
+			return on_sdp(e, d, message_side(d, msg), msg, sdp, v);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static bool is_keepalive(const char *p, size_t len)
+{
+	size_t i;
+
+	if (!len)
+		return false;
+	for (i = 0; i < len; i++)
+		if (p[i] != '\r' && p[i] != '\n')
+			return false;
+	return true;
+}
+
+static void verdict_count(struct engine *e, struct engine_verdict *v)
+{
+	e->st.messages++;
+	if (v->accept)
+		e->st.accepted++;
+	else
+		e->st.dropped++;
+	e->st.by_reason[v->reason]++;
+	if (v->reason == ENGINE_R_PARSE)
+		e->st.by_sip_reason[v->sip_reason]++;
+}
+
+void engine_message(struct engine *e, const struct pkt_meta *meta,
+		    const char *payload, size_t len, uint64_t now_ms,
+		    struct engine_verdict *v)
+{
+	struct inspect_result *res = &e->res;
+	struct dialog_key key;
+	struct dialog *d;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	v->accept = true;
+	if (is_keepalive(payload, len)) {
+		v->reason = ENGINE_R_KEEPALIVE;
+		goto out;
+	}
+	inspect_message(payload, len, e->cfg.strictness, res);
+	if (!res->verdict_pass) {
+		v->accept = false;
+		v->reason = ENGINE_R_PARSE;
+		v->sip_reason = res->drop.reason;
+		v->detail = res->drop.detail;
+		goto out;
+	}
+	if (dialog_key_of(res->msg.call_id, &key)) {
+		v->accept = false;
+		v->reason = ENGINE_R_CALL_ID_TOO_LONG;
+		goto out;
+	}
+	d = dialog_find(e->dialogs, &key);
+	if (res->msg.is_request)
+		rc = on_request(e, meta, &res->msg,
+				res->has_sdp ? &res->sdp : NULL, d, &key,
+				now_ms, v);
+	else
+		rc = on_response(e, &res->msg, res->has_sdp ? &res->sdp : NULL,
+				 d, now_ms, v);
+	/*
+	 * Limits refuse the message: the caller sees an error and nothing is
+	 * half open.  A failed commit is the fail-mode decision: fail-open
+	 * passes the message (its media will be dropped, signalling goes
+	 * on), fail-closed drops it so the call cannot start without media.
+	 */
+	if (rc)
+		v->accept = v->reason == ENGINE_R_COMMIT_FAILED && e->cfg.fail_open;
+out:
+	verdict_count(e, v);
+}
+
+void engine_tick(struct engine *e, uint64_t now_ms,
+		 bool (*alive)(void *arg, const struct pinhole *ph),
+		 void *alive_arg)
+{
+	struct engine_verdict v;
+	unsigned int cursor = 0, n, i;
+	struct dialog *d;
+
+	while ((d = dialog_next(e->dialogs, &cursor))) {
+		bool live = false;
+
+		if (now_ms < d->check_ms)
+			continue;
+		/* media refreshes its pinholes in the kernel: a call whose
+		 * pinholes still exist is still up */
+		if (d->state != DIALOG_TRYING && alive) {
+			n = pinholes_current(e, d);
+			for (i = 0; i < n && !live; i++)
+				live = alive(alive_arg, &e->old[i]);
+		}
+		if (live) {
+			d->check_ms = now_ms + e->cfg.pinhole_timeout_s * 1000ULL;
+			continue;
+		}
+		ELOG(e, LOG_INFO, "call %.*s expired", (int)d->call_id_len,
+		     d->call_id);
+		memset(&v, 0, sizeof(v));
+		dialog_end(e, d, &v);
+	}
+}
+
+void engine_adopt(struct engine *e, const struct pinhole *ph, uint64_t now_ms)
+{
+	struct dialog_key key = {
+		.hash = ph->tag.call_id_hash,
+		.len = ph->tag.call_id_full_len,
+		.prefix = ph->tag.call_id,
+	};
+	struct media_line *rx, *tx;
+	struct dialog *d;
+	unsigned int s = ph->tag.stream, side = ph->tag.side & 1;
+	size_t n = ph->family == 6 ? 16 : 4;
+
+	if (!key.len || ph->tag.call_id_len < (key.len < DIALOG_CALL_ID_KEEP ?
+					       key.len : DIALOG_CALL_ID_KEEP) ||
+	    s >= DIALOG_MAX_STREAMS)
+		return;
+	d = dialog_find(e->dialogs, &key);
+	if (!d) {
+		d = dialog_create(e->dialogs, &key);
+		if (!d)
+			return;
+		d->state = DIALOG_ADOPTED;
+		d->has_active = true;
+		d->last_ms = now_ms;
+		d->check_ms = now_ms + e->cfg.pinhole_timeout_s * 1000ULL;
+	}
+	/* the receiving side's line, and the sending side it implies */
+	rx = &d->act[side].m[s];
+	tx = &d->act[!side].m[s];
+	if (d->act[side].n <= s)
+		d->act[side].n = (uint8_t)(s + 1);
+	if (d->act[!side].n <= s)
+		d->act[!side].n = (uint8_t)(s + 1);
+	rx->family = ph->family;
+	rx->receives = true;
+	if (ph->tag.rtcp) {
+		rx->rtcp_port = ph->dport;
+		memcpy(rx->rtcp_addr, ph->daddr, n);
+	} else {
+		rx->rtp_port = ph->dport;
+		memcpy(rx->addr, ph->daddr, n);
+		if (!rx->rtcp_port)
+			memcpy(rx->rtcp_addr, ph->daddr, n);
+	}
+	tx->sends = true;
+	if (!tx->family)
+		tx->family = ph->family;
+	if (ph->has_peer)
+		memcpy(tx->addr, ph->saddr, n);
+	e->n_pinholes++;
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * engine.h - the packet path of voipfwd: one SIP message in, a verdict
+ * out, and the pinholes the call needs committed before that verdict.
+ *
+ * The engine knows nothing of NFQUEUE, pcap files, the CLI or log sinks:
+ * packets come from its caller, pinholes go to a struct pinhole_backend,
+ * messages to a log callback.  voipfwd and --replay both drive it.
+ */
+#ifndef VOIPFW_ENGINE_H
+#define VOIPFW_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../dialog/dialog.h"
+#include "../pinhole/pinhole.h"
+#include "../sip/sip_validate.h"
+
+#define ENGINE_MAX_SIP_PORTS	8
+
+/* Verdict reasons beyond the parser's (enum sip_reason); append only. */
+enum engine_reason {
+	ENGINE_R_OK = 0,
+	ENGINE_R_KEEPALIVE,		/* CRLF keep-alive (RFC 5626 3.5.1) */
+	ENGINE_R_NOT_SIP,		/* not IPv4/IPv6 UDP or TCP to a SIP port */
+	ENGINE_R_DIALOG_LIMIT,		/* max-dialogs reached */
+	ENGINE_R_SOURCE_LIMIT,		/* max-dialogs-per-source reached */
+	ENGINE_R_PINHOLE_LIMIT,		/* max-pinholes reached */
+	ENGINE_R_MEDIA_LIMIT,		/* more streams than a call may open */
+	ENGINE_R_CALL_ID_TOO_LONG,
+	ENGINE_R_COMMIT_FAILED,		/* pinholes could not be installed */
+	ENGINE_R_PARSE,			/* see the sip_reason in the verdict */
+	__ENGINE_R_MAX
+};
+
+/**
+ * struct engine_config - the engine's settings (voipfwd.conf(5)).
+ * @strictness:       parser policy
+ * @match:            pinhole match mode
+ * @pinhole_timeout_s: idle timeout of media pinholes (kernel refreshed)
+ * @trying_timeout_s: how long an unanswered INVITE is followed
+ * @max_dialogs:      calls followed at once
+ * @max_dialogs_per_source: calls one source address may have open
+ * @max_pinholes:     pinholes installed at once
+ * @fail_open:        when pinholes cannot be committed: pass the message
+ *                    (media will not flow) rather than drop it
+ */
+struct engine_config {
+	enum sip_strictness	strictness;
+	enum pinhole_match	match;
+	uint32_t		pinhole_timeout_s;
+	uint32_t		trying_timeout_s;
+	unsigned int		max_dialogs;
+	unsigned int		max_dialogs_per_source;
+	unsigned int		max_pinholes;
+	bool			fail_open;
+};
+
+void engine_config_defaults(struct engine_config *cfg);
+
+/**
+ * struct pkt_meta - where a message came from and went.
+ * @family: 4 or 6;  @proto: IPPROTO_UDP or IPPROTO_TCP
+ */
+struct pkt_meta {
+	uint8_t		family;
+	uint8_t		proto;
+	uint8_t		saddr[16];
+	uint8_t		daddr[16];
+	uint16_t	sport;
+	uint16_t	dport;
+};
+
+/**
+ * struct engine_verdict - the outcome for one message.
+ * @accept: pass or drop
+ * @reason: why (ENGINE_R_PARSE: @sip_reason and @detail say more)
+ * @opened, @closed: pinholes this message opened and closed
+ */
+struct engine_verdict {
+	bool			accept;
+	enum engine_reason	reason;
+	enum sip_reason		sip_reason;
+	const char		*detail;
+	unsigned int		opened;
+	unsigned int		closed;
+};
+
+/* Log priorities are syslog's (LOG_ERR, LOG_WARNING, LOG_INFO...). */
+typedef void (*engine_log_fn)(void *arg, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+struct engine;
+
+struct engine *engine_new(const struct engine_config *cfg,
+			  const struct pinhole_backend *backend,
+			  engine_log_fn log, void *log_arg);
+void engine_free(struct engine *e);
+
+/*
+ * engine_message - judge one SIP message (a UDP payload, or one framed
+ * message of a TCP stream) at time @now_ms (monotonic milliseconds).
+ */
+void engine_message(struct engine *e, const struct pkt_meta *meta,
+		    const char *payload, size_t len, uint64_t now_ms,
+		    struct engine_verdict *v);
+
+/*
+ * engine_tick - expire calls whose time is up; call about once a second.
+ * @alive, if given, tells whether a pinhole still exists in the kernel
+ * (media refreshes it there without the engine seeing it).
+ */
+void engine_tick(struct engine *e, uint64_t now_ms,
+		 bool (*alive)(void *arg, const struct pinhole *ph),
+		 void *alive_arg);
+
+/*
+ * engine_adopt - rebuild calls from pinholes found in the kernel at start
+ * (struct pinhole_tag says which call and stream each belongs to).
+ */
+void engine_adopt(struct engine *e, const struct pinhole *ph, uint64_t now_ms);
+
+/* The text token of a verdict's reason ("ok", "dialog-limit", "bad-via"...) */
+const char *engine_verdict_reason(const struct engine_verdict *v);
+const char *engine_reason_str(enum engine_reason r);
+
+/**
+ * struct engine_stats - counters for status and metrics.
+ * @by_reason:     drops and passes per engine reason
+ * @by_sip_reason: parser drops per sip_reason
+ */
+struct engine_stats {
+	uint64_t	messages;
+	uint64_t	accepted;
+	uint64_t	dropped;
+	uint64_t	by_reason[__ENGINE_R_MAX];
+	uint64_t	by_sip_reason[__SIP_REASON_MAX];
+	uint64_t	pinholes_opened;
+	uint64_t	pinholes_closed;
+	unsigned int	dialogs;
+	unsigned int	pinholes;
+};
+
+void engine_get_stats(const struct engine *e, struct engine_stats *st);
+
+/* Walk the calls (for `voipfwctl calls` / `pinholes`); *cursor = 0 first. */
+const struct dialog *engine_next_dialog(struct engine *e, unsigned int *cursor);
+const struct engine_config *engine_get_config(const struct engine *e);
+
+#endif /* VOIPFW_ENGINE_H */
