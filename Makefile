@@ -82,7 +82,7 @@ net-tools: $(NET_BINS)
 
 # ---- tests ----------------------------------------------------------------
 
-$(BUILD)/unit/%: test/unit/%.c test/unit/unit.c test/unit/unit.h $(LIB)
+$(BUILD)/unit/%: test/unit/%.c test/unit/unit.c $(wildcard test/unit/*.h) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itest/unit $(ALL_CFLAGS) -o $@ $< test/unit/unit.c $(LIB) $(LDFLAGS)
 

@@ -182,11 +182,14 @@ int media_desc_from_sdp(const struct sdp *sdp, struct media_desc *out)
 	unsigned int i;
 
 	memset(out, 0, sizeof(*out));
-	if (sdp->n_media > DIALOG_MAX_STREAMS)
-		return -1;
+	/* removed streams stay as port 0 lines (RFC 3264 8.2): only enabled
+	 * ones beyond the limit are refused */
+	for (i = DIALOG_MAX_STREAMS; i < sdp->n_media; i++)
+		if (sdp->media[i].port)
+			return -1;
 	/* m= lines keep their index: an answer's Nth line answers the
 	 * offer's Nth (RFC 3264 6) */
-	for (i = 0; i < sdp->n_media; i++) {
+	for (i = 0; i < sdp->n_media && i < DIALOG_MAX_STREAMS; i++) {
 		const struct sdp_media *sm = &sdp->media[i];
 		struct media_line *ml = &out->m[i];
 
@@ -195,7 +198,11 @@ int media_desc_from_sdp(const struct sdp *sdp, struct media_desc *out)
 		ml->family = sm->conn.family == SDP_AF_IP6 ? 6 : 4;
 		addr_copy(ml->addr, &sm->conn);
 		ml->rtp_port = sm->port;
-		ml->rtcp_port = sm->rtcp_mux ? 0 : sm->rtcp_port;
+		ml->mux = sm->rtcp_mux;
+		/* sdp.c reports 0 for a muxed stream; keep the port RTCP uses
+		 * if the other side does not mux */
+		ml->rtcp_port = sm->rtcp_mux ? (uint16_t)(sm->port + 1)
+					     : sm->rtcp_port;
 		if (sm->rtcp_addr.family == sm->conn.family)
 			addr_copy(ml->rtcp_addr, &sm->rtcp_addr);
 		else
@@ -207,7 +214,8 @@ int media_desc_from_sdp(const struct sdp *sdp, struct media_desc *out)
 		ml->sends = sm->direction == SDP_DIR_SENDRECV ||
 			    sm->direction == SDP_DIR_SENDONLY;
 	}
-	out->n = (uint8_t)sdp->n_media;
+	out->n = (uint8_t)(sdp->n_media < DIALOG_MAX_STREAMS ?
+			   sdp->n_media : DIALOG_MAX_STREAMS);
 	return 0;
 }
 
@@ -245,6 +253,24 @@ static void pinhole_fill(struct pinhole *ph, const struct dialog *d,
 	ph->tag.side = (uint8_t)side;
 }
 
+/* Is out[n] a key already in out[0..n-1] (a port used twice)? */
+static bool pinhole_dup(const struct pinhole *out, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (pinhole_same_key(&out[i], &out[n]))
+			return true;
+	return false;
+}
+
+static bool addr_zero(const uint8_t *a, uint8_t family)
+{
+	static const uint8_t zero[16];
+
+	return !memcmp(a, zero, family == 6 ? 16 : 4);
+}
+
 unsigned int dialog_pinholes(const struct dialog *d, enum pinhole_match mode,
 			     uint32_t timeout_ms, struct pinhole *out)
 {
@@ -268,15 +294,23 @@ unsigned int dialog_pinholes(const struct dialog *d, enum pinhole_match mode,
 			    !rx->family || !tx->family || !rx->receives ||
 			    !tx->sends || rx->family != tx->family)
 				continue;
-			if (mode == PINHOLE_MATCH_DST_PEER)
+			/* a sender on hold (0.0.0.0) names no source */
+			if (mode == PINHOLE_MATCH_DST_PEER &&
+			    !addr_zero(tx->addr, tx->family))
 				peer = tx->addr;
-			pinhole_fill(&out[n++], d, rx->family, rx->addr,
+			pinhole_fill(&out[n], d, rx->family, rx->addr,
 				     rx->rtp_port, peer, timeout_ms, i, false,
 				     side);
-			if (rx->rtcp_port)
-				pinhole_fill(&out[n++], d, rx->family,
+			if (!pinhole_dup(out, n))
+				n++;
+			/* RTCP rides on RTP only if both sides mux */
+			if (rx->rtcp_port && !(rx->mux && tx->mux)) {
+				pinhole_fill(&out[n], d, rx->family,
 					     rx->rtcp_addr, rx->rtcp_port,
 					     peer, timeout_ms, i, true, side);
+				if (!pinhole_dup(out, n))
+					n++;
+			}
 		}
 	}
 	return n;

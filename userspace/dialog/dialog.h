@@ -5,8 +5,7 @@
  * pinholes that state implies.
  *
  * The table is a fixed pool allocated once; nothing is allocated per
- * packet.  An entry is compact (about 500 bytes) so that 100k concurrent
- * calls fit in well under 64 MB.
+ * packet.  An entry is about 650 bytes (sizeof(struct dialog)).
  */
 #ifndef VOIPFW_DIALOG_H
 #define VOIPFW_DIALOG_H
@@ -19,13 +18,13 @@
 #include "../sdp/sdp.h"
 #include "../sip/span.h"
 
-/* Streams of one session the firewall opens; more are refused. */
+/* Enabled streams of one session the firewall opens; more are refused.
+ * It sizes every call entry. */
 #define DIALOG_MAX_STREAMS	4
 /* Call-ID bytes kept verbatim; longer ones are told apart by a hash. */
 #define DIALOG_CALL_ID_KEEP	PINHOLE_CALL_ID_MAX
 /* Longer Call-IDs are not followed (the message is refused). */
 #define DIALOG_CALL_ID_MAX	255
-#define DIALOG_TAG_KEEP		32
 /* Pinholes one session can imply: streams x (RTP, RTCP) x 2 sides. */
 #define DIALOG_MAX_PINHOLES	(DIALOG_MAX_STREAMS * 4)
 
@@ -34,12 +33,15 @@
  * @family:    4 or 6; 0 when the stream is disabled (port 0)
  * @receives:  this side accepts media on it (sendrecv/recvonly, not held)
  * @sends:     this side sends on it (sendrecv/sendonly)
- * @rtcp_port: 0 when RTCP is muxed on the RTP port (RFC 5761)
+ * @mux:       a=rtcp-mux offered or answered; RTCP shares the RTP port only
+ *             when both sides say so (RFC 5761 5.1.1)
+ * @rtcp_port: the RTCP port if not muxed (a=rtcp, else RTP + 1)
  */
 struct media_line {
 	uint8_t		family;
 	bool		receives;
 	bool		sends;
+	bool		mux;
 	uint8_t		addr[16];
 	uint16_t	rtp_port;
 	uint16_t	rtcp_port;
@@ -67,9 +69,12 @@ enum dialog_state {
 /**
  * struct dialog - one call.
  * @call_id, @call_id_len, @call_id_hash: the key (see DIALOG_CALL_ID_KEEP)
- * @caller_tag: From tag of the initial INVITE (tells the sides apart)
+ * @caller_tag_hash: hash of the From tag of the initial INVITE (tells
+ *              the sides apart)
  * @src:        address family and address that created it (limits)
  * @invite_cseq: CSeq of the INVITE in progress
+ * @answer_cseq: CSeq of the INVITE whose 2xx or 18x answered the session
+ *              (a later response of that transaction repeats the answer)
  * @offer_side, @offer: the pending offer, not answered yet
  * @has_offer:  an offer is pending
  * @active:     the session pinholes are derived from: @active_offerer
@@ -82,11 +87,10 @@ enum dialog_state {
 struct dialog {
 	uint8_t			state;
 	uint8_t			call_id_len;	/* full length */
-	uint8_t			caller_tag_len;
 	uint8_t			src_family;
 	char			call_id[DIALOG_CALL_ID_KEEP];
 	uint64_t		call_id_hash;
-	char			caller_tag[DIALOG_TAG_KEEP];
+	uint64_t		caller_tag_hash;
 	uint8_t			src[16];
 	uint32_t		invite_cseq;
 	uint8_t			offer_side;
@@ -98,6 +102,7 @@ struct dialog {
 	uint64_t		last_ms;
 	uint64_t		check_ms;
 	uint32_t		next;
+	uint32_t		answer_cseq;
 };
 
 struct dialog_table;

@@ -22,9 +22,23 @@
 
 /* A source's count of open calls (open addressing, linear probing). */
 struct src_slot {
-	uint8_t		family;		/* 0: never used */
+	uint8_t		family;		/* 0: empty */
 	uint8_t		addr[16];
 	uint32_t	count;
+};
+
+/*
+ * A kernel set element and how many calls want it.  Two calls can imply
+ * the same key (destination-only matching, or a reused port): the element
+ * is added for the first and deleted with the last.
+ */
+struct ph_ref {
+	uint32_t	refs;		/* 0: empty */
+	uint8_t		family;
+	bool		has_peer;
+	uint16_t	dport;
+	uint8_t		daddr[16];
+	uint8_t		saddr[16];
 };
 
 struct engine {
@@ -35,6 +49,8 @@ struct engine {
 	struct dialog_table		*dialogs;
 	struct src_slot			*srcs;
 	unsigned int			n_srcs;
+	struct ph_ref			*refs;
+	unsigned int			n_refs;
 	unsigned int			n_pinholes;
 	struct engine_stats		st;
 	uint64_t			limit_logged_ms;
@@ -103,7 +119,14 @@ struct engine *engine_new(const struct engine_config *cfg,
 	e->srcs = calloc(e->n_srcs, sizeof(*e->srcs));
 	if (!e->srcs)
 		goto err_srcs;
+	/* calloc: only the slots in use become resident */
+	e->n_refs = 2 * cfg->max_pinholes + 1;
+	e->refs = calloc(e->n_refs, sizeof(*e->refs));
+	if (!e->refs)
+		goto err_refs;
 	return e;
+err_refs:
+	free(e->srcs);
 err_srcs:
 	dialog_table_free(e->dialogs);
 err_dialogs:
@@ -115,6 +138,7 @@ void engine_free(struct engine *e)
 {
 	if (!e)
 		return;
+	free(e->refs);
 	free(e->srcs);
 	dialog_table_free(e->dialogs);
 	free(e);
@@ -167,6 +191,127 @@ static struct src_slot *src_slot(struct engine *e, uint8_t family,
 	return NULL;
 }
 
+static unsigned int src_home(const struct engine *e, const struct src_slot *s)
+{
+	size_t n = s->family == 6 ? 16 : 4;
+	uint64_t h = dialog_hash(span_make((const char *)s->addr, n)) ^ s->family;
+
+	return (unsigned int)(h % e->n_srcs);
+}
+
+/* Empty @s, shifting later entries of its probe run back (no tombstones,
+ * so the table never fills with sources long gone). */
+static void src_slot_free(struct engine *e, struct src_slot *s)
+{
+	unsigned int i = (unsigned int)(s - e->srcs), j = i, k;
+
+	for (;;) {
+		e->srcs[i].family = 0;
+		for (;;) {
+			j = (j + 1) % e->n_srcs;
+			if (!e->srcs[j].family)
+				return;
+			k = src_home(e, &e->srcs[j]);
+			/* stays if its home lies cyclically in (i, j] */
+			if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+				continue;
+			break;
+		}
+		e->srcs[i] = e->srcs[j];
+		i = j;
+	}
+}
+
+/* ---- element reference counts ------------------------------------------ */
+
+static unsigned int ref_home(const struct engine *e, uint8_t family,
+			     bool has_peer, uint16_t dport,
+			     const uint8_t *daddr, const uint8_t *saddr)
+{
+	size_t n = family == 6 ? 16 : 4;
+	uint64_t h = dialog_hash(span_make((const char *)daddr, n));
+
+	h ^= (uint64_t)dport << 8 | family | (uint64_t)has_peer << 7;
+	if (has_peer)
+		h ^= dialog_hash(span_make((const char *)saddr, n)) * 31;
+	return (unsigned int)(h % e->n_refs);
+}
+
+static bool ref_is(const struct ph_ref *r, const struct pinhole *ph)
+{
+	size_t n = ph->family == 6 ? 16 : 4;
+
+	return r->refs && r->family == ph->family && r->dport == ph->dport &&
+	       r->has_peer == ph->has_peer && !memcmp(r->daddr, ph->daddr, n) &&
+	       (!ph->has_peer || !memcmp(r->saddr, ph->saddr, n));
+}
+
+/* The slot holding @ph's key, or the empty slot where it would go. */
+static struct ph_ref *ref_slot(struct engine *e, const struct pinhole *ph)
+{
+	unsigned int i = ref_home(e, ph->family, ph->has_peer, ph->dport,
+				  ph->daddr, ph->saddr), k;
+
+	for (k = 0; k < e->n_refs; k++, i = (i + 1) % e->n_refs)
+		if (!e->refs[i].refs || ref_is(&e->refs[i], ph))
+			return &e->refs[i];
+	return NULL;
+}
+
+static uint32_t ref_count(struct engine *e, const struct pinhole *ph)
+{
+	struct ph_ref *r = ref_slot(e, ph);
+
+	return r ? r->refs : 0;
+}
+
+static void ref_inc(struct engine *e, const struct pinhole *ph)
+{
+	struct ph_ref *r = ref_slot(e, ph);
+
+	if (!r)
+		return;		/* cannot happen: 2x max-pinholes slots */
+	if (!r->refs) {
+		memset(r, 0, sizeof(*r));
+		r->family = ph->family;
+		r->has_peer = ph->has_peer;
+		r->dport = ph->dport;
+		memcpy(r->daddr, ph->daddr, 16);
+		if (ph->has_peer)
+			memcpy(r->saddr, ph->saddr, 16);
+	}
+	r->refs++;
+}
+
+static void ref_dec(struct engine *e, const struct pinhole *ph)
+{
+	struct ph_ref *r = ref_slot(e, ph);
+	unsigned int i, j, k;
+
+	if (!r || !r->refs || --r->refs)
+		return;
+	/* backward-shift deletion, as for sources */
+	i = j = (unsigned int)(r - e->refs);
+	for (;;) {
+		e->refs[i].refs = 0;
+		for (;;) {
+			struct ph_ref *o;
+
+			j = (j + 1) % e->n_refs;
+			o = &e->refs[j];
+			if (!o->refs)
+				return;
+			k = ref_home(e, o->family, o->has_peer, o->dport,
+				     o->daddr, o->saddr);
+			if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+				continue;
+			break;
+		}
+		e->refs[i] = e->refs[j];
+		i = j;
+	}
+}
+
 /* ---- pinhole changes --------------------------------------------------- */
 
 static bool in_list(const struct pinhole *ph, const struct pinhole *list,
@@ -181,8 +326,10 @@ static bool in_list(const struct pinhole *ph, const struct pinhole *list,
 }
 
 /*
- * Replace the pinholes of @d's old session (@old, @n_old) by what its
- * current session implies; commit.  Returns 0 or -1 (commit failed).
+ * Replace the pinholes of @d's old session (@e->old, @n_old) by what its
+ * current session implies, and commit.  An element shared with another
+ * call is added by the first and deleted by the last.  Returns 0, or -1
+ * when the commit failed: then nothing changed, in the kernel or here.
  */
 static int pinholes_sync(struct engine *e, struct dialog *d,
 			 unsigned int n_old, struct engine_verdict *v)
@@ -190,25 +337,40 @@ static int pinholes_sync(struct engine *e, struct dialog *d,
 	unsigned int n_new = dialog_pinholes(d, e->cfg.match,
 					     e->cfg.pinhole_timeout_s * 1000,
 					     e->new);
-	unsigned int i, adds = 0, dels = 0;
+	bool gone[DIALOG_MAX_PINHOLES] = { false }, fresh[DIALOG_MAX_PINHOLES] = { false };
+	unsigned int i, adds = 0, dels = 0, changes = 0;
 
-	for (i = 0; i < n_old; i++)
-		if (!in_list(&e->old[i], e->new, n_new)) {
+	for (i = 0; i < n_old; i++) {
+		gone[i] = !in_list(&e->old[i], e->new, n_new);
+		if (gone[i] && ref_count(e, &e->old[i]) <= 1) {
 			e->be.ops->del(e->be.ctx, &e->old[i]);
 			dels++;
 		}
-	for (i = 0; i < n_new; i++)
-		if (!in_list(&e->new[i], e->old, n_old)) {
+		changes += gone[i];
+	}
+	for (i = 0; i < n_new; i++) {
+		fresh[i] = !in_list(&e->new[i], e->old, n_old);
+		if (fresh[i] && ref_count(e, &e->new[i]) == 0) {
 			e->be.ops->add(e->be.ctx, &e->new[i]);
 			adds++;
 		}
-	if (!adds && !dels)
+		changes += fresh[i];
+	}
+	if (!changes)
 		return 0;
-	if (e->be.ops->commit(e->be.ctx)) {
+	if ((adds || dels) && e->be.ops->commit(e->be.ctx)) {
 		ELOG(e, LOG_ERR, "call %.*s: pinholes not committed: %s",
-		     (int)d->call_id_len, d->call_id, strerror(errno));
+		     (int)(d->call_id_len < DIALOG_CALL_ID_KEEP ?
+			   d->call_id_len : DIALOG_CALL_ID_KEEP),
+		     d->call_id, strerror(errno));
 		return -1;
 	}
+	for (i = 0; i < n_old; i++)
+		if (gone[i])
+			ref_dec(e, &e->old[i]);
+	for (i = 0; i < n_new; i++)
+		if (fresh[i])
+			ref_inc(e, &e->new[i]);
 	e->n_pinholes = e->n_pinholes + adds - dels;
 	e->st.pinholes_opened += adds;
 	e->st.pinholes_closed += dels;
@@ -233,13 +395,19 @@ static int dialog_end(struct engine *e, struct dialog *d,
 
 	d->has_active = false;
 	rc = pinholes_sync(e, d, n_old, v);
+	if (rc) {
+		/* keep the call: a retransmitted BYE, or the next expiry
+		 * check, tries again, and the pinholes stay accounted for */
+		d->has_active = n_old != 0;
+		return rc;
+	}
 	if (d->src_family) {
 		s = src_slot(e, d->src_family, d->src, false);
-		if (s && s->count)
-			s->count--;
+		if (s && s->count && !--s->count)
+			src_slot_free(e, s);
 	}
 	dialog_destroy(e->dialogs, d);
-	return rc;
+	return 0;
 }
 
 /* ---- offer/answer ------------------------------------------------------ */
@@ -247,9 +415,7 @@ static int dialog_end(struct engine *e, struct dialog *d,
 static enum dialog_side message_side(const struct dialog *d,
 				     const struct sip_msg *msg)
 {
-	bool from_caller = msg->from.tag.len == d->caller_tag_len &&
-			   !memcmp(msg->from.tag.p, d->caller_tag,
-				   d->caller_tag_len);
+	bool from_caller = dialog_hash(msg->from.tag) == d->caller_tag_hash;
 
 	/* a response comes from the side the request went to */
 	if (msg->is_request)
@@ -286,6 +452,11 @@ static int session_apply(struct engine *e, struct dialog *d,
 		return -1;
 	}
 	if (pinholes_sync(e, d, n_old, v)) {
+		/* nothing was installed: the call keeps its old session, so
+		 * a retransmission of this message tries again */
+		memcpy(d->act, prev, sizeof(prev));
+		d->active_offerer = prev_offerer;
+		d->has_active = prev_active;
 		v->reason = ENGINE_R_COMMIT_FAILED;
 		return -1;
 	}
@@ -307,21 +478,26 @@ static int on_sdp(struct engine *e, struct dialog *d, enum dialog_side side,
 		return -1;
 	}
 	if (d->has_offer && d->offer_side != side) {
-		int rc = session_apply(e, d, (enum dialog_side)d->offer_side,
-				       &d->offer, &desc, v);
-
+		if (session_apply(e, d, (enum dialog_side)d->offer_side,
+				  &d->offer, &desc, v))
+			return -1;	/* the offer stays pending */
+		if (!msg->is_request && msg->cseq_method == SIP_METHOD_INVITE)
+			d->answer_cseq = msg->cseq;
 		/* the initial offer stays open for other forks until a 2xx */
 		if (!(d->state == DIALOG_TRYING &&
 		      !(!msg->is_request && msg->status >= 200)))
 			d->has_offer = false;
-		return rc;
+		return 0;
 	}
 	/*
-	 * A 2xx repeating the answer that a reliable 18x already gave is not
-	 * a new offer (RFC 3262 / RFC 6337 3.1): it answers the same offer.
+	 * A later response of the INVITE transaction that was answered (a
+	 * 2xx after a reliable 18x) repeats the answer (RFC 3262, RFC 6337
+	 * 3.1); it is no new offer.  A 2xx to another INVITE (a re-INVITE
+	 * without SDP) carries a new offer instead.
 	 */
-	if (!msg->is_request && d->has_active &&
-	    side != d->active_offerer)
+	if (!msg->is_request && d->has_active && side != d->active_offerer &&
+	    msg->cseq_method == SIP_METHOD_INVITE &&
+	    msg->cseq == d->answer_cseq)
 		return session_apply(e, d, (enum dialog_side)d->active_offerer,
 				     &d->act[0], &desc, v);
 	d->offer = desc;
@@ -336,6 +512,7 @@ static int on_request(struct engine *e, const struct pkt_meta *meta,
 		      uint64_t now_ms, struct engine_verdict *v)
 {
 	struct src_slot *s;
+	bool fresh = false;
 
 	switch (msg->method) {
 	case SIP_METHOD_INVITE:
@@ -366,15 +543,21 @@ static int on_request(struct engine *e, const struct pkt_meta *meta,
 				s->count++;
 			d->src_family = meta->family;
 			memcpy(d->src, meta->saddr, 16);
-			d->caller_tag_len = (uint8_t)(msg->from.tag.len < DIALOG_TAG_KEEP ?
-						      msg->from.tag.len : DIALOG_TAG_KEEP);
-			memcpy(d->caller_tag, msg->from.tag.p, d->caller_tag_len);
+			d->caller_tag_hash = dialog_hash(msg->from.tag);
 			d->check_ms = now_ms + e->cfg.trying_timeout_s * 1000ULL;
+			fresh = true;
 		}
 		d->invite_cseq = msg->cseq;
 		d->last_ms = now_ms;
-		if (sdp)
-			return on_sdp(e, d, message_side(d, msg), msg, sdp, v);
+		if (sdp && on_sdp(e, d, message_side(d, msg), msg, sdp, v)) {
+			/* a refused first INVITE leaves no call behind */
+			if (fresh) {
+				struct engine_verdict scratch = { 0 };
+
+				dialog_end(e, d, &scratch);
+			}
+			return -1;
+		}
 		return 0;
 	case SIP_METHOD_ACK:
 	case SIP_METHOD_UPDATE:
@@ -425,8 +608,21 @@ static int on_response(struct engine *e, const struct sip_msg *msg,
 			return 0;
 		}
 		if (msg->status >= 200 && d->state == DIALOG_TRYING) {
+			/* on_sdp() ends the initial offer on a 2xx, so the
+			 * state changes first, and back if the answer could
+			 * not be installed (the 2xx will come again) */
 			d->state = DIALOG_CONFIRMED;
+			if (sdp && on_sdp(e, d, message_side(d, msg), msg, sdp,
+					  v)) {
+				d->state = DIALOG_TRYING;
+				return -1;
+			}
 			d->check_ms = now_ms + e->cfg.pinhole_timeout_s * 1000ULL;
+			/* answered in a reliable 18x, 2xx without SDP: the
+			 * initial offer is answered for good */
+			if (!sdp && d->has_active)
+				d->has_offer = false;
+			return 0;
 		}
 		if (sdp && msg->status > 100)
 			return on_sdp(e, d, message_side(d, msg), msg, sdp, v);
@@ -593,5 +789,7 @@ void engine_adopt(struct engine *e, const struct pinhole *ph, uint64_t now_ms)
 		tx->family = ph->family;
 	if (ph->has_peer)
 		memcpy(tx->addr, ph->saddr, n);
-	e->n_pinholes++;
+	if (!ref_count(e, ph))
+		e->n_pinholes++;
+	ref_inc(e, ph);
 }
