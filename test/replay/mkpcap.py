@@ -66,7 +66,13 @@ def sdp(addr, port, extra=""):
                       "a=rtpmap:0 PCMU/8000"] + ([extra] if extra else [])) + CRLF
 
 
+def host(addr):
+    """An address as a SIP host: IPv6 references in brackets (RFC 5118)."""
+    return "[%s]" % addr if ":" in addr else addr
+
+
 def sip(first, call, cseq, frm, to, via_host, body="", extra=()):
+    via_host = host(via_host)
     hdrs = [first,
             "Via: SIP/2.0/UDP %s:5060;branch=z9hG4bK%s%d" % (via_host, call[:6], cseq[0]),
             "Max-Forwards: 70",
@@ -88,7 +94,7 @@ def rtp(seq, version=2):
 def call_flow(pc, caller, callee, call, cport=16000, eport=18000, rtp_n=5):
     """INVITE/100/180/200/ACK, RTP both ways, BYE/200."""
     a, b = caller, callee
-    inv = sip("INVITE sip:2001@%s SIP/2.0" % b, call, (1, "INVITE"), "ft1", None, a,
+    inv = sip("INVITE sip:2001@%s SIP/2.0" % host(b), call, (1, "INVITE"), "ft1", None, a,
               sdp(a, cport))
     pc.add(udp_packet(a, 5060, b, 5060, inv))
     for first in ("SIP/2.0 100 Trying", "SIP/2.0 180 Ringing"):
@@ -96,7 +102,7 @@ def call_flow(pc, caller, callee, call, cport=16000, eport=18000, rtp_n=5):
                                                 "tt2" if "180" in first else None, a)))
     pc.add(udp_packet(b, 5060, a, 5060, sip("SIP/2.0 200 OK", call, (1, "INVITE"), "ft1",
                                             "tt2", a, sdp(b, eport))))
-    pc.add(udp_packet(a, 5060, b, 5060, sip("ACK sip:2001@%s SIP/2.0" % b, call,
+    pc.add(udp_packet(a, 5060, b, 5060, sip("ACK sip:2001@%s SIP/2.0" % host(b), call,
                                             (1, "ACK"), "ft1", "tt2", a)))
     for i in range(rtp_n):
         pc.add(udp_packet(a, cport, b, eport, rtp(i)))
@@ -104,7 +110,7 @@ def call_flow(pc, caller, callee, call, cport=16000, eport=18000, rtp_n=5):
 
 
 def bye(pc, a, b, call):
-    pc.add(udp_packet(a, 5060, b, 5060, sip("BYE sip:2001@%s SIP/2.0" % b, call,
+    pc.add(udp_packet(a, 5060, b, 5060, sip("BYE sip:2001@%s SIP/2.0" % host(b), call,
                                             (2, "BYE"), "ft1", "tt2", a)))
     pc.add(udp_packet(b, 5060, a, 5060, sip("SIP/2.0 200 OK", call, (2, "BYE"), "ft1",
                                             "tt2", a)))
@@ -130,7 +136,7 @@ def main(out):
     pc = Pcap(os.path.join(out, "hold.pcap"))
     call = "hold-1@10.0.1.10"
     call_flow(pc, a, b, call, rtp_n=2)
-    reinv = sip("INVITE sip:2001@%s SIP/2.0" % b, call, (3, "INVITE"), "ft1", "tt2", a,
+    reinv = sip("INVITE sip:2001@%s SIP/2.0" % host(b), call, (3, "INVITE"), "ft1", "tt2", a,
                 sdp(a, 16000, "a=sendonly"))
     pc.add(udp_packet(a, 5060, b, 5060, reinv))
     pc.add(udp_packet(b, 5060, a, 5060, sip("SIP/2.0 200 OK", call, (3, "INVITE"), "ft1",
@@ -143,16 +149,16 @@ def main(out):
     # cancel and busy
     pc = Pcap(os.path.join(out, "cancel-busy.pcap"))
     call = "cancel-1@10.0.1.10"
-    pc.add(udp_packet(a, 5060, b, 5060, sip("INVITE sip:2001@%s SIP/2.0" % b, call,
+    pc.add(udp_packet(a, 5060, b, 5060, sip("INVITE sip:2001@%s SIP/2.0" % host(b), call,
                                             (1, "INVITE"), "ft1", None, a, sdp(a, 16100))))
     pc.add(udp_packet(b, 5060, a, 5060, sip("SIP/2.0 183 Session Progress", call,
                                             (1, "INVITE"), "ft1", "tt2", a, sdp(b, 18100))))
     pc.add(udp_packet(b, 18100, a, 16100, rtp(1)))       # early media passes
-    pc.add(udp_packet(a, 5060, b, 5060, sip("CANCEL sip:2001@%s SIP/2.0" % b, call,
+    pc.add(udp_packet(a, 5060, b, 5060, sip("CANCEL sip:2001@%s SIP/2.0" % host(b), call,
                                             (1, "CANCEL"), "ft1", None, a)))
     pc.add(udp_packet(b, 18100, a, 16100, rtp(2)))       # after CANCEL: dropped
     call = "busy-1@10.0.1.10"
-    pc.add(udp_packet(a, 5060, b, 5060, sip("INVITE sip:2001@%s SIP/2.0" % b, call,
+    pc.add(udp_packet(a, 5060, b, 5060, sip("INVITE sip:2001@%s SIP/2.0" % host(b), call,
                                             (1, "INVITE"), "ft1", None, a, sdp(a, 16200))))
     pc.add(udp_packet(b, 5060, a, 5060, sip("SIP/2.0 486 Busy Here", call,
                                             (1, "INVITE"), "ft1", "tt2", a)))
