@@ -52,7 +52,7 @@ FUZZ_FLAGS	:= -g -O1 -fsanitize=fuzzer,address,undefined \
 
 .PHONY: all clean test unit fuzz fuzz-build bench-parse demo net-tools
 
-all: $(BUILD)/voipfwctl
+all: $(BUILD)/voipfwctl $(BUILD)/voipfwd
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

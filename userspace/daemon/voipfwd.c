@@ -237,7 +237,6 @@ static int run_daemon(struct voipfwd_config *cfg)
 		goto out_table;
 	}
 	be.ops = &nfttab_pinhole_ops;
-	be.ctx = table;
 	for (i = 0; i < n; i++) {
 		struct pktq_config qc = {
 			.queue_num = (uint16_t)(cfg->table.queue_first + i),
@@ -246,8 +245,15 @@ static int run_daemon(struct voipfwd_config *cfg)
 
 		workers[i].cfg = cfg;
 		workers[i].queue_num = qc.queue_num;
-		workers[i].table = table;
 		pthread_mutex_init(&workers[i].lock, NULL);
+		/* each worker its own netlink socket and pending batch, so one
+		 * worker's commit never carries another's changes */
+		workers[i].table = nfttab_open(err, sizeof(err));
+		if (!workers[i].table) {
+			voipfwd_log(NULL, LOG_ERR, "%s", err);
+			goto out_workers;
+		}
+		be.ctx = workers[i].table;
 		workers[i].engine = engine_new(&cfg->engine, &be, voipfwd_log,
 					       NULL);
 		if (!workers[i].engine) {
@@ -307,6 +313,8 @@ out_workers:
 		if (workers[i].q)
 			pktq_close(workers[i].q);
 		engine_free(workers[i].engine);
+		if (workers[i].table)
+			nfttab_close(workers[i].table);
 		pthread_mutex_destroy(&workers[i].lock);
 	}
 	free(workers);

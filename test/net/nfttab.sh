@@ -1,0 +1,423 @@
+#!/bin/sh
+# test/net/nfttab.sh [BUILD] - userspace/nft/nfttab against the running
+# kernel, in throwaway network namespaces only.
+#
+# Part 1, one namespace: build/net/nfttab_test selftest (the API), then
+# what nft sees: the table and its sets as listed, a second install that
+# keeps the pinholes (adoption), failing installs that change nothing, a
+# probe that leaves nothing behind (not even a monitor event), a table
+# restored by "nft -f" from our own listing being adopted, and a foreign
+# "table inet other" that stays byte-for-byte the same throughout.
+#
+# Part 2, the packet path:
+#
+#     a (10.0.1.2 .3, fd01::2 ::3) --veth-- gw (forwards) --veth-- b (10.0.2.2,
+#                                                                 fd02::2)
+#
+# gw runs table inet voipfw; a sends UDP to b.  RTP version 2 passes a
+# media port only through a pinhole (either family, with and without a
+# peer address), is marked, and refreshes the pinhole's timeout; other
+# versions, other media ports and idle pinholes are dropped; ports
+# outside the media range are untouched; SIP passes without voipfwd only
+# when fail-open; pinholes and their media survive a reinstall.
+#
+# Needs root, ip netns, nft and python3; exits 4 (skip) without.
+# Last line: "nfttab: N passed, N failed".
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$top/build}
+bin=$build/net/nfttab_test
+ns=voipfw-nfttab-$$
+a=voipfw-nfttab-$$-a
+gw=voipfw-nfttab-$$-gw
+b=voipfw-nfttab-$$-b
+tmp=$(mktemp -d)
+passed=0 failed=0
+receiver=
+monitor=
+
+skip() {
+	echo "nfttab: SKIP: $*"
+	echo "nfttab: 0 passed, 0 failed"
+	exit 4
+}
+
+cleanup() {
+	[ -n "$receiver" ] && kill "$receiver" 2>/dev/null
+	[ -n "$monitor" ] && kill "$monitor" 2>/dev/null
+	wait 2>/dev/null
+	for n in "$ns" "$a" "$gw" "$b"; do
+		ip netns del "$n" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP PIPE
+
+ok() { passed=$((passed + 1)); echo "ok: $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# expect DESC GOT WANT
+expect() {
+	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: got '$2', want '$3'"; fi
+}
+
+# has DESC FILE PATTERN: FILE has a line matching the fixed string
+has() {
+	if grep -qF -- "$3" "$2"; then ok "$1"; else
+		fail "$1: no '$3' in:"; sed 's/^/    /' "$2"; fi
+}
+
+# same DESC FILE1 FILE2
+same() {
+	if cmp -s "$2" "$3"; then ok "$1"; else
+		fail "$1:"; diff "$2" "$3" | sed 's/^/    /'; fi
+}
+
+# ---- feature probes -------------------------------------------------------
+
+[ "$(id -u)" = 0 ] || skip "needs root"
+for tool in ip nft python3; do
+	command -v "$tool" >/dev/null 2>&1 || skip "no $tool"
+done
+[ -x "$bin" ] || { echo "nfttab: no $bin (make $bin)"; \
+	echo "nfttab: 0 passed, 1 failed"; exit 1; }
+ip netns add "$ns" 2>/dev/null || skip "cannot create network namespaces"
+ip netns exec "$ns" nft add table inet probe 2>/dev/null ||
+	skip "no nf_tables"
+ip netns exec "$ns" nft delete table inet probe
+
+N() { ip netns exec "$ns" "$@"; }
+T() { ip netns exec "$ns" "$bin" "$@"; }
+# stateless listings (no counters, no expires): exact snapshots;
+# stderr holds nft's note on xt expressions ("managed by iptables-nft")
+ruleset() { N nft -s list ruleset 2>/dev/null; }
+
+# ---- part 1: the API, and what nft sees ----------------------------------
+
+echo "--- selftest"
+T selftest >"$tmp/self" 2>&1
+grep -v '^nfttab_test: ' "$tmp/self" | sed 's/^/    /'
+line=$(grep -E '^nfttab_test: [0-9]+ passed, [0-9]+ failed' "$tmp/self")
+p=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed.*/\1/p')
+f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+if [ -n "$p" ] && [ -n "$f" ]; then
+	passed=$((passed + p)) failed=$((failed + f))
+	echo "selftest: $p passed, $f failed"
+else
+	fail "selftest printed no summary"
+fi
+N nft list tables >"$tmp/tables"
+expect "selftest leaves no table" "$(cat "$tmp/tables")" ""
+
+echo "--- foreign table, probe"
+N nft -f - <<'EOF'
+table inet other {
+	set blocked { type ipv4_addr; elements = { 192.0.2.1, 192.0.2.2 } }
+	chain check {
+		type filter hook forward priority 0; policy accept;
+		ip saddr @blocked counter drop
+		udp dport 10000 counter accept comment "someone else's"
+	}
+}
+EOF
+N nft list table inet other >"$tmp/other.0"
+ruleset >"$tmp/ruleset.0"
+# the comparisons below mean nothing unless there is something to compare
+has "foreign table in place" "$tmp/other.0" 'comment "someone else'"'"'s"'
+has "foreign table in the ruleset" "$tmp/ruleset.0" "table inet other {"
+
+# not through N(): $! must be nft itself (ip netns exec execs it), not a
+# subshell whose death would leave the monitor running
+ip netns exec "$ns" nft monitor >"$tmp/monitor" 2>&1 &
+monitor=$!
+sleep 0.3
+path=$(T probe)
+expect "probe answers" "$([ "$path" = native ] || [ "$path" = xt ] && echo yes)" yes
+sleep 0.3
+kill "$monitor" 2>/dev/null
+wait "$monitor" 2>/dev/null
+monitor=
+expect "probe commits nothing (nft monitor saw no event)" \
+	"$(cat "$tmp/monitor")" ""
+ruleset >"$tmp/ruleset.1"
+same "probe leaves the ruleset as it was" "$tmp/ruleset.0" "$tmp/ruleset.1"
+
+echo "--- install"
+T --sip-ports 5060,5061 --queue 0-1 --fail-open --media 10000-20000 \
+	--timeout 30 install >"$tmp/out" 2>&1
+expect "install" "$(cat "$tmp/out")" "installed, queue path $path"
+N nft list table inet voipfw >"$tmp/table" 2>/dev/null
+for s in "pinhole4 {" "pinhole6 {" "pinhole4_peer {" "pinhole6_peer {"; do
+	has "set $s listed" "$tmp/table" "set $s"
+done
+has "pinhole4 key" "$tmp/table" "type ipv4_addr . inet_service"
+has "pinhole6_peer key" "$tmp/table" "type ipv6_addr . inet_service . ipv6_addr"
+has "sets dynamic with timeout" "$tmp/table" "flags dynamic,timeout"
+has "set timeout" "$tmp/table" "timeout 30s"
+has "set size" "$tmp/table" "size 65536"
+has "SIP ports" "$tmp/table" "elements = { 5060, 5061 }"
+has "forward hook" "$tmp/table" "type filter hook forward priority filter; policy accept;"
+has "input hook" "$tmp/table" "type filter hook input priority filter; policy accept;"
+has "pinhole4 rule" "$tmp/table" 'ip daddr . udp dport @pinhole4 @th,64,8 & 0xc0 == 0x80 update @pinhole4 { ip daddr . udp dport timeout 30s } counter packets 0 bytes 0 accept'
+has "pinhole6_peer rule" "$tmp/table" 'ip6 daddr . udp dport . ip6 saddr @pinhole6_peer @th,64,8 & 0xc0 == 0x80 update @pinhole6_peer { ip6 daddr . udp dport . ip6 saddr timeout 30s }'
+has "media drop rule" "$tmp/table" "udp dport 10000-20000 counter packets 0 bytes 0 drop"
+has "udp SIP queued" "$tmp/table" "udp dport @sip_ports counter packets 0 bytes 0 queue num 0-1 bypass,fanout"
+has "tcp SIP queued" "$tmp/table" "tcp dport @sip_ports counter packets 0 bytes 0 queue num 0-1 bypass,fanout"
+expect "jumps" "$(grep -c -e 'jump media' -e 'jump sip' "$tmp/table")" 4
+
+echo "--- pinholes"
+T --call 'a84b4c76e66710@pc33.atlanta.com' --stream 1 --rtcp --side 1 \
+	--timeout-ms 5000 add 10.0.2.2 10001 10.0.1.2
+T --call 'call-6' add fd02::2 10002
+N nft list set inet voipfw pinhole4_peer >"$tmp/set" 2>&1
+has "element with its own timeout" "$tmp/set" \
+	"10.0.2.2 . 10001 . 10.0.1.2 timeout 5s expires"
+has "element comment" "$tmp/set" \
+	'comment "stream 1 rtcp side 1 call a84b4c76e66710@pc33.atlanta.com"'
+exp=$(sed -n 's/.*expires \([0-9]*\)s.*/\1/p' "$tmp/set")
+expect "expires within its timeout" "$([ "${exp:-9}" -le 5 ] && echo yes)" yes
+N nft list set inet voipfw pinhole6 >"$tmp/set" 2>&1
+has "element with the set's timeout" "$tmp/set" "fd02::2 . 10002 expires"
+# keys and tags; timeouts are compared by the checks that set them (a
+# kernel that updates a set's default on reinstall, 6.18, reports an
+# element's own timeout once it differs from the new default)
+T dump | sed 's/ expires [0-9]*//' | sort >"$tmp/dump.0"
+has "dump: key, timeout, tag" "$tmp/dump.0" \
+	"10.0.2.2 10001 from 10.0.1.2 timeout 5000 stream 1 rtcp side 1 call a84b4c76e66710@pc33.atlanta.com len 31"
+has "dump: v6" "$tmp/dump.0" "fd02::2 10002 timeout 0 stream 0 rtp side 0 call call-6 len 6"
+expect "exists" "$(T exists 10.0.2.2 10001 10.0.1.2)" yes
+expect "exists, other peer" "$(T exists 10.0.2.2 10001 10.0.1.3)" no
+
+echo "--- second install (adoption)"
+ruleset >"$tmp/before"
+T --sip-ports 5080 --queue 2 --fail-closed --media 30000-30100 \
+	--timeout 60 --mark 0x10 --priority -5 install >/dev/null
+T dump | sed 's/ timeout [0-9]*//; s/ expires [0-9]*//' | sort >"$tmp/dump.1"
+sed 's/ timeout [0-9]*//' "$tmp/dump.0" >"$tmp/dump.0k"
+same "reinstall keeps every element and its tag" "$tmp/dump.0k" "$tmp/dump.1"
+N nft list table inet voipfw >"$tmp/table" 2>/dev/null
+has "new priority" "$tmp/table" "type filter hook forward priority filter - 5; policy accept;"
+has "new media range" "$tmp/table" "udp dport 30000-30100 counter"
+has "new mark" "$tmp/table" "meta mark set meta mark | 0x00000010"
+has "new refresh timeout" "$tmp/table" "update @pinhole4 { ip daddr . udp dport timeout 1m }"
+has "new queue, fail-closed" "$tmp/table" "queue num 2 comment"
+has "new SIP ports" "$tmp/table" "elements = { 5080 }"
+expect "old rules gone" "$(grep -c '10000-20000' "$tmp/table")" 0
+expect "one rule set, not two" "$(grep -c 'jump media' "$tmp/table")" 2
+
+echo "--- failing installs change nothing"
+ruleset >"$tmp/before"
+T --queue 3-2 install >"$tmp/out" 2>&1
+expect "queue 3-2 refused" "$?" 1
+has "queue 3-2 error" "$tmp/out" "queue range 3-2"
+ruleset >"$tmp/after"
+same "queue 3-2: ruleset unchanged" "$tmp/before" "$tmp/after"
+if [ "$path" = xt ]; then
+	T --path native --media 40000-40010 --priority 7 install >"$tmp/out" 2>&1
+	expect "native queue refused by this kernel" "$?" 1
+	has "native queue error names the rule" "$tmp/out" \
+		"add rule to chain sip SIP to voipfwd: No such file or directory"
+	ruleset >"$tmp/after"
+	same "native queue: ruleset unchanged" "$tmp/before" "$tmp/after"
+else
+	echo "    (kernel has nft_queue: no native failure to test)"
+fi
+N nft list table inet other >"$tmp/other.1"
+same "foreign table untouched" "$tmp/other.0" "$tmp/other.1"
+
+echo "--- a table restored by nft -f is adopted"
+N nft -s list table inet voipfw 2>/dev/null | grep -v 'queue num' \
+	>"$tmp/restore.nft"
+T remove
+N nft -f "$tmp/restore.nft" 2>"$tmp/out"
+expect "nft -f of our listing" "$?" 0
+T --sip-ports 5080 --queue 2 --media 30000-30100 --timeout 60 --mark 0x10 \
+	--priority -5 install >"$tmp/out" 2>&1
+expect "install over the restored table" "$?" 0
+T dump | sed 's/ expires [0-9]*//' | sort >"$tmp/dump.2"
+# nft keeps the comment but not our TLVs: the elements come back untagged
+expect "restored elements adopted" "$(wc -l <"$tmp/dump.2")" 2
+
+echo "--- a pinhole set of another type is refused, not replaced"
+T remove
+N nft add table inet voipfw
+N nft add set inet voipfw pinhole4 '{ type ipv4_addr; }'
+N nft add element inet voipfw pinhole4 '{ 192.0.2.9 }'
+ruleset >"$tmp/before"
+T install >"$tmp/out" 2>&1
+expect "install over a foreign-shaped set fails" "$?" 1
+has "error names the set and the way out" "$tmp/out" \
+	"add set pinhole4: File exists (a set of that name but another type exists"
+ruleset >"$tmp/after"
+same "foreign-shaped set: ruleset unchanged" "$tmp/before" "$tmp/after"
+
+echo "--- remove"
+T remove
+expect "remove" "$?" 0
+T remove
+expect "remove again (absent)" "$?" 0
+ruleset >"$tmp/ruleset.2"
+same "after remove: the ruleset we started with, byte for byte" \
+	"$tmp/ruleset.0" "$tmp/ruleset.2"
+N nft list table inet other >"$tmp/other.2"
+same "foreign table untouched at the end" "$tmp/other.0" "$tmp/other.2"
+
+# ---- part 2: packets ------------------------------------------------------
+
+echo "--- packet path"
+ip netns add "$a"
+ip netns add "$gw"
+ip netns add "$b"
+for n in "$a" "$gw" "$b"; do
+	ip -n "$n" link set lo up
+done
+ip -n "$a" link add eth0 type veth peer name va netns "$gw"
+ip -n "$b" link add eth0 type veth peer name vb netns "$gw"
+ip -n "$a" addr add 10.0.1.2/24 dev eth0
+ip -n "$a" addr add 10.0.1.3/24 dev eth0
+ip -n "$a" addr add fd01::2/64 dev eth0 nodad
+ip -n "$a" addr add fd01::3/64 dev eth0 nodad
+ip -n "$gw" addr add 10.0.1.1/24 dev va
+ip -n "$gw" addr add fd01::1/64 dev va nodad
+ip -n "$gw" addr add 10.0.2.1/24 dev vb
+ip -n "$gw" addr add fd02::1/64 dev vb nodad
+ip -n "$b" addr add 10.0.2.2/24 dev eth0
+ip -n "$b" addr add fd02::2/64 dev eth0 nodad
+for l in "$a eth0" "$gw va" "$gw vb" "$b eth0"; do
+	set -- $l
+	ip -n "$1" link set "$2" up
+done
+ip -n "$a" route add default via 10.0.1.1
+ip -n "$a" -6 route add default via fd01::1
+ip -n "$b" route add default via 10.0.2.1
+ip -n "$b" -6 route add default via fd02::1
+ip netns exec "$gw" sysctl -q -w net.ipv4.ip_forward=1 \
+	net.ipv6.conf.all.forwarding=1
+
+G() { ip netns exec "$gw" "$@"; }
+GT() { ip netns exec "$gw" "$bin" "$@"; }
+
+# b: one line "PORT FIRST-BYTE" per datagram on any of $ports, both families
+ports="5060 9999 10000 10002 10004 10006 10008 10010 10012"
+cat >"$tmp/rx.py" <<'EOF'
+import select, socket, sys
+out = open(sys.argv[1], "a", buffering=1)
+socks = {}
+for p in sys.argv[3:]:
+	s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+	s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+	s.bind(("::", int(p)))
+	socks[s] = p
+open(sys.argv[2], "w").close()
+while True:
+	for s in select.select(list(socks), [], [])[0]:
+		d = s.recv(65535)
+		out.write("%s %02x\n" % (socks[s], d[0] if d else 0))
+EOF
+# a: COUNT datagrams from SRC to DST:PORT, payload FIRST-BYTE then 11 bytes
+cat >"$tmp/tx.py" <<'EOF'
+import socket, sys
+src, dst, port, count, first = sys.argv[1:6]
+fam = socket.AF_INET6 if ":" in dst else socket.AF_INET
+s = socket.socket(fam, socket.SOCK_DGRAM)
+s.bind((src, 0))
+for i in range(int(count)):
+	s.sendto(bytes([int(first, 16)]) + bytes(11), (dst, int(port)))
+EOF
+: >"$tmp/rx"
+ip netns exec "$b" python3 "$tmp/rx.py" "$tmp/rx" "$tmp/rx.ready" $ports &
+receiver=$!
+i=0
+while [ ! -e "$tmp/rx.ready" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+
+# send SRC DST PORT COUNT [FIRST-BYTE]: how many of them b received
+send() {
+	before=$(grep -c "^$3 " "$tmp/rx")
+	ip netns exec "$a" python3 "$tmp/tx.py" "$1" "$2" "$3" "$4" "${5:-80}"
+	sleep 0.3
+	echo $(($(grep -c "^$3 " "$tmp/rx") - before))
+}
+
+# counter PATTERN: packets of the rule matching PATTERN in table voipfw
+counter() {
+	G nft list table inet voipfw 2>/dev/null | grep -F -- "$1" |
+		sed -n 's/.*counter packets \([0-9]*\) .*/\1/p' | head -n 1
+}
+
+# expires ADDR PORT [PEER]: seconds left on the element (dump, rounded down)
+expires() {
+	GT dump | grep "^$1 $2 " | sed -n 's/.* expires \([0-9]*\) .*/\1/p' |
+		awk '{ print int($1 / 1000) }'
+}
+
+GT --sip-ports 5060 --queue 0-1 --fail-open --media 10000-20000 \
+	--timeout 30 --mark 0x10 install >/dev/null || fail "install in gw"
+# another firewall on the host sees the mark: a table of its own, later
+G nft -f - <<'EOF'
+table inet obs {
+	chain check {
+		type filter hook forward priority 10; policy accept;
+		meta mark & 0x10 == 0x10 counter
+	}
+}
+EOF
+marked() {
+	G nft list table inet obs | sed -n 's/.*counter packets \([0-9]*\) .*/\1/p'
+}
+
+expect "v4 media without a pinhole: dropped" "$(send 10.0.1.2 10.0.2.2 10000 5)" 0
+expect "the drop rule counted them" "$(counter 'udp dport 10000-20000')" 5
+expect "outside the media range: untouched" "$(send 10.0.1.2 10.0.2.2 9999 5)" 5
+
+GT --call rtp-call add 10.0.2.2 10000
+expect "v4 RTP through a pinhole" "$(send 10.0.1.2 10.0.2.2 10000 5)" 5
+expect "pinhole4 rule counted them" "$(counter '@pinhole4 ')" 5
+expect "marked for the next firewall" "$(marked)" 5
+expect "RTP version 1: dropped" "$(send 10.0.1.2 10.0.2.2 10000 5 40)" 0
+expect "version 0 (STUN-like): dropped" "$(send 10.0.1.2 10.0.2.2 10000 5 00)" 0
+expect "version 3: dropped" "$(send 10.0.1.2 10.0.2.2 10000 5 c0)" 0
+expect "RTCP (version 2, PT 200): passes" "$(send 10.0.1.2 10.0.2.2 10000 3 81)" 3
+expect "another media port: dropped" "$(send 10.0.1.2 10.0.2.2 10002 5)" 0
+expect "drop rule counted every drop" "$(counter 'udp dport 10000-20000')" 25
+
+GT --timeout-ms 3000 add 10.0.2.2 10004
+left=$(expires 10.0.2.2 10004)
+expect "short pinhole starts at its own timeout" "$([ "${left:-99}" -le 3 ] && echo yes)" yes
+sleep 1.2
+expect "media through the short pinhole" "$(send 10.0.1.2 10.0.2.2 10004 1)" 1
+left=$(expires 10.0.2.2 10004)
+expect "media refreshed it to the configured 30s ($left s left)" \
+	"$([ "${left:-0}" -ge 25 ] && echo yes)" yes
+
+GT --timeout-ms 1000 add 10.0.2.2 10006
+sleep 2
+expect "idle pinhole timed out" "$(GT exists 10.0.2.2 10006)" no
+expect "and media is dropped again" "$(send 10.0.1.2 10.0.2.2 10006 3)" 0
+
+GT add 10.0.2.2 10008 10.0.1.2
+expect "peer pinhole: from the peer" "$(send 10.0.1.2 10.0.2.2 10008 4)" 4
+expect "peer pinhole: from another address" "$(send 10.0.1.3 10.0.2.2 10008 4)" 0
+
+expect "v6 media without a pinhole: dropped" "$(send fd01::2 fd02::2 10010 3)" 0
+GT add fd02::2 10010
+expect "v6 RTP through a pinhole" "$(send fd01::2 fd02::2 10010 3)" 3
+expect "v6 version 1: dropped" "$(send fd01::2 fd02::2 10010 3 40)" 0
+GT add fd02::2 10012 fd01::2
+expect "v6 peer pinhole: from the peer" "$(send fd01::2 fd02::2 10012 3)" 3
+expect "v6 peer pinhole: from another address" "$(send fd01::3 fd02::2 10012 3)" 0
+
+expect "SIP without voipfwd, fail-open: passes" "$(send 10.0.1.2 10.0.2.2 5060 3)" 3
+expect "SIP rule counted them" "$(counter 'udp dport @sip_ports')" 3
+GT --sip-ports 5060 --queue 0-1 --fail-closed --media 10000-20000 \
+	--timeout 30 --mark 0x10 install >/dev/null || fail "reinstall fail-closed"
+expect "SIP without voipfwd, fail-closed: dropped" "$(send 10.0.1.2 10.0.2.2 5060 3)" 0
+expect "media keeps flowing across the reinstall" "$(send 10.0.1.2 10.0.2.2 10000 3)" 3
+
+GT del 10.0.2.2 10000
+expect "deleted pinhole: dropped" "$(send 10.0.1.2 10.0.2.2 10000 3)" 0
+GT del 10.0.2.2 10000
+expect "deleting it again is not an error" "$?" 0
+
+echo "nfttab: $passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,616 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nfttab_test - drive userspace/nft/nfttab from the command line.
+ *
+ *   nfttab_test [options] selftest
+ *   nfttab_test [options] install | remove | probe | dump
+ *   nfttab_test [options] add | del | exists ADDR PORT [PEER]
+ *
+ * selftest runs the API through install, pinhole changes, dump, adoption
+ * by a second install, errors and remove, and ends with
+ * "nfttab_test: N passed, N failed".  It changes the current network
+ * namespace's table inet voipfw: test/net/nfttab.sh runs it in a fresh
+ * namespace.  The other commands are that script's hands: each does one
+ * thing (add/del also commit) and prints its result.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nft/nfttab.h"
+
+/**
+ * struct opts - the command line.
+ * @cfg:  table configuration (install, selftest)
+ * @ph:   pinhole template (add, del, exists): tag and timeout
+ */
+struct opts {
+	struct nfttab_config	cfg;
+	struct pinhole		ph;
+};
+
+static unsigned int passed, failed;
+
+#define CHECK(cond, ...) do {						\
+	if (cond) {							\
+		passed++;						\
+	} else {							\
+		failed++;						\
+		printf("FAIL %s:%d: ", __FILE__, __LINE__);		\
+		printf(__VA_ARGS__);					\
+		printf("\n");						\
+	}								\
+} while (0)
+
+static void config_defaults(struct nfttab_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->sip_ports[0] = 5060;
+	cfg->n_sip_ports = 1;
+	cfg->queue_first = 0;
+	cfg->queue_last = 1;
+	cfg->fail_open = false;
+	cfg->queue_path = NFTTAB_QUEUE_AUTO;
+	cfg->media_port_min = 10000;
+	cfg->media_port_max = 20000;
+	cfg->pinhole_timeout_s = 30;
+}
+
+static int parse_range(const char *s, unsigned long max, uint16_t *lo,
+		       uint16_t *hi)
+{
+	unsigned long a, b;
+	char *end;
+
+	errno = 0;
+	a = strtoul(s, &end, 0);
+	b = a;
+	if (*end == '-')
+		b = strtoul(end + 1, &end, 0);
+	if (errno || *end || a > max || b > max)
+		return -1;
+	*lo = (uint16_t)a;
+	*hi = (uint16_t)b;
+	return 0;
+}
+
+static int parse_pinhole(struct pinhole *ph, int argc, char **argv)
+{
+	unsigned long port;
+	char *end;
+
+	if (argc < 2 || argc > 3)
+		return -1;
+	ph->family = strchr(argv[0], ':') ? 6 : 4;
+	if (inet_pton(ph->family == 6 ? AF_INET6 : AF_INET, argv[0],
+		      ph->daddr) != 1)
+		return -1;
+	port = strtoul(argv[1], &end, 10);
+	if (*end || !port || port > 65535)
+		return -1;
+	ph->dport = (uint16_t)port;
+	ph->has_peer = argc == 3;
+	if (ph->has_peer &&
+	    inet_pton(ph->family == 6 ? AF_INET6 : AF_INET, argv[2],
+		      ph->saddr) != 1)
+		return -1;
+	return 0;
+}
+
+/* "ADDR PORT [from PEER] timeout T expires E stream S rtp side X
+ *  call ID len L hash H", one line per element */
+static void print_pinhole(void *arg, const struct pinhole *ph,
+			  uint32_t expires_ms)
+{
+	char d[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN] = "";
+	int af = ph->family == 6 ? AF_INET6 : AF_INET;
+
+	(void)arg;
+	inet_ntop(af, ph->daddr, d, sizeof(d));
+	if (ph->has_peer)
+		inet_ntop(af, ph->saddr, s, sizeof(s));
+	printf("%s %u%s%s timeout %u expires %u stream %u %s side %u "
+	       "call %.*s len %u hash %llx\n", d, ph->dport,
+	       ph->has_peer ? " from " : "", s, ph->timeout_ms, expires_ms,
+	       ph->tag.stream, ph->tag.rtcp ? "rtcp" : "rtp", ph->tag.side,
+	       (int)ph->tag.call_id_len, ph->tag.call_id,
+	       ph->tag.call_id_full_len,
+	       (unsigned long long)ph->tag.call_id_hash);
+}
+
+/* ---- selftest ----------------------------------------------------------- */
+
+/**
+ * struct seen - what a dump reported.
+ * @ph/@expires: the elements, in dump order
+ * @n:           how many
+ */
+struct seen {
+	struct pinhole	ph[4096];
+	uint32_t	expires[4096];
+	unsigned int	n;
+};
+
+static void collect(void *arg, const struct pinhole *ph, uint32_t expires_ms)
+{
+	struct seen *s = arg;
+
+	if (s->n < sizeof(s->ph) / sizeof(s->ph[0])) {
+		s->ph[s->n] = *ph;
+		s->expires[s->n] = expires_ms;
+	}
+	s->n++;
+}
+
+static int dump(struct nfttab *t, struct seen *s)
+{
+	s->n = 0;
+	return nfttab_pinhole_dump(t, collect, s);
+}
+
+static const struct pinhole *find(const struct seen *s, const struct pinhole *ph)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n && i < sizeof(s->ph) / sizeof(s->ph[0]); i++)
+		if (pinhole_same_key(&s->ph[i], ph))
+			return &s->ph[i];
+	return NULL;
+}
+
+static bool same_tag(const struct pinhole_tag *a, const struct pinhole_tag *b)
+{
+	return a->call_id_len == b->call_id_len &&
+	       !memcmp(a->call_id, b->call_id, a->call_id_len) &&
+	       a->call_id_full_len == b->call_id_full_len &&
+	       a->call_id_hash == b->call_id_hash &&
+	       a->stream == b->stream && a->rtcp == b->rtcp &&
+	       a->side == b->side;
+}
+
+static struct pinhole mk(uint8_t family, const char *daddr, uint16_t dport,
+			 const char *saddr, const char *call, uint8_t stream,
+			 bool rtcp, uint32_t timeout_ms)
+{
+	struct pinhole ph;
+	int af = family == 6 ? AF_INET6 : AF_INET;
+	size_t n = strlen(call);
+
+	memset(&ph, 0, sizeof(ph));
+	ph.family = family;
+	inet_pton(af, daddr, ph.daddr);
+	ph.dport = dport;
+	if (saddr) {
+		ph.has_peer = true;
+		inet_pton(af, saddr, ph.saddr);
+	}
+	ph.timeout_ms = timeout_ms;
+	ph.tag.call_id_full_len = (uint8_t)(n > 255 ? 255 : n);
+	if (n > PINHOLE_CALL_ID_MAX)
+		n = PINHOLE_CALL_ID_MAX;
+	memcpy(ph.tag.call_id, call, n);
+	ph.tag.call_id_len = (uint8_t)n;
+	ph.tag.call_id_hash = 0x0123456789abcdefULL ^ (uint64_t)dport << 17;
+	ph.tag.stream = stream;
+	ph.tag.rtcp = rtcp;
+	ph.tag.side = dport & 1;
+	return ph;
+}
+
+static int add_commit(struct nfttab *t, const struct pinhole *ph, bool add)
+{
+	const struct pinhole_backend_ops *ops = &nfttab_pinhole_ops;
+
+	if ((add ? ops->add : ops->del)(t, ph))
+		return -1;
+	return ops->commit(t);
+}
+
+static int selftest(const struct nfttab_config *base)
+{
+	const struct pinhole_backend_ops *ops = &nfttab_pinhole_ops;
+	static const char odd[] = "\"quoted\\ \x01\x7f ok-";
+	static struct seen s;
+	struct nfttab_config cfg = *base;
+	struct pinhole ph[5], extra, bad;
+	const struct pinhole *got;
+	struct nfttab *t;
+	char err[512] = "", longcall[PINHOLE_CALL_ID_MAX + 40];
+	unsigned int i;
+	int native, rc;
+
+	t = nfttab_open(err, sizeof(err));
+	CHECK(t, "open: %s", err);
+	if (!t)
+		goto out;
+
+	/* configurations refused before anything is sent */
+	cfg.queue_first = 3;
+	cfg.queue_last = 2;
+	rc = nfttab_install(t, &cfg, err, sizeof(err));
+	CHECK(rc == -1 && strstr(err, "queue range"), "queue 3-2: rc %d, %s",
+	      rc, err);
+	cfg = *base;
+	cfg.pinhole_timeout_s = 0;
+	CHECK(nfttab_install(t, &cfg, err, sizeof(err)) == -1,
+	      "timeout 0 accepted");
+	cfg = *base;
+	cfg.media_port_min = 20000;
+	cfg.media_port_max = 10000;
+	CHECK(nfttab_install(t, &cfg, err, sizeof(err)) == -1,
+	      "media 20000-10000 accepted");
+	cfg = *base;
+	CHECK(nfttab_queue_path(t) == NFTTAB_QUEUE_AUTO,
+	      "queue path before install");
+
+	native = nfttab_probe_native_queue(t);
+	CHECK(native == 0 || native == 1, "probe: %d %s", native,
+	      nfttab_error(t));
+	CHECK(nfttab_probe_native_queue(t) == native, "probe is stable");
+	printf("probe: native queue %s\n", native == 1 ? "yes" : "no");
+
+	/* a native path the kernel lacks fails in the kernel, and whole */
+	if (native == 0) {
+		cfg.queue_path = NFTTAB_QUEUE_NATIVE;
+		rc = nfttab_install(t, &cfg, err, sizeof(err));
+		CHECK(rc == -1 && strstr(err, "chain sip") &&
+		      strstr(err, "No such file"), "native install: %d %s",
+		      rc, err);
+		printf("native install refused: %s\n", err);
+		CHECK(dump(t, &s) == 0, "dump after failed install: %s",
+		      nfttab_error(t));
+		cfg = *base;
+	}
+
+	rc = nfttab_install(t, &cfg, err, sizeof(err));
+	CHECK(rc == 0, "install: %s", err);
+	CHECK(nfttab_queue_path(t) == (native == 1 ? NFTTAB_QUEUE_NATIVE :
+				       NFTTAB_QUEUE_XT),
+	      "queue path %d", nfttab_queue_path(t));
+	CHECK(dump(t, &s) == 0 && s.n == 0, "fresh table dump: %u", s.n);
+
+	/* one pinhole per set, tags round-tripped through userdata */
+	ph[0] = mk(4, "10.0.2.2", 10000, NULL, "a84b4c76e66710@pc33.atlanta.com",
+		   0, false, 0);
+	ph[1] = mk(4, "10.0.2.2", 10001, "10.0.1.2", "a84b4c76e66710@pc33.atlanta.com",
+		   0, true, 5000);
+	ph[2] = mk(6, "fd02::2", 10002, NULL, "call-6", 1, false, 7000);
+	ph[3] = mk(6, "fd02::2", 10003, "fd01::2", "call-6", 1, true, 0);
+	/* longer than we keep, with bytes nft's comment must not print */
+	memset(longcall, 0, sizeof(longcall));
+	for (i = 0; i < sizeof(longcall) - 1; i++)
+		longcall[i] = odd[i % (sizeof(odd) - 1)];
+	ph[4] = mk(4, "10.0.2.3", 10004, NULL, longcall, 2, false, 0);
+	CHECK(ph[4].tag.call_id_len == PINHOLE_CALL_ID_MAX, "long call id");
+	for (i = 0; i < 5; i++)
+		CHECK(ops->add(t, &ph[i]) == 0, "add %u: %s", i,
+		      nfttab_error(t));
+	CHECK(nfttab_pinhole_pending(t) == 5, "pending %u",
+	      nfttab_pinhole_pending(t));
+	CHECK(ops->commit(t) == 0, "commit: %s", nfttab_error(t));
+	CHECK(nfttab_pinhole_pending(t) == 0, "pending after commit");
+	CHECK(ops->commit(t) == 0, "empty commit");
+
+	CHECK(dump(t, &s) == 5 && s.n == 5, "dump: %u", s.n);
+	for (i = 0; i < 5; i++) {
+		uint32_t want = ph[i].timeout_ms ? ph[i].timeout_ms :
+				cfg.pinhole_timeout_s * 1000;
+		unsigned int j;
+
+		got = find(&s, &ph[i]);
+		CHECK(got, "pinhole %u missing from dump", i);
+		if (!got)
+			continue;
+		j = (unsigned int)(got - s.ph);
+		CHECK(same_tag(&got->tag, &ph[i].tag), "tag %u differs", i);
+		CHECK(got->timeout_ms == 0 || got->timeout_ms == want,
+		      "timeout %u: %u, want %u", i, got->timeout_ms, want);
+		CHECK(s.expires[j] > 0 && s.expires[j] <= want,
+		      "expires %u: %u of %u", i, s.expires[j], want);
+		CHECK(nfttab_pinhole_exists(t, &ph[i]) == 1, "exists %u", i);
+	}
+
+	/* same address and port, another peer: another element */
+	extra = ph[1];
+	inet_pton(AF_INET, "10.0.1.9", extra.saddr);
+	CHECK(nfttab_pinhole_exists(t, &extra) == 0, "other peer exists");
+
+	/* deletions of what is gone pass; the rest commits with them */
+	CHECK(ops->del(t, &extra) == 0, "queue del missing");
+	CHECK(ops->del(t, &ph[4]) == 0, "queue del");
+	extra.dport = 10006;
+	CHECK(ops->add(t, &extra) == 0, "queue add");
+	CHECK(ops->del(t, &ph[4]) == 0, "queue del twice");
+	CHECK(ops->commit(t) == 0, "commit with missing dels: %s",
+	      nfttab_error(t));
+	CHECK(nfttab_pinhole_exists(t, &ph[4]) == 0, "deleted one still there");
+	CHECK(nfttab_pinhole_exists(t, &extra) == 1, "added one missing");
+	CHECK(dump(t, &s) == 5, "dump after mixed commit: %u", s.n);
+
+	/* a change that cannot be queued fails the whole commit */
+	bad = ph[0];
+	bad.family = 5;
+	CHECK(ops->add(t, &bad) == -1 && errno == EINVAL, "family 5 queued");
+	ph[4].dport = 10008;
+	CHECK(ops->add(t, &ph[4]) == 0, "queue add after a bad one");
+	CHECK(ops->commit(t) == -1, "commit after a bad add succeeded");
+	CHECK(nfttab_pinhole_exists(t, &ph[4]) == 0,
+	      "good add of a failed batch is live");
+	CHECK(ops->commit(t) == 0, "commit after a failed one: %s",
+	      nfttab_error(t));
+
+	/* adoption: a second install with other rules keeps every element */
+	cfg.priority = 10;
+	cfg.media_port_min = 30000;
+	cfg.media_port_max = 30100;
+	cfg.media_mark = 0x10;
+	cfg.sip_ports[1] = 5080;
+	cfg.n_sip_ports = 2;
+	cfg.queue_last = 0;
+	cfg.fail_open = false;
+	cfg.pinhole_timeout_s = 60;
+	rc = nfttab_install(t, &cfg, err, sizeof(err));
+	CHECK(rc == 0, "reinstall: %s", err);
+	CHECK(dump(t, &s) == 5, "dump after reinstall: %u", s.n);
+	for (i = 0; i < 4; i++) {
+		got = find(&s, &ph[i]);
+		CHECK(got && same_tag(&got->tag, &ph[i].tag),
+		      "pinhole %u lost or changed by reinstall", i);
+	}
+	/* the same install again changes nothing either */
+	CHECK(nfttab_install(t, &cfg, err, sizeof(err)) == 0,
+	      "reinstall, same config: %s", err);
+	CHECK(dump(t, &s) == 5, "dump after second reinstall: %u", s.n);
+
+	/* many changes in one batch: buffers and ACKs scale */
+	for (i = 0; i < 3000; i++) {
+		struct pinhole p = mk(i & 1 ? 6 : 4, i & 1 ? "fd02::7" :
+				      "10.0.7.7", (uint16_t)(40000 + i),
+				      i % 3 ? NULL : (i & 1 ? "fd01::7" :
+						      "10.0.1.7"),
+				      "bulk", 0, false, 0);
+
+		if (ops->add(t, &p))
+			break;
+	}
+	CHECK(i == 3000 && ops->commit(t) == 0, "bulk add: %s",
+	      nfttab_error(t));
+	CHECK(dump(t, &s) == 3005, "dump after bulk: %u", s.n);
+	for (i = 0; i < 3000; i += 2) {
+		struct pinhole p = mk(i & 1 ? 6 : 4, i & 1 ? "fd02::7" :
+				      "10.0.7.7", (uint16_t)(40000 + i),
+				      i % 3 ? NULL : (i & 1 ? "fd01::7" :
+						      "10.0.1.7"),
+				      "bulk", 0, false, 0);
+
+		ops->del(t, &p);
+		ops->del(t, &p);	/* every second del finds nothing */
+	}
+	CHECK(ops->commit(t) == 0, "bulk del: %s", nfttab_error(t));
+	CHECK(dump(t, &s) == 1505, "dump after bulk del: %u", s.n);
+
+	/* errors name the element: the table is gone under our feet */
+	CHECK(nfttab_remove(t, err, sizeof(err)) == 0, "remove: %s", err);
+	CHECK(nfttab_remove(t, err, sizeof(err)) == 0, "remove absent: %s",
+	      err);
+	CHECK(dump(t, &s) == 0, "dump without table: %s", nfttab_error(t));
+	CHECK(nfttab_pinhole_exists(t, &ph[0]) == 0, "exists without table");
+	rc = add_commit(t, &ph[1], true);
+	CHECK(rc == -1 && errno == ENOENT &&
+	      strstr(nfttab_error(t), "pinhole4_peer") &&
+	      strstr(nfttab_error(t), "10.0.2.2 . 10001 . 10.0.1.2"),
+	      "add without table: %d %s", rc, nfttab_error(t));
+	printf("add without table: %s\n", nfttab_error(t));
+	CHECK(add_commit(t, &ph[1], false) == 0,
+	      "del without table: %s", nfttab_error(t));
+
+	nfttab_close(t);
+out:
+	printf("nfttab_test: %u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
+
+/* ---- commands ------------------------------------------------------------ */
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: nfttab_test [options] COMMAND [ARGS]\n"
+		"  selftest | install | remove | probe | dump\n"
+		"  add | del | exists ADDR PORT [PEER]\n"
+		"Table options:\n"
+		"  --sip-ports=P[,P...]  --queue=N[-M]  --fail-open | --fail-closed\n"
+		"  --path=auto|native|xt  --media=MIN-MAX  --timeout=SECONDS\n"
+		"  --mark=MARK  --priority=N\n"
+		"Pinhole options:\n"
+		"  --timeout-ms=MS  --call=CALL-ID  --stream=N  --rtcp  --side=N\n");
+}
+
+enum {
+	O_SIP = 256, O_QUEUE, O_OPEN, O_CLOSED, O_PATH, O_MEDIA, O_TIMEOUT,
+	O_MARK, O_PRIO, O_TMS, O_CALL, O_STREAM, O_RTCP, O_SIDE,
+};
+
+static const struct option long_opts[] = {
+	{ "sip-ports",	required_argument,	NULL, O_SIP },
+	{ "queue",	required_argument,	NULL, O_QUEUE },
+	{ "fail-open",	no_argument,		NULL, O_OPEN },
+	{ "fail-closed", no_argument,		NULL, O_CLOSED },
+	{ "path",	required_argument,	NULL, O_PATH },
+	{ "media",	required_argument,	NULL, O_MEDIA },
+	{ "timeout",	required_argument,	NULL, O_TIMEOUT },
+	{ "mark",	required_argument,	NULL, O_MARK },
+	{ "priority",	required_argument,	NULL, O_PRIO },
+	{ "timeout-ms",	required_argument,	NULL, O_TMS },
+	{ "call",	required_argument,	NULL, O_CALL },
+	{ "stream",	required_argument,	NULL, O_STREAM },
+	{ "rtcp",	no_argument,		NULL, O_RTCP },
+	{ "side",	required_argument,	NULL, O_SIDE },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_opt(struct opts *o, int c, const char *arg)
+{
+	struct nfttab_config *cfg = &o->cfg;
+	uint16_t lo, hi;
+	size_t n;
+
+	switch (c) {
+	case O_SIP:
+		cfg->n_sip_ports = 0;
+		while (*arg && cfg->n_sip_ports < NFTTAB_MAX_SIP_PORTS) {
+			char *end;
+			unsigned long p = strtoul(arg, &end, 10);
+
+			if (end == arg || p > 65535)
+				return -1;
+			cfg->sip_ports[cfg->n_sip_ports++] = (uint16_t)p;
+			arg = *end == ',' ? end + 1 : end;
+			if (*end && *end != ',')
+				return -1;
+		}
+		return 0;
+	case O_QUEUE:
+		return parse_range(arg, 65535, &cfg->queue_first,
+				   &cfg->queue_last);
+	case O_OPEN:
+	case O_CLOSED:
+		cfg->fail_open = c == O_OPEN;
+		return 0;
+	case O_PATH:
+		if (!strcmp(arg, "auto"))
+			cfg->queue_path = NFTTAB_QUEUE_AUTO;
+		else if (!strcmp(arg, "native"))
+			cfg->queue_path = NFTTAB_QUEUE_NATIVE;
+		else if (!strcmp(arg, "xt"))
+			cfg->queue_path = NFTTAB_QUEUE_XT;
+		else
+			return -1;
+		return 0;
+	case O_MEDIA:
+		if (parse_range(arg, 65535, &lo, &hi))
+			return -1;
+		cfg->media_port_min = lo;
+		cfg->media_port_max = hi;
+		return 0;
+	case O_TIMEOUT:
+		cfg->pinhole_timeout_s = (uint32_t)strtoul(arg, NULL, 0);
+		return 0;
+	case O_MARK:
+		cfg->media_mark = (uint32_t)strtoul(arg, NULL, 0);
+		return 0;
+	case O_PRIO:
+		cfg->priority = (int32_t)strtol(arg, NULL, 0);
+		return 0;
+	case O_TMS:
+		o->ph.timeout_ms = (uint32_t)strtoul(arg, NULL, 0);
+		return 0;
+	case O_CALL:
+		n = strlen(arg);
+		o->ph.tag.call_id_full_len = (uint8_t)(n > 255 ? 255 : n);
+		if (n > PINHOLE_CALL_ID_MAX)
+			n = PINHOLE_CALL_ID_MAX;
+		memcpy(o->ph.tag.call_id, arg, n);
+		o->ph.tag.call_id_len = (uint8_t)n;
+		return 0;
+	case O_STREAM:
+		o->ph.tag.stream = (uint8_t)strtoul(arg, NULL, 0);
+		return 0;
+	case O_RTCP:
+		o->ph.tag.rtcp = true;
+		return 0;
+	case O_SIDE:
+		o->ph.tag.side = (uint8_t)strtoul(arg, NULL, 0);
+		return 0;
+	}
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	struct nfttab *t;
+	const char *cmd;
+	char err[512] = "";
+	int c, rc = 1;
+
+	memset(&o, 0, sizeof(o));
+	config_defaults(&o.cfg);
+	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return 0;
+		}
+		if (c == '?' || parse_opt(&o, c, optarg)) {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	cmd = argv[optind++];
+	if (!strcmp(cmd, "selftest"))
+		return selftest(&o.cfg);
+
+	t = nfttab_open(err, sizeof(err));
+	if (!t) {
+		fprintf(stderr, "nfttab_test: %s\n", err);
+		return 1;
+	}
+	if (!strcmp(cmd, "install")) {
+		rc = nfttab_install(t, &o.cfg, err, sizeof(err)) != 0;
+		if (rc)
+			fprintf(stderr, "nfttab_test: install: %s\n", err);
+		else
+			printf("installed, queue path %s\n",
+			       nfttab_queue_path(t) == NFTTAB_QUEUE_NATIVE ?
+			       "native" : "xt");
+	} else if (!strcmp(cmd, "remove")) {
+		rc = nfttab_remove(t, err, sizeof(err)) != 0;
+		if (rc)
+			fprintf(stderr, "nfttab_test: remove: %s\n", err);
+	} else if (!strcmp(cmd, "probe")) {
+		rc = nfttab_probe_native_queue(t);
+		if (rc < 0)
+			fprintf(stderr, "nfttab_test: probe: %s\n",
+				nfttab_error(t));
+		else
+			printf("%s\n", rc ? "native" : "xt");
+		rc = rc < 0;
+	} else if (!strcmp(cmd, "dump")) {
+		rc = nfttab_pinhole_dump(t, print_pinhole, NULL) < 0;
+		if (rc)
+			fprintf(stderr, "nfttab_test: dump: %s\n",
+				nfttab_error(t));
+	} else if (!strcmp(cmd, "add") || !strcmp(cmd, "del") ||
+		   !strcmp(cmd, "exists")) {
+		if (parse_pinhole(&o.ph, argc - optind, argv + optind)) {
+			usage(stderr);
+			rc = 2;
+		} else if (!strcmp(cmd, "exists")) {
+			rc = nfttab_pinhole_exists(t, &o.ph);
+			if (rc >= 0)
+				printf("%s\n", rc ? "yes" : "no");
+			else
+				fprintf(stderr, "nfttab_test: exists: %s\n",
+					nfttab_error(t));
+			rc = rc < 0;
+		} else {
+			rc = add_commit(t, &o.ph, !strcmp(cmd, "add")) != 0;
+			if (rc)
+				fprintf(stderr, "nfttab_test: %s: %s\n", cmd,
+					nfttab_error(t));
+		}
+	} else {
+		usage(stderr);
+		rc = 2;
+	}
+	nfttab_close(t);
+	return rc;
+}

@@ -1,0 +1,2313 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nfttab.c - voipfw's table "inet voipfw", programmed with libnftnl
+ * messages in nfnetlink batches over libmnl.
+ *
+ * What nfttab_install leaves in the kernel, as "nft list table inet
+ * voipfw" prints it (timeout 30s, media 10000-20000, mark 0x10, queues
+ * 0-1, fail-open, xt path; the native path prints the same "queue"):
+ *
+ *   table inet voipfw {
+ *     set pinhole4 { type ipv4_addr . inet_service; size 65536;
+ *                    flags dynamic,timeout; timeout 30s; }
+ *     set pinhole4_peer { type ipv4_addr . inet_service . ipv4_addr; ... }
+ *     set pinhole6 { type ipv6_addr . inet_service; ... }
+ *     set pinhole6_peer { type ipv6_addr . inet_service . ipv6_addr; ... }
+ *     set sip_ports { type inet_service; elements = { 5060 } }
+ *     chain media {
+ *       ip daddr . udp dport @pinhole4 @th,64,8 & 0xc0 == 0x80
+ *         update @pinhole4 { ip daddr . udp dport timeout 30s }
+ *         meta mark set meta mark | 0x00000010 counter accept
+ *       ... the same for pinhole4_peer (". ip saddr"), pinhole6, pinhole6_peer
+ *       udp dport 10000-20000 counter drop
+ *     }
+ *     chain sip {
+ *       udp dport @sip_ports counter queue num 0-1 bypass,fanout
+ *       tcp dport @sip_ports counter queue num 0-1 bypass,fanout
+ *     }
+ *     chain forward { type filter hook forward priority filter; policy accept;
+ *                     jump media; jump sip }
+ *     chain input   { type filter hook input priority filter; policy accept;
+ *                     jump media; jump sip }
+ *   }
+ *
+ * @th,64,8 is the first byte of the UDP payload: RTP (RFC 3550 5.1) and
+ * RTCP (6.4) both carry version 2 in its top two bits.  The rules are
+ * built exactly as nft 1.0.6 builds them for the text above (compared
+ * with nft --debug=netlink: same bytecode), and the sets with the same
+ * type, key length, flags, timeout and size (nft adds userdata of its
+ * own that only its printing uses), so a table restored with "nft -f"
+ * from our listing is one nfttab_install adopts.
+ *
+ * Every change is one nfnetlink batch, every message asks for an ACK and
+ * every ACK is read: the kernel applies a batch whole or not at all, and
+ * we know which object it refused.  No message names another table than
+ * inet voipfw, except the probe's inet voipfw-probe in a batch that is
+ * always aborted; we query our own chains by name and never dump a
+ * family.
+ *
+ * Replies to a batch: nfnetlink processes the batch inside our sendmsg()
+ * and queues every ACK (and the error of a failed commit, against the
+ * batch-begin sequence number) before sendmsg() returns.  So the ACKs are
+ * read without blocking, until the socket is empty; a missing ACK is an
+ * error, never a wait.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/x_tables.h>
+#include <linux/netfilter/xt_NFQUEUE.h>
+#include <linux/netlink.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/gen.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <libnftnl/table.h>
+#include <libnftnl/udata.h>
+
+#include "nfttab.h"
+
+/* Room reserved for one message while it is built: ours stay < 1 KiB. */
+#define NFTTAB_MSG_MAX		4096
+/* In front of the messages: the batch-begin message, with a genid. */
+#define NFTTAB_HDR_ROOM		32
+/* Receive buffer per expected ACK (an ACK skb's truesize is < 1 KiB). */
+#define NFTTAB_ACK_COST		1024
+/* Socket buffers for the ACKs and a batch, beyond what they count. */
+#define NFTTAB_SOCKBUF_SLACK	(256 * 1024)
+/* Large enough for any dump part: the kernel sizes them to our reads. */
+#define NFTTAB_RBUF_SIZE	32768
+/* Retries of an install whose generation check failed (busy host). */
+#define NFTTAB_RESTARTS		5
+/* Retries of a set dump interrupted by a concurrent ruleset change. */
+#define NFTTAB_DUMP_RETRIES	3
+/* Longest pinhole key: ipv6 . port . ipv6, each padded to 4 bytes. */
+#define NFTTAB_KEY_MAX		36
+
+#define NFTTAB_PROBE_TABLE	NFTTAB_TABLE "-probe"
+#define NFTTAB_SIP_SET		"sip_ports"
+
+/* nft's datatype numbers (nftables include/datatype.h): set key types. */
+#define NFT_DT_IPADDR		7
+#define NFT_DT_IP6ADDR		8
+#define NFT_DT_INET_SERVICE	13
+#define NFT_DT_CONCAT(a, b)	((a) << 6 | (b))	/* TYPE_BITS */
+
+/**
+ * struct nfttab_pset - one of the four pinhole sets.
+ * @name:      set name
+ * @family:    4 or 6 (struct pinhole's)
+ * @peer:      the key ends with the source address
+ * @nfproto:   NFPROTO_IPV4/IPV6, for "meta nfproto"
+ * @alen:      address length
+ * @daddr_off/@saddr_off: offsets in the network header
+ * @key_type:  nft's concat type, so that "nft list" prints the key
+ * @key_len:   bytes of the key: each field padded to 4 (registers)
+ * @port_reg:  32-bit register of the port, after the daddr in NFT_REG_1
+ * @saddr_reg: 32-bit register of the saddr, after the port
+ */
+struct nfttab_pset {
+	const char	*name;
+	uint8_t		family;
+	bool		peer;
+	uint8_t		nfproto;
+	uint8_t		alen;
+	uint8_t		daddr_off;
+	uint8_t		saddr_off;
+	uint32_t	key_type;
+	uint32_t	key_len;
+	uint32_t	port_reg;
+	uint32_t	saddr_reg;
+};
+
+enum { PSET_4, PSET_4_PEER, PSET_6, PSET_6_PEER, __PSET_MAX };
+
+/*
+ * Flags dynamic,timeout (NFT_SET_EVAL | NFT_SET_TIMEOUT) as nft sets them
+ * for "type ipv4_addr . inet_service; flags timeout,dynamic".  nft sends
+ * neither NFT_SET_CONCAT nor NFTA_SET_DESC_CONCAT for such a set: those
+ * describe the fields of interval (pipapo) sets; a hash set needs only
+ * the key length.  Sending what nft sends keeps our sets identical to
+ * ones restored from "nft list" output, which adoption relies on.
+ */
+static const struct nfttab_pset nfttab_psets[__PSET_MAX] = {
+	[PSET_4] = {
+		.name = "pinhole4", .family = 4, .nfproto = NFPROTO_IPV4,
+		.alen = 4, .daddr_off = 16, .saddr_off = 12,
+		.key_type = NFT_DT_CONCAT(NFT_DT_IPADDR, NFT_DT_INET_SERVICE),
+		.key_len = 8, .port_reg = NFT_REG32_01,
+	},
+	[PSET_4_PEER] = {
+		.name = "pinhole4_peer", .family = 4, .peer = true,
+		.nfproto = NFPROTO_IPV4,
+		.alen = 4, .daddr_off = 16, .saddr_off = 12,
+		.key_type = NFT_DT_CONCAT(NFT_DT_CONCAT(NFT_DT_IPADDR,
+				NFT_DT_INET_SERVICE), NFT_DT_IPADDR),
+		.key_len = 12, .port_reg = NFT_REG32_01,
+		.saddr_reg = NFT_REG32_02,
+	},
+	[PSET_6] = {
+		.name = "pinhole6", .family = 6, .nfproto = NFPROTO_IPV6,
+		.alen = 16, .daddr_off = 24, .saddr_off = 8,
+		.key_type = NFT_DT_CONCAT(NFT_DT_IP6ADDR, NFT_DT_INET_SERVICE),
+		.key_len = 20, .port_reg = NFT_REG32_04,
+	},
+	[PSET_6_PEER] = {
+		.name = "pinhole6_peer", .family = 6, .peer = true,
+		.nfproto = NFPROTO_IPV6,
+		.alen = 16, .daddr_off = 24, .saddr_off = 8,
+		.key_type = NFT_DT_CONCAT(NFT_DT_CONCAT(NFT_DT_IP6ADDR,
+				NFT_DT_INET_SERVICE), NFT_DT_IP6ADDR),
+		.key_len = 36, .port_reg = NFT_REG32_04,
+		.saddr_reg = NFT_REG32_05,
+	},
+};
+
+/**
+ * struct nfttab_chain_def - one of our chains.
+ * @name: chain name
+ * @hook: NF_INET_* for a base chain, -1 for a regular chain
+ */
+struct nfttab_chain_def {
+	const char	*name;
+	int		hook;
+};
+
+/* Base chains first: they jump to the others, so they go first too. */
+static const struct nfttab_chain_def nfttab_chains[] = {
+	{ "forward",	NF_INET_FORWARD },
+	{ "input",	NF_INET_LOCAL_IN },
+	{ "media",	-1 },
+	{ "sip",	-1 },
+};
+#define NFTTAB_N_CHAINS	(sizeof(nfttab_chains) / sizeof(nfttab_chains[0]))
+
+/**
+ * struct nfttab_msg - one message of a batch, kept to read its ACK.
+ * @seq:    its sequence number
+ * @off:    where it starts in the batch buffer
+ * @err:    errno from its ACK; -1 until the ACK arrives
+ * @type:   NFT_MSG_*
+ * @pset:   pinhole set of an element message, else -1
+ * @what:   what it does, for errors ("add rule to chain")
+ * @obj:    what it names ("media")
+ * @detail: more context, or NULL (a rule's comment)
+ * @hint:   said when it fails with @hint_err, or NULL
+ * @hint_err: the errno @hint explains
+ * @key:    the element of a pinhole message
+ */
+struct nfttab_msg {
+	uint32_t	seq;
+	uint32_t	off;
+	int		err;
+	uint16_t	type;
+	int8_t		pset;
+	const char	*what;
+	const char	*obj;
+	const char	*detail;
+	const char	*hint;
+	int		hint_err;
+	uint8_t		key[NFTTAB_KEY_MAX];
+};
+
+/**
+ * struct nfttab_batch - messages between batch begin and end.
+ * @buf:       NFTTAB_HDR_ROOM bytes for the begin, then the messages
+ * @len:       end of the last closed message
+ * @cap:       allocated; always >= len + NFTTAB_MSG_MAX
+ * @msg:       one entry per closed message, in @buf order, @seq ascending
+ * @n/@nmax:   entries used / allocated
+ * @begin_err: errno the kernel gave the batch as a whole (commit failed,
+ *             generation changed), 0
+ * @extack:    the kernel's message for the first error, if it sent one
+ */
+struct nfttab_batch {
+	char			*buf;
+	size_t			len;
+	size_t			cap;
+	struct nfttab_msg	*msg;
+	unsigned int		n;
+	unsigned int		nmax;
+	int			begin_err;
+	char			extack[96];
+};
+
+/**
+ * struct nfttab - one nf_tables connection.
+ * @lock:      serialises callers: one socket, one receive buffer and one
+ *             pending batch (see nfttab_pinhole_ops for what sharing a
+ *             pending batch between threads means)
+ * @nl:        NETLINK_NETFILTER socket
+ * @portid:    its port id
+ * @seq:       next sequence number
+ * @rcvbuf/@sndbuf: socket buffer sizes set so far (0: kernel default)
+ * @ctl:       batch of install/remove/probe, reused
+ * @pend:      pinhole changes waiting for commit
+ * @pend_err:  errno of an add/del that could not be queued: the next
+ *             commit fails (and drops the batch), so that the caller's
+ *             idea of the pinholes and the kernel's stay in step
+ * @elem:      element object reused by every add/del
+ * @native:    probe result: 1 native queue, 0 none, -1 not probed
+ * @path:      queue path of the installed rules (AUTO: not installed)
+ * @timeout_ms: configured pinhole timeout, given to every element
+ * @err:       message of the last failure (nfttab_error)
+ * @rbuf:      receive buffer
+ */
+struct nfttab {
+	pthread_mutex_t		lock;
+	struct mnl_socket	*nl;
+	uint32_t		portid;
+	uint32_t		seq;
+	int			rcvbuf;
+	int			sndbuf;
+	struct nfttab_batch	ctl;
+	struct nfttab_batch	pend;
+	int			pend_err;
+	struct nftnl_set_elem	*elem;
+	int			native;
+	enum nfttab_queue_path	path;
+	uint64_t		timeout_ms;
+	char			err[512];
+	char			rbuf[NFTTAB_RBUF_SIZE];
+};
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Library calls keep errno of the failure for their caller (the daemon
+ * logs strerror(errno)); these wrappers lock with an error-checking
+ * mutex so that a callback calling back into @t fails with EDEADLK
+ * instead of hanging.
+ */
+static int nfttab_lock(struct nfttab *t)
+{
+	int rc = pthread_mutex_lock(&t->lock);
+
+	if (rc) {
+		errno = rc;
+		return -1;
+	}
+	return 0;
+}
+
+static void nfttab_unlock(struct nfttab *t)
+{
+	int saved = errno;
+
+	pthread_mutex_unlock(&t->lock);
+	errno = saved;
+}
+
+/* ---- batches ------------------------------------------------------------ */
+
+static void batch_reset(struct nfttab_batch *b)
+{
+	b->len = NFTTAB_HDR_ROOM;
+	b->n = 0;
+	b->begin_err = 0;
+	b->extack[0] = '\0';
+}
+
+static int batch_init(struct nfttab_batch *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->cap = NFTTAB_HDR_ROOM + 4 * NFTTAB_MSG_MAX;
+	/* zeroed, here and when grown: libmnl 1.0.4 leaves attribute
+	 * padding unwritten, and the kernel should not get our heap */
+	b->buf = calloc(1, b->cap);
+	b->nmax = 16;
+	b->msg = calloc(b->nmax, sizeof(*b->msg));
+	if (!b->buf || !b->msg)
+		return -1;
+	batch_reset(b);
+	return 0;
+}
+
+static void batch_free(struct nfttab_batch *b)
+{
+	free(b->buf);
+	free(b->msg);
+}
+
+/*
+ * Start a message at the end of @b: room for NFTTAB_MSG_MAX bytes and an
+ * entry are made first, so that building cannot fail half-way.  The
+ * message only counts once batch_close() is called; a builder that fails
+ * in between leaves @b as it was.  Buffers grow by doubling and are kept,
+ * so a steady stream of pinhole changes allocates nothing here.
+ */
+static struct nlmsghdr *batch_add(struct nfttab *t, struct nfttab_batch *b,
+				  uint16_t type, uint16_t flags,
+				  const char *what, const char *obj)
+{
+	struct nfttab_msg *m;
+	struct nlmsghdr *nlh;
+
+	if (b->len + 2 * NFTTAB_MSG_MAX > b->cap) {
+		size_t cap = b->cap * 2;
+		char *buf = realloc(b->buf, cap);
+
+		if (!buf)
+			return NULL;
+		memset(buf + b->cap, 0, cap - b->cap);
+		b->buf = buf;
+		b->cap = cap;
+	}
+	if (b->n == b->nmax) {
+		unsigned int nmax = b->nmax * 2;
+		struct nfttab_msg *msg = realloc(b->msg, nmax * sizeof(*msg));
+
+		if (!msg)
+			return NULL;
+		b->msg = msg;
+		b->nmax = nmax;
+	}
+	nlh = nftnl_nlmsg_build_hdr(b->buf + b->len, type, NFPROTO_INET,
+				    flags | NLM_F_ACK, t->seq++);
+	m = &b->msg[b->n];
+	m->seq = nlh->nlmsg_seq;
+	m->off = (uint32_t)b->len;
+	m->err = -1;
+	m->type = type;
+	m->pset = -1;
+	m->what = what;
+	m->obj = obj;
+	m->detail = NULL;
+	m->hint = NULL;
+	m->hint_err = 0;
+	return nlh;
+}
+
+/* The entry batch_add() prepared for the message being built. */
+static struct nfttab_msg *batch_cur(struct nfttab_batch *b)
+{
+	return &b->msg[b->n];
+}
+
+static void batch_close(struct nfttab_batch *b, struct nlmsghdr *nlh)
+{
+	b->len += nlh->nlmsg_len;
+	b->n++;
+}
+
+/*
+ * The entry of @seq.  Sequence numbers of a batch ascend as they were
+ * handed out, modulo 2^32: searching on the distance from the first one
+ * stays right when the counter wraps in the middle of a batch.
+ */
+static struct nfttab_msg *batch_find(struct nfttab_batch *b, uint32_t seq)
+{
+	unsigned int lo = 0, hi = b->n;
+	uint32_t base, rel;
+
+	if (!b->n)
+		return NULL;
+	base = b->msg[0].seq;
+	rel = seq - base;
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+		uint32_t mrel = b->msg[mid].seq - base;
+
+		if (mrel == rel)
+			return &b->msg[mid];
+		if (mrel < rel)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * Grow a socket buffer to @need bytes.  SO_*BUFFORCE (CAP_NET_ADMIN, which
+ * we need for nf_tables anyway) passes the rmem_max/wmem_max limits; the
+ * plain option is the fallback.  Failure is not fatal here: a batch that
+ * then does not fit fails with EMSGSIZE, lost ACKs with ENOBUFS.
+ */
+static void grow_sockbuf(struct nfttab *t, int force_opt, int opt, int *cur,
+			 size_t need)
+{
+	int fd = mnl_socket_get_fd(t->nl);
+	int v;
+
+	if (need <= (size_t)*cur)
+		return;
+	if (need > 1U << 30)
+		need = 1U << 30;
+	v = (int)need;
+	if (setsockopt(fd, SOL_SOCKET, force_opt, &v, sizeof(v)) &&
+	    setsockopt(fd, SOL_SOCKET, opt, &v, sizeof(v)))
+		return;
+	*cur = v;
+}
+
+/* Keep the kernel's extended-ACK message of an error, if it sent one. */
+static void ack_extack(struct nfttab_batch *b, const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+	size_t off;
+
+	if (b->extack[0] || !(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	/* NETLINK_CAP_ACK: the request is not echoed, TLVs follow */
+	off = sizeof(*e);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(e->msg);
+	mnl_attr_for_each(attr, nlh, off) {
+		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0) {
+			snprintf(b->extack, sizeof(b->extack), "%s",
+				 mnl_attr_get_str(attr));
+			return;
+		}
+	}
+}
+
+/*
+ * Send @b between batch begin and end and read every ACK.  With
+ * @genid_check the batch carries @genid: the kernel refuses it with
+ * ERESTART if any ruleset changed since we read @genid (what we learnt by
+ * querying may be stale).  Returns 0 when every message was ACKed with
+ * success and the batch committed; else -1 with errno and the per-message
+ * errors in @b (the kernel then applied nothing).
+ */
+static int batch_send(struct nfttab *t, struct nfttab_batch *b,
+		      bool genid_check, uint32_t genid)
+{
+	union {
+		char			buf[NFTTAB_HDR_ROOM];
+		struct nlmsghdr		align;
+	} beg;
+	struct nlmsghdr *nlh;
+	uint32_t begin_seq, start, total;
+	unsigned int i, acks = 0;
+	int fd = mnl_socket_get_fd(t->nl);
+	int first_err = 0, lost = 0;
+
+	memset(&beg, 0, sizeof(beg));
+	begin_seq = t->seq++;
+	nlh = nftnl_batch_begin(beg.buf, begin_seq);
+	if (genid_check)
+		mnl_attr_put_u32(nlh, NFNL_BATCH_GENID, htonl(genid));
+	start = NFTTAB_HDR_ROOM - nlh->nlmsg_len;
+	memcpy(b->buf + start, beg.buf, nlh->nlmsg_len);
+	nlh = nftnl_batch_end(b->buf + b->len, t->seq++);
+	total = (uint32_t)(b->len + nlh->nlmsg_len - start);
+
+	for (i = 0; i < b->n; i++)
+		b->msg[i].err = -1;
+	b->begin_err = 0;
+	b->extack[0] = '\0';
+	grow_sockbuf(t, SO_SNDBUFFORCE, SO_SNDBUF, &t->sndbuf,
+		     total + NFTTAB_SOCKBUF_SLACK);
+	grow_sockbuf(t, SO_RCVBUFFORCE, SO_RCVBUF, &t->rcvbuf,
+		     (size_t)b->n * NFTTAB_ACK_COST + NFTTAB_SOCKBUF_SLACK);
+
+	if (mnl_socket_sendto(t->nl, b->buf + start, total) < 0)
+		return -1;
+
+	for (;;) {
+		ssize_t r = recv(fd, t->rbuf, sizeof(t->rbuf), MSG_DONTWAIT);
+		int len;
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			/* ENOBUFS: ACKs were lost; read the rest so the
+			 * socket is clean, then say the outcome is unknown */
+			lost = errno;
+			continue;
+		}
+		len = (int)r;
+		for (nlh = (struct nlmsghdr *)t->rbuf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			const struct nlmsgerr *e;
+			struct nfttab_msg *m;
+
+			if (nlh->nlmsg_type != NLMSG_ERROR ||
+			    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
+				continue;
+			e = mnl_nlmsg_get_payload(nlh);
+			if (e->error)
+				ack_extack(b, nlh);
+			if (nlh->nlmsg_seq == begin_seq) {
+				b->begin_err = -e->error;
+				continue;
+			}
+			m = batch_find(b, nlh->nlmsg_seq);
+			if (!m)
+				continue;	/* not ours: an older exchange */
+			if (m->err < 0)
+				acks++;
+			m->err = -e->error;
+			if (m->err && !first_err)
+				first_err = m->err;
+		}
+	}
+	if (lost) {
+		errno = lost;
+		return -1;
+	}
+	if (b->begin_err) {
+		errno = b->begin_err;
+		return -1;
+	}
+	if (first_err) {
+		errno = first_err;
+		return -1;
+	}
+	if (acks < b->n) {
+		errno = EPROTO;
+		return -1;
+	}
+	return 0;
+}
+
+static size_t format_key(const struct nfttab_pset *ps, const uint8_t *key,
+			 char *out, size_t outlen)
+{
+	char d[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN];
+	int af = ps->family == 6 ? AF_INET6 : AF_INET;
+	uint16_t port;
+	int n;
+
+	memcpy(&port, key + ps->alen, sizeof(port));
+	if (!inet_ntop(af, key, d, sizeof(d)))
+		snprintf(d, sizeof(d), "?");
+	if (ps->peer && !inet_ntop(af, key + ps->alen + 4, s, sizeof(s)))
+		snprintf(s, sizeof(s), "?");
+	n = snprintf(out, outlen, "%s . %u%s%s", d, ntohs(port),
+		     ps->peer ? " . " : "", ps->peer ? s : "");
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/*
+ * "add rule to chain media (pinhole4: ...): No such file or directory"
+ * for the first message the kernel refused, and how many more it did.
+ */
+static void batch_strerror(const struct nfttab_batch *b, int err_no,
+			   char *err, size_t errlen)
+{
+	const struct nfttab_msg *m = NULL;
+	unsigned int i, more = 0;
+	char key[128] = "";
+
+	if (b->begin_err) {
+		if (b->begin_err == ERESTART)
+			seterr(err, errlen, "the ruleset kept changing while "
+			       "we prepared the batch (generation check)");
+		else
+			seterr(err, errlen, "committing the batch: %s%s%s",
+			       strerror(b->begin_err),
+			       b->extack[0] ? ": " : "", b->extack);
+		return;
+	}
+	for (i = 0; i < b->n; i++) {
+		if (b->msg[i].err <= 0)
+			continue;
+		if (m)
+			more++;
+		else
+			m = &b->msg[i];
+	}
+	if (!m && err_no == ENOBUFS) {
+		seterr(err, errlen, "ACKs lost (%s): whether the batch "
+		       "committed is unknown", strerror(err_no));
+		return;
+	}
+	if (!m) {
+		seterr(err, errlen, "sending the batch: %s", strerror(err_no));
+		return;
+	}
+	if (m->pset >= 0)
+		format_key(&nfttab_psets[m->pset], m->key, key, sizeof(key));
+	seterr(err, errlen, "%s %s%s%s%s%s: %s%s%s%s%s", m->what, m->obj,
+	       key[0] ? " element " : "", key,
+	       m->detail ? " " : "", m->detail ? m->detail : "",
+	       strerror(m->err), b->extack[0] ? " (" : "", b->extack,
+	       b->extack[0] ? ")" : "",
+	       m->hint && m->err == m->hint_err ? m->hint : "");
+	if (more) {
+		size_t l = strlen(err);
+
+		if (l < errlen)
+			snprintf(err + l, errlen - l, " (and %u more)", more);
+	}
+}
+
+/* ---- plain requests (queries and dumps) -------------------------------- */
+
+/*
+ * Send one request and run @cb on its replies until the ACK (or the end
+ * of a dump).  0, or -1 with errno (the kernel's error, e.g. ENOENT).
+ */
+static int request(struct nfttab *t, struct nlmsghdr *nlh, mnl_cb_t cb,
+		   void *data)
+{
+	uint32_t seq = nlh->nlmsg_seq;
+
+	if (mnl_socket_sendto(t->nl, nlh, nlh->nlmsg_len) < 0)
+		return -1;
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(t->nl, t->rbuf, sizeof(t->rbuf));
+		int ret;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		ret = mnl_cb_run(t->rbuf, (size_t)n, seq, t->portid, cb, data);
+		if (ret <= MNL_CB_STOP)
+			return ret < 0 ? -1 : 0;
+	}
+}
+
+static int gen_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nftnl_gen *gen = nftnl_gen_alloc();
+	uint32_t *genid = data;
+
+	if (!gen)
+		return MNL_CB_ERROR;
+	if (nftnl_gen_nlmsg_parse(nlh, gen) == 0)
+		*genid = nftnl_gen_get_u32(gen, NFTNL_GEN_ID);
+	nftnl_gen_free(gen);
+	return MNL_CB_OK;
+}
+
+static int get_genid(struct nfttab *t, uint32_t *genid)
+{
+	union {
+		char			buf[256];
+		struct nlmsghdr		align;
+	} req;
+	struct nlmsghdr *nlh;
+
+	memset(&req, 0, sizeof(req));
+	nlh = nftnl_nlmsg_build_hdr(req.buf, NFT_MSG_GETGEN, AF_UNSPEC,
+				    NLM_F_ACK, t->seq++);
+	return request(t, nlh, gen_cb, genid);
+}
+
+enum chain_state { CHAIN_ABSENT, CHAIN_KEEP, CHAIN_REPLACE };
+
+struct chain_query {
+	const struct nfttab_chain_def	*def;
+	int32_t				prio;
+	enum chain_state		state;
+};
+
+static int chain_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct chain_query *q = data;
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	bool base, same;
+
+	if (!c)
+		return MNL_CB_ERROR;
+	if (nftnl_chain_nlmsg_parse(nlh, c) < 0) {
+		nftnl_chain_free(c);
+		return MNL_CB_ERROR;
+	}
+	base = nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM);
+	if (q->def->hook < 0)
+		same = !base;
+	else
+		same = base &&
+		       nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM) ==
+		       (uint32_t)q->def->hook &&
+		       nftnl_chain_get_s32(c, NFTNL_CHAIN_PRIO) == q->prio &&
+		       nftnl_chain_is_set(c, NFTNL_CHAIN_TYPE) &&
+		       !strcmp(nftnl_chain_get_str(c, NFTNL_CHAIN_TYPE),
+			       "filter");
+	q->state = same ? CHAIN_KEEP : CHAIN_REPLACE;
+	nftnl_chain_free(c);
+	return MNL_CB_OK;
+}
+
+/*
+ * Is our chain there, and as we would create it?  A base chain's hook and
+ * priority cannot be updated in place (the kernel says EEXIST): a chain
+ * that differs is deleted and created again in the same transaction.
+ * One GETCHAIN per name, never a dump: other tables are not our business.
+ */
+static int query_chain(struct nfttab *t, struct chain_query *q)
+{
+	union {
+		char			buf[512];
+		struct nlmsghdr		align;
+	} req;
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+	int rc;
+
+	if (!c)
+		return -1;
+	memset(&req, 0, sizeof(req));
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NFTTAB_TABLE);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, q->def->name);
+	nlh = nftnl_nlmsg_build_hdr(req.buf, NFT_MSG_GETCHAIN, NFPROTO_INET,
+				    NLM_F_ACK, t->seq++);
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	nftnl_chain_free(c);
+	q->state = CHAIN_ABSENT;
+	rc = request(t, nlh, chain_cb, q);
+	if (rc < 0 && errno == ENOENT) {
+		q->state = CHAIN_ABSENT;	/* or the whole table */
+		return 0;
+	}
+	return rc;
+}
+
+/* ---- message builders ---------------------------------------------------- */
+
+static int put_table(struct nfttab *t, struct nfttab_batch *b,
+		     const char *name, uint16_t type, uint16_t flags)
+{
+	struct nftnl_table *tb = nftnl_table_alloc();
+	struct nlmsghdr *nlh;
+	int rc = -1;
+
+	if (!tb)
+		return -1;
+	if (nftnl_table_set_str(tb, NFTNL_TABLE_NAME, name) < 0)
+		goto out;
+	nlh = batch_add(t, b, type, flags, type == NFT_MSG_DELTABLE ?
+			"delete table" : "add table",
+			strcmp(name, NFTTAB_TABLE) ? "inet " NFTTAB_PROBE_TABLE :
+			"inet " NFTTAB_TABLE);
+	if (!nlh)
+		goto out;
+	nftnl_table_nlmsg_build_payload(nlh, tb);
+	batch_close(b, nlh);
+	rc = 0;
+out:
+	nftnl_table_free(tb);
+	return rc;
+}
+
+/*
+ * NEWCHAIN (a base chain with its hook: filter, policy accept), DELCHAIN,
+ * or DELRULE naming only the chain, which flushes it.
+ */
+static int put_chain(struct nfttab *t, struct nfttab_batch *b,
+		     const char *table, const struct nfttab_chain_def *def,
+		     int32_t prio, uint16_t type, uint16_t flags)
+{
+	struct nlmsghdr *nlh;
+	const char *what;
+	int rc = -1;
+
+	if (type == NFT_MSG_DELRULE) {
+		struct nftnl_rule *r = nftnl_rule_alloc();
+
+		if (!r)
+			return -1;
+		if (nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table) < 0 ||
+		    nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, def->name) < 0)
+			goto out_rule;
+		nlh = batch_add(t, b, type, flags, "flush chain", def->name);
+		if (!nlh)
+			goto out_rule;
+		nftnl_rule_nlmsg_build_payload(nlh, r);
+		batch_close(b, nlh);
+		rc = 0;
+out_rule:
+		nftnl_rule_free(r);
+		return rc;
+	} else {
+		struct nftnl_chain *c = nftnl_chain_alloc();
+
+		if (!c)
+			return -1;
+		if (nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table) < 0 ||
+		    nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, def->name) < 0)
+			goto out_chain;
+		if (type == NFT_MSG_NEWCHAIN && def->hook >= 0) {
+			nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM,
+					    (uint32_t)def->hook);
+			nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, prio);
+			nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+			if (nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE,
+						"filter") < 0)
+				goto out_chain;
+		}
+		what = type == NFT_MSG_DELCHAIN ? "delete chain" : "add chain";
+		nlh = batch_add(t, b, type, flags, what, def->name);
+		if (!nlh)
+			goto out_chain;
+		nftnl_chain_nlmsg_build_payload(nlh, c);
+		batch_close(b, nlh);
+		rc = 0;
+out_chain:
+		nftnl_chain_free(c);
+		return rc;
+	}
+}
+
+static int put_set(struct nfttab *t, struct nfttab_batch *b,
+		   const char *name, uint32_t key_type, uint32_t key_len,
+		   uint32_t flags, uint64_t timeout_ms, uint32_t size,
+		   uint32_t id)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nlmsghdr *nlh;
+	int rc = -1;
+
+	if (!s)
+		return -1;
+	if (nftnl_set_set_str(s, NFTNL_SET_TABLE, NFTTAB_TABLE) < 0 ||
+	    nftnl_set_set_str(s, NFTNL_SET_NAME, name) < 0)
+		goto out;
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, key_type);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, key_len);
+	nftnl_set_set_u32(s, NFTNL_SET_ID, id);
+	if (flags)
+		nftnl_set_set_u32(s, NFTNL_SET_FLAGS, flags);
+	if (timeout_ms)
+		nftnl_set_set_u64(s, NFTNL_SET_TIMEOUT, timeout_ms);
+	if (size)
+		nftnl_set_set_u32(s, NFTNL_SET_DESC_SIZE, size);
+	/* create, or keep an existing set and its elements (no EXCL) */
+	nlh = batch_add(t, b, NFT_MSG_NEWSET, NLM_F_CREATE, "add set", name);
+	if (!nlh)
+		goto out;
+	if (!strncmp(name, "pinhole", 7)) {
+		batch_cur(b)->hint = " (a set of that name but another type "
+			"exists: remove the table, losing its pinholes, "
+			"to change it)";
+		batch_cur(b)->hint_err = EEXIST;
+	}
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	batch_close(b, nlh);
+	rc = 0;
+out:
+	nftnl_set_free(s);
+	return rc;
+}
+
+/* Open the element list of a NEW/DELSETELEM message to @set. */
+static struct nlattr *elems_start(struct nlmsghdr *nlh, const char *set)
+{
+	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, NFTTAB_TABLE);
+	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, set);
+	return mnl_attr_nest_start(nlh, NFTA_SET_ELEM_LIST_ELEMENTS);
+}
+
+/* sip_ports: flush it, then add the configured ports (same batch). */
+static int put_sip_ports(struct nfttab *t, struct nfttab_batch *b,
+			 const struct nfttab_config *cfg)
+{
+	struct nftnl_set_elem *e = t->elem;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	unsigned int i;
+
+	nlh = batch_add(t, b, NFT_MSG_DELSETELEM, 0, "flush set",
+			NFTTAB_SIP_SET);
+	if (!nlh)
+		return -1;
+	/* a DELSETELEM without elements flushes the set */
+	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, NFTTAB_TABLE);
+	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, NFTTAB_SIP_SET);
+	batch_close(b, nlh);
+
+	nlh = batch_add(t, b, NFT_MSG_NEWSETELEM, NLM_F_CREATE,
+			"add elements to set", NFTTAB_SIP_SET);
+	if (!nlh)
+		return -1;
+	nftnl_set_elem_unset(e, NFTNL_SET_ELEM_TIMEOUT);
+	nftnl_set_elem_unset(e, NFTNL_SET_ELEM_USERDATA);
+	nest = elems_start(nlh, NFTTAB_SIP_SET);
+	for (i = 0; i < cfg->n_sip_ports; i++) {
+		uint16_t port = htons(cfg->sip_ports[i]);
+
+		nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, &port, sizeof(port));
+		nftnl_set_elem_nlmsg_build(nlh, e, (int)i + 1);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	batch_close(b, nlh);
+	return 0;
+}
+
+/**
+ * struct rule_build - a rule being assembled.
+ * @r:      the rule
+ * @failed: an expression could not be allocated (checked once, at the end)
+ */
+struct rule_build {
+	struct nftnl_rule	*r;
+	bool			failed;
+};
+
+static struct nftnl_expr *rb_expr(struct rule_build *rb, const char *name)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc(name);
+
+	if (!e) {
+		rb->failed = true;
+		return NULL;
+	}
+	nftnl_rule_add_expr(rb->r, e);
+	return e;
+}
+
+static void rb_meta_load(struct rule_build *rb, uint32_t key)
+{
+	struct nftnl_expr *e = rb_expr(rb, "meta");
+
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+}
+
+static void rb_cmp(struct rule_build *rb, uint32_t op, const void *data,
+		   uint32_t len)
+{
+	struct nftnl_expr *e = rb_expr(rb, "cmp");
+
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
+	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
+}
+
+/* meta KEY == VALUE, one byte (nfproto, l4proto) */
+static void rb_meta_is(struct rule_build *rb, uint32_t key, uint8_t value)
+{
+	rb_meta_load(rb, key);
+	rb_cmp(rb, NFT_CMP_EQ, &value, sizeof(value));
+}
+
+static void rb_payload(struct rule_build *rb, uint32_t base, uint32_t off,
+		       uint32_t len, uint32_t dreg)
+{
+	struct nftnl_expr *e = rb_expr(rb, "payload");
+
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, dreg);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, off);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
+}
+
+static void rb_bitwise(struct rule_build *rb, const void *mask,
+		       const void *xor, uint32_t len)
+{
+	struct nftnl_expr *e = rb_expr(rb, "bitwise");
+
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, mask, len);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, xor, len);
+}
+
+static void rb_lookup(struct rule_build *rb, const char *set)
+{
+	struct nftnl_expr *e = rb_expr(rb, "lookup");
+
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+	if (nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, set) < 0)
+		rb->failed = true;
+}
+
+static void rb_counter(struct rule_build *rb)
+{
+	rb_expr(rb, "counter");
+}
+
+static void rb_verdict(struct rule_build *rb, int verdict, const char *chain)
+{
+	struct nftnl_expr *e = rb_expr(rb, "immediate");
+
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)verdict);
+	if (chain && nftnl_expr_set_str(e, NFTNL_EXPR_IMM_CHAIN, chain) < 0)
+		rb->failed = true;
+}
+
+/* Load a pinhole set's key into NFT_REG_1 onwards, as nft lays it out. */
+static void rb_pinhole_key(struct rule_build *rb, const struct nfttab_pset *ps)
+{
+	rb_payload(rb, NFT_PAYLOAD_NETWORK_HEADER, ps->daddr_off, ps->alen,
+		   NFT_REG_1);
+	rb_payload(rb, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, ps->port_reg);
+	if (ps->peer)
+		rb_payload(rb, NFT_PAYLOAD_NETWORK_HEADER, ps->saddr_off,
+			   ps->alen, ps->saddr_reg);
+}
+
+/*
+ * [ip|ip6] daddr . udp dport [. saddr] @set  @th,64,8 & 0xc0 == 0x80
+ *   update @set { key timeout T }  [meta mark set meta mark | M]
+ *   counter accept
+ *
+ * The refresh carries the configured timeout rather than relying on the
+ * set's: an adopted set keeps the default it was created with on kernels
+ * that cannot update a set (6.1), and the configuration may have changed.
+ */
+static void rb_pinhole_rule(struct rule_build *rb, const struct nfttab_pset *ps,
+			    const struct nfttab_config *cfg)
+{
+	static const uint8_t ver_mask = 0xc0, ver_zero = 0, ver_2 = 0x80;
+	struct nftnl_expr *e;
+
+	rb_meta_is(rb, NFT_META_NFPROTO, ps->nfproto);
+	rb_meta_is(rb, NFT_META_L4PROTO, IPPROTO_UDP);
+	rb_pinhole_key(rb, ps);
+	rb_lookup(rb, ps->name);
+	/* the version check reuses NFT_REG_1: the key is loaded again */
+	rb_payload(rb, NFT_PAYLOAD_TRANSPORT_HEADER, 8, 1, NFT_REG_1);
+	rb_bitwise(rb, &ver_mask, &ver_zero, 1);
+	rb_cmp(rb, NFT_CMP_EQ, &ver_2, 1);
+	rb_pinhole_key(rb, ps);
+	e = rb_expr(rb, "dynset");
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_DYNSET_OP,
+				   NFT_DYNSET_OP_UPDATE);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_DYNSET_SREG_KEY, NFT_REG_1);
+		nftnl_expr_set_u64(e, NFTNL_EXPR_DYNSET_TIMEOUT,
+				   (uint64_t)cfg->pinhole_timeout_s * 1000);
+		if (nftnl_expr_set_str(e, NFTNL_EXPR_DYNSET_SET_NAME,
+				       ps->name) < 0)
+			rb->failed = true;
+	}
+	if (cfg->media_mark) {
+		uint32_t mask = ~cfg->media_mark, xor = cfg->media_mark;
+
+		rb_meta_load(rb, NFT_META_MARK);
+		rb_bitwise(rb, &mask, &xor, sizeof(mask));
+		e = rb_expr(rb, "meta");
+		if (e) {
+			nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY,
+					   NFT_META_MARK);
+			nftnl_expr_set_u32(e, NFTNL_EXPR_META_SREG, NFT_REG_1);
+		}
+	}
+	rb_counter(rb);
+	rb_verdict(rb, NF_ACCEPT, NULL);
+}
+
+/*
+ * udp dport MIN-MAX counter drop.  Two comparisons, as nft 1.0.6 emits
+ * for a range (memcmp order on big-endian ports is numeric order).
+ */
+static void rb_media_drop(struct rule_build *rb,
+			  const struct nfttab_config *cfg)
+{
+	uint16_t lo = htons(cfg->media_port_min);
+	uint16_t hi = htons(cfg->media_port_max);
+
+	rb_meta_is(rb, NFT_META_L4PROTO, IPPROTO_UDP);
+	rb_payload(rb, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, NFT_REG_1);
+	if (lo == hi) {
+		rb_cmp(rb, NFT_CMP_EQ, &lo, sizeof(lo));
+	} else {
+		rb_cmp(rb, NFT_CMP_GTE, &lo, sizeof(lo));
+		rb_cmp(rb, NFT_CMP_LTE, &hi, sizeof(hi));
+	}
+	rb_counter(rb);
+	rb_verdict(rb, NF_DROP, NULL);
+}
+
+/*
+ * queue num FIRST[-LAST] [bypass][,fanout]: the native expression, or the
+ * xt NFQUEUE target (revision 3) run by nft_compat, which nft lists the
+ * same way.  bypass is the fail-open decision of struct nfttab_config:
+ * without a listener the kernel accepts instead of dropping.
+ */
+static void rb_queue(struct rule_build *rb, enum nfttab_queue_path path,
+		     const struct nfttab_config *cfg)
+{
+	uint16_t total = (uint16_t)(cfg->queue_last - cfg->queue_first + 1);
+	struct nftnl_expr *e;
+
+	if (path == NFTTAB_QUEUE_NATIVE) {
+		uint16_t flags = 0;
+
+		if (cfg->fail_open)
+			flags |= NFT_QUEUE_FLAG_BYPASS;
+		if (total > 1)
+			flags |= NFT_QUEUE_FLAG_CPU_FANOUT;
+		e = rb_expr(rb, "queue");
+		if (!e)
+			return;
+		nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_NUM, cfg->queue_first);
+		nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_TOTAL, total);
+		if (flags)
+			nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_FLAGS, flags);
+	} else {
+		/*
+		 * The kernel wants the info XT_ALIGNed, as iptables sends it.
+		 * libnftnl keeps (and later frees) the pointer it is given
+		 * for NFTNL_EXPR_TG_INFO rather than a copy: heap memory.
+		 */
+		size_t len = XT_ALIGN(sizeof(struct xt_NFQ_info_v3));
+		struct xt_NFQ_info_v3 *info = calloc(1, len);
+
+		if (!info) {
+			rb->failed = true;
+			return;
+		}
+		info->queuenum = cfg->queue_first;
+		info->queues_total = total;
+		if (cfg->fail_open)
+			info->flags |= NFQ_FLAG_BYPASS;
+		if (total > 1)
+			info->flags |= NFQ_FLAG_CPU_FANOUT;
+		e = rb_expr(rb, "target");
+		if (!e) {
+			free(info);
+			return;
+		}
+		if (nftnl_expr_set_str(e, NFTNL_EXPR_TG_NAME, "NFQUEUE") < 0)
+			rb->failed = true;
+		nftnl_expr_set_u32(e, NFTNL_EXPR_TG_REV, 3);
+		nftnl_expr_set(e, NFTNL_EXPR_TG_INFO, info, (uint32_t)len);
+	}
+}
+
+/*
+ * Queue an assembled rule at the end of @chain, with @comment as nft's
+ * rule comment (userdata).  Frees the rule in all cases.
+ */
+static int put_rule(struct nfttab *t, struct nfttab_batch *b,
+		    const char *table, const char *chain,
+		    struct rule_build *rb, const char *comment,
+		    const char *hint)
+{
+	struct nftnl_udata_buf *ud = NULL;
+	struct nlmsghdr *nlh;
+	int rc = -1;
+
+	if (!rb->r || rb->failed)
+		goto out;
+	if (nftnl_rule_set_str(rb->r, NFTNL_RULE_TABLE, table) < 0 ||
+	    nftnl_rule_set_str(rb->r, NFTNL_RULE_CHAIN, chain) < 0)
+		goto out;
+	if (comment) {
+		ud = nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN);
+		if (!ud || !nftnl_udata_put_strz(ud, NFTNL_UDATA_RULE_COMMENT,
+						 comment))
+			goto out;
+		if (nftnl_rule_set_data(rb->r, NFTNL_RULE_USERDATA,
+					nftnl_udata_buf_data(ud),
+					nftnl_udata_buf_len(ud)) < 0)
+			goto out;
+	}
+	nlh = batch_add(t, b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND,
+			"add rule to chain", chain);
+	if (!nlh)
+		goto out;
+	batch_cur(b)->detail = comment;
+	batch_cur(b)->hint = hint;
+	batch_cur(b)->hint_err = ENOENT;
+	nftnl_rule_nlmsg_build_payload(nlh, rb->r);
+	batch_close(b, nlh);
+	rc = 0;
+out:
+	if (ud)
+		nftnl_udata_buf_free(ud);
+	if (rb->r)
+		nftnl_rule_free(rb->r);
+	rb->r = NULL;
+	return rc;
+}
+
+static const char *const nfttab_pinhole_comments[__PSET_MAX] = {
+	[PSET_4]	= "RTP/RTCP v2 to a pinhole, which it keeps open",
+	[PSET_4_PEER]	= "RTP/RTCP v2 from the peer to a pinhole, which it keeps open",
+	[PSET_6]	= "RTP/RTCP v2 to a pinhole, which it keeps open",
+	[PSET_6_PEER]	= "RTP/RTCP v2 from the peer to a pinhole, which it keeps open",
+};
+
+static const char nfttab_native_hint[] =
+	" (does this kernel have the nft queue expression? queue path "
+	"auto uses the xt NFQUEUE target without it)";
+
+/* The rules of every chain, appended to the (new or flushed) chains. */
+static int put_rules(struct nfttab *t, struct nfttab_batch *b,
+		     const struct nfttab_config *cfg,
+		     enum nfttab_queue_path path)
+{
+	static const uint8_t protos[] = { IPPROTO_UDP, IPPROTO_TCP };
+	struct rule_build rb;
+	unsigned int i;
+
+	for (i = 0; i < __PSET_MAX; i++) {
+		rb = (struct rule_build){ .r = nftnl_rule_alloc() };
+		if (rb.r)
+			rb_pinhole_rule(&rb, &nfttab_psets[i], cfg);
+		if (put_rule(t, b, NFTTAB_TABLE, "media", &rb,
+			     nfttab_pinhole_comments[i], NULL))
+			return -1;
+	}
+	if (cfg->media_port_min) {
+		rb = (struct rule_build){ .r = nftnl_rule_alloc() };
+		if (rb.r)
+			rb_media_drop(&rb, cfg);
+		if (put_rule(t, b, NFTTAB_TABLE, "media", &rb,
+			     "media ports without a pinhole", NULL))
+			return -1;
+	}
+	for (i = 0; i < sizeof(protos); i++) {
+		rb = (struct rule_build){ .r = nftnl_rule_alloc() };
+		if (rb.r) {
+			rb_meta_is(&rb, NFT_META_L4PROTO, protos[i]);
+			rb_payload(&rb, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2,
+				   NFT_REG_1);
+			rb_lookup(&rb, NFTTAB_SIP_SET);
+			rb_counter(&rb);
+			rb_queue(&rb, path, cfg);
+		}
+		if (put_rule(t, b, NFTTAB_TABLE, "sip", &rb,
+			     "SIP to voipfwd",
+			     path == NFTTAB_QUEUE_NATIVE ? nfttab_native_hint :
+			     NULL))
+			return -1;
+	}
+	for (i = 0; i < NFTTAB_N_CHAINS; i++) {
+		if (nfttab_chains[i].hook < 0)
+			continue;
+		rb = (struct rule_build){ .r = nftnl_rule_alloc() };
+		if (rb.r)
+			rb_verdict(&rb, NFT_JUMP, "media");
+		if (put_rule(t, b, NFTTAB_TABLE, nfttab_chains[i].name, &rb,
+			     NULL, NULL))
+			return -1;
+		rb = (struct rule_build){ .r = nftnl_rule_alloc() };
+		if (rb.r)
+			rb_verdict(&rb, NFT_JUMP, "sip");
+		if (put_rule(t, b, NFTTAB_TABLE, nfttab_chains[i].name, &rb,
+			     NULL, NULL))
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- open / close -------------------------------------------------------- */
+
+struct nfttab *nfttab_open(char *err, size_t errlen)
+{
+	pthread_mutexattr_t ma;
+	struct nfttab *t;
+	const char *what = "nfttab";
+	int one = 1, e = ENOMEM;
+
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		goto err;
+	if (pthread_mutexattr_init(&ma))
+		goto err_free;
+	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ERRORCHECK);
+	e = pthread_mutex_init(&t->lock, &ma);
+	pthread_mutexattr_destroy(&ma);
+	if (e)
+		goto err_free;
+	e = ENOMEM;
+	if (batch_init(&t->ctl) || batch_init(&t->pend))
+		goto err_batches;
+	t->elem = nftnl_set_elem_alloc();
+	if (!t->elem)
+		goto err_batches;
+	t->nl = mnl_socket_open(NETLINK_NETFILTER);
+	if (!t->nl) {
+		e = errno;
+		what = "netlink socket";
+		goto err_elem;
+	}
+	if (mnl_socket_bind(t->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		e = errno;
+		what = "netlink bind";
+		goto err_socket;
+	}
+	/* ACKs without a copy of the request; the kernel's error text */
+	mnl_socket_setsockopt(t->nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(t->nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	t->portid = mnl_socket_get_portid(t->nl);
+	t->seq = (uint32_t)time(NULL);
+	t->native = -1;
+	t->path = NFTTAB_QUEUE_AUTO;
+	return t;
+
+err_socket:
+	mnl_socket_close(t->nl);
+err_elem:
+	nftnl_set_elem_free(t->elem);
+err_batches:
+	batch_free(&t->pend);
+	batch_free(&t->ctl);
+	pthread_mutex_destroy(&t->lock);
+err_free:
+	free(t);
+err:
+	seterr(err, errlen, "%s: %s", what, strerror(e));
+	errno = e;
+	return NULL;
+}
+
+void nfttab_close(struct nfttab *t)
+{
+	if (!t)
+		return;
+	mnl_socket_close(t->nl);
+	nftnl_set_elem_free(t->elem);
+	batch_free(&t->pend);
+	batch_free(&t->ctl);
+	pthread_mutex_destroy(&t->lock);
+	free(t);
+}
+
+const char *nfttab_error(const struct nfttab *t)
+{
+	return t->err;
+}
+
+/* ---- probe --------------------------------------------------------------- */
+
+/*
+ * Try "queue" in a batch that can never commit: a temporary table, chain
+ * and queue rule, then the same chain again with NLM_F_EXCL, which always
+ * fails with EEXIST.  nfnetlink processes every message of a batch and
+ * ACKs each before it aborts, so the queue rule's own ACK tells whether
+ * the kernel knows the expression (ENOENT once module autoload failed),
+ * and the abort guarantees nothing was ever visible.
+ */
+static int probe_native_queue(struct nfttab *t)
+{
+	static const struct nfttab_chain_def probe_chain = { "probe", -1 };
+	static const struct nfttab_config probe_cfg = { .queue_first = 0,
+							.queue_last = 0,
+							.fail_open = true };
+	struct nfttab_batch *b = &t->ctl;
+	struct rule_build rb;
+	unsigned int rule;
+	int err;
+
+	if (t->native >= 0)
+		return t->native;
+	batch_reset(b);
+	if (put_table(t, b, NFTTAB_PROBE_TABLE, NFT_MSG_NEWTABLE,
+		      NLM_F_CREATE) ||
+	    put_chain(t, b, NFTTAB_PROBE_TABLE, &probe_chain, 0,
+		      NFT_MSG_NEWCHAIN, NLM_F_CREATE))
+		goto err_nomem;
+	rule = b->n;
+	rb = (struct rule_build){ .r = nftnl_rule_alloc() };
+	if (rb.r)
+		rb_queue(&rb, NFTTAB_QUEUE_NATIVE, &probe_cfg);
+	if (put_rule(t, b, NFTTAB_PROBE_TABLE, probe_chain.name, &rb, NULL,
+		     NULL) ||
+	    put_chain(t, b, NFTTAB_PROBE_TABLE, &probe_chain, 0,
+		      NFT_MSG_NEWCHAIN, NLM_F_CREATE | NLM_F_EXCL))
+		goto err_nomem;
+
+	if (batch_send(t, b, false, 0) == 0) {
+		/* cannot happen (EXCL on a chain we just made); undo it */
+		batch_reset(b);
+		if (put_table(t, b, NFTTAB_PROBE_TABLE, NFT_MSG_DELTABLE, 0) == 0)
+			batch_send(t, b, false, 0);
+		seterr(t->err, sizeof(t->err), "probing the queue expression: "
+		       "the kernel committed a batch it had to refuse");
+		errno = EPROTO;
+		return -1;
+	}
+	/* only the rule may fail besides the sentinel: a table or chain
+	 * that could not be made (EPERM...) says nothing about "queue" */
+	if (b->begin_err || b->msg[0].err || b->msg[1].err) {
+		int saved = errno;
+
+		batch_strerror(b, saved, t->err, sizeof(t->err));
+		errno = saved;
+		return -1;
+	}
+	err = b->msg[rule].err;
+	if (err == 0) {
+		t->native = 1;
+	} else if (err == ENOENT || err == EOPNOTSUPP) {
+		t->native = 0;
+	} else {
+		batch_strerror(b, errno, t->err, sizeof(t->err));
+		errno = err > 0 ? err : EPROTO;
+		return -1;
+	}
+	return t->native;
+
+err_nomem:
+	seterr(t->err, sizeof(t->err), "probing the queue expression: %s",
+	       strerror(ENOMEM));
+	errno = ENOMEM;
+	return -1;
+}
+
+int nfttab_probe_native_queue(struct nfttab *t)
+{
+	int rc;
+
+	if (nfttab_lock(t))
+		return -1;
+	rc = probe_native_queue(t);
+	nfttab_unlock(t);
+	return rc;
+}
+
+enum nfttab_queue_path nfttab_queue_path(const struct nfttab *t)
+{
+	return t->path;
+}
+
+/* ---- install ------------------------------------------------------------- */
+
+static int check_config(const struct nfttab_config *cfg, char *err,
+			size_t errlen)
+{
+	unsigned int i;
+
+	if (!cfg->n_sip_ports || cfg->n_sip_ports > NFTTAB_MAX_SIP_PORTS) {
+		seterr(err, errlen, "1 to %d SIP ports, not %u",
+		       NFTTAB_MAX_SIP_PORTS, cfg->n_sip_ports);
+		return -1;
+	}
+	for (i = 0; i < cfg->n_sip_ports; i++)
+		if (!cfg->sip_ports[i]) {
+			seterr(err, errlen, "SIP port 0");
+			return -1;
+		}
+	if (cfg->queue_first > cfg->queue_last) {
+		seterr(err, errlen, "queue range %u-%u is empty",
+		       cfg->queue_first, cfg->queue_last);
+		return -1;
+	}
+	/* queues_total is 16 bits in both the expression and xt */
+	if (cfg->queue_last - cfg->queue_first + 1 > UINT16_MAX) {
+		seterr(err, errlen, "queue range %u-%u: at most %u queues",
+		       cfg->queue_first, cfg->queue_last, UINT16_MAX);
+		return -1;
+	}
+	if (cfg->queue_path != NFTTAB_QUEUE_AUTO &&
+	    cfg->queue_path != NFTTAB_QUEUE_NATIVE &&
+	    cfg->queue_path != NFTTAB_QUEUE_XT) {
+		seterr(err, errlen, "unknown queue path %d", cfg->queue_path);
+		return -1;
+	}
+	if (!cfg->media_port_min != !cfg->media_port_max ||
+	    cfg->media_port_min > cfg->media_port_max) {
+		seterr(err, errlen, "media port range %u-%u (0-0 disables it)",
+		       cfg->media_port_min, cfg->media_port_max);
+		return -1;
+	}
+	/* 0 would make pinholes permanent: nothing would ever close them */
+	if (!cfg->pinhole_timeout_s) {
+		seterr(err, errlen, "pinhole timeout 0");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The whole table in one batch on @t->ctl: create what is missing, keep
+ * the sets (and every element in them), flush or recreate the chains
+ * (see query_chain), then all rules.
+ */
+static int build_install(struct nfttab *t, const struct nfttab_config *cfg,
+			 enum nfttab_queue_path path,
+			 const struct chain_query *q)
+{
+	struct nfttab_batch *b = &t->ctl;
+	uint64_t timeout_ms = (uint64_t)cfg->pinhole_timeout_s * 1000;
+	unsigned int i;
+
+	batch_reset(b);
+	if (put_table(t, b, NFTTAB_TABLE, NFT_MSG_NEWTABLE, NLM_F_CREATE))
+		return -1;
+	for (i = 0; i < __PSET_MAX; i++) {
+		const struct nfttab_pset *ps = &nfttab_psets[i];
+
+		if (put_set(t, b, ps->name, ps->key_type, ps->key_len,
+			    NFT_SET_TIMEOUT | NFT_SET_EVAL, timeout_ms,
+			    NFTTAB_SET_SIZE, i + 1))
+			return -1;
+	}
+	if (put_set(t, b, NFTTAB_SIP_SET, NFT_DT_INET_SERVICE, 2, 0, 0, 0,
+		    __PSET_MAX + 1) ||
+	    put_sip_ports(t, b, cfg))
+		return -1;
+	for (i = 0; i < NFTTAB_N_CHAINS; i++) {
+		const struct nfttab_chain_def *def = &nfttab_chains[i];
+
+		if (q[i].state == CHAIN_REPLACE &&
+		    put_chain(t, b, NFTTAB_TABLE, def, 0, NFT_MSG_DELCHAIN, 0))
+			return -1;
+		/* create, or update a kept one (a base chain's policy) */
+		if (put_chain(t, b, NFTTAB_TABLE, def, cfg->priority,
+			      NFT_MSG_NEWCHAIN, NLM_F_CREATE))
+			return -1;
+		if (q[i].state == CHAIN_KEEP &&
+		    put_chain(t, b, NFTTAB_TABLE, def, 0, NFT_MSG_DELRULE, 0))
+			return -1;
+	}
+	return put_rules(t, b, cfg, path);
+}
+
+static int install(struct nfttab *t, const struct nfttab_config *cfg,
+		   char *err, size_t errlen)
+{
+	struct chain_query q[NFTTAB_N_CHAINS];
+	enum nfttab_queue_path path = cfg->queue_path;
+	unsigned int i, attempt;
+	uint32_t genid;
+
+	if (check_config(cfg, err, errlen)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (path == NFTTAB_QUEUE_AUTO) {
+		int native = probe_native_queue(t);
+
+		if (native < 0) {
+			seterr(err, errlen, "%s", t->err);
+			return -1;
+		}
+		path = native ? NFTTAB_QUEUE_NATIVE : NFTTAB_QUEUE_XT;
+	}
+	for (attempt = 0; attempt < NFTTAB_RESTARTS; attempt++) {
+		if (get_genid(t, &genid)) {
+			seterr(err, errlen, "reading the ruleset generation: %s",
+			       strerror(errno));
+			return -1;
+		}
+		for (i = 0; i < NFTTAB_N_CHAINS; i++) {
+			q[i].def = &nfttab_chains[i];
+			q[i].prio = cfg->priority;
+			if (query_chain(t, &q[i])) {
+				seterr(err, errlen, "looking up chain %s: %s",
+				       q[i].def->name, strerror(errno));
+				return -1;
+			}
+		}
+		if (build_install(t, cfg, path, q)) {
+			seterr(err, errlen, "building the table: %s",
+			       strerror(ENOMEM));
+			errno = ENOMEM;
+			return -1;
+		}
+		if (batch_send(t, &t->ctl, true, genid) == 0) {
+			t->path = path;
+			t->timeout_ms = (uint64_t)cfg->pinhole_timeout_s * 1000;
+			return 0;
+		}
+		if (t->ctl.begin_err != ERESTART)
+			break;
+	}
+	{
+		int saved = errno;
+
+		batch_strerror(&t->ctl, saved, err, errlen);
+		errno = saved;
+	}
+	return -1;
+}
+
+int nfttab_install(struct nfttab *t, const struct nfttab_config *cfg,
+		   char *err, size_t errlen)
+{
+	int rc;
+
+	if (nfttab_lock(t)) {
+		seterr(err, errlen, "nfttab: %s", strerror(errno));
+		return -1;
+	}
+	rc = install(t, cfg, err, errlen);
+	nfttab_unlock(t);
+	return rc;
+}
+
+int nfttab_remove(struct nfttab *t, char *err, size_t errlen)
+{
+	int rc = -1;
+
+	if (nfttab_lock(t)) {
+		seterr(err, errlen, "nfttab: %s", strerror(errno));
+		return -1;
+	}
+	batch_reset(&t->ctl);
+	if (put_table(t, &t->ctl, NFTTAB_TABLE, NFT_MSG_DELTABLE, 0)) {
+		seterr(err, errlen, "nfttab: %s", strerror(ENOMEM));
+		errno = ENOMEM;
+		goto out;
+	}
+	if (batch_send(t, &t->ctl, false, 0) == 0 ||
+	    (!t->ctl.begin_err && t->ctl.msg[0].err == ENOENT)) {
+		t->path = NFTTAB_QUEUE_AUTO;
+		rc = 0;
+		goto out;
+	}
+	batch_strerror(&t->ctl, errno, err, errlen);
+out:
+	nfttab_unlock(t);
+	return rc;
+}
+
+/* ---- pinholes ------------------------------------------------------------ */
+
+static const struct nfttab_pset *pset_of(const struct pinhole *ph)
+{
+	if (ph->family == 4)
+		return &nfttab_psets[ph->has_peer ? PSET_4_PEER : PSET_4];
+	if (ph->family == 6)
+		return &nfttab_psets[ph->has_peer ? PSET_6_PEER : PSET_6];
+	return NULL;
+}
+
+/* The set key: daddr . dport [. saddr], each field padded to 4 bytes. */
+static void pinhole_key(const struct nfttab_pset *ps, const struct pinhole *ph,
+			uint8_t key[NFTTAB_KEY_MAX])
+{
+	uint16_t port = htons(ph->dport);
+
+	memset(key, 0, NFTTAB_KEY_MAX);
+	memcpy(key, ph->daddr, ps->alen);
+	memcpy(key + ps->alen, &port, sizeof(port));
+	if (ps->peer)
+		memcpy(key + ps->alen + 4, ph->saddr, ps->alen);
+}
+
+/*
+ * nft's comment on the element, for people reading "nft list set":
+ * "call ID stream N rtp|rtcp side S", cut to @room bytes with its NUL.
+ * Bytes nft would print badly (quotes, backslashes, controls) become '?'.
+ */
+static void tag_comment(const struct pinhole_tag *tag, char *out, size_t room)
+{
+	char call[PINHOLE_CALL_ID_MAX + 1];
+	unsigned int i;
+
+	for (i = 0; i < tag->call_id_len && i < PINHOLE_CALL_ID_MAX; i++) {
+		unsigned char c = (unsigned char)tag->call_id[i];
+
+		call[i] = c > 0x20 && c < 0x7f && c != '"' && c != '\\' ?
+			  (char)c : '?';
+	}
+	call[i] = '\0';
+	snprintf(out, room, "stream %u %s side %u call %s", tag->stream,
+		 tag->rtcp ? "rtcp" : "rtp", tag->side, call);
+}
+
+/*
+ * Element userdata: our TLVs (enum nfttab_udata_type), then nft's comment
+ * in what room is left.  Integers are host order, as libnftnl's
+ * nftnl_udata_put_u32 writes them: elements never leave this machine.
+ */
+static struct nftnl_udata_buf *tag_udata(const struct pinhole_tag *tag)
+{
+	struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN);
+	uint8_t stream = tag->stream, rtcp = tag->rtcp, side = tag->side;
+	uint64_t hash = tag->call_id_hash;
+	char comment[NFTNL_UDATA_COMMENT_MAXLEN];
+	uint32_t used, room;
+
+	if (!ud)
+		return NULL;
+	if ((tag->call_id_len &&
+	     !nftnl_udata_put(ud, NFTTAB_UDATA_CALL_ID, tag->call_id_len,
+			      tag->call_id)) ||
+	    !nftnl_udata_put_u32(ud, NFTTAB_UDATA_CALL_ID_LEN,
+				 tag->call_id_full_len) ||
+	    !nftnl_udata_put(ud, NFTTAB_UDATA_CALL_ID_HASH, sizeof(hash),
+			     &hash) ||
+	    !nftnl_udata_put(ud, NFTTAB_UDATA_STREAM, 1, &stream) ||
+	    !nftnl_udata_put(ud, NFTTAB_UDATA_RTCP, 1, &rtcp) ||
+	    !nftnl_udata_put(ud, NFTTAB_UDATA_SIDE, 1, &side))
+		goto err;
+	used = nftnl_udata_buf_len(ud);
+	/* what the comment TLV's own 2 header bytes leave */
+	room = used + 2 < NFT_USERDATA_MAXLEN ? NFT_USERDATA_MAXLEN - used - 2 : 0;
+	if (room > sizeof(comment))
+		room = sizeof(comment);
+	if (room > 1) {
+		tag_comment(tag, comment, room);
+		if (!nftnl_udata_put_strz(ud, NFTNL_UDATA_SET_ELEM_COMMENT,
+					  comment))
+			goto err;
+	}
+	return ud;
+err:
+	nftnl_udata_buf_free(ud);
+	return NULL;
+}
+
+/*
+ * Queue one NEWSETELEM or DELSETELEM on the pending batch.  An add without
+ * its own timeout gets the configured one explicitly (see rb_pinhole_rule
+ * for why the set's default is not trusted).  An add of a key that exists
+ * is not an error (no NLM_F_EXCL): the element, and its tag, stay as they
+ * are (newer kernels also refresh its timeout: not relied on).
+ */
+static int pinhole_queue(struct nfttab *t, const struct pinhole *ph,
+			 uint16_t type)
+{
+	const struct nfttab_pset *ps = pset_of(ph);
+	struct nftnl_set_elem *e = t->elem;
+	struct nftnl_udata_buf *ud = NULL;
+	struct nfttab_msg *m;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	uint8_t key[NFTTAB_KEY_MAX];
+	uint64_t timeout_ms;
+
+	if (!ps || ph->tag.call_id_len > PINHOLE_CALL_ID_MAX) {
+		seterr(t->err, sizeof(t->err), "pinhole: family %u, Call-ID "
+		       "length %u", ph->family, ph->tag.call_id_len);
+		errno = EINVAL;
+		goto err;
+	}
+	pinhole_key(ps, ph, key);
+	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, ps->key_len);
+	nftnl_set_elem_unset(e, NFTNL_SET_ELEM_TIMEOUT);
+	nftnl_set_elem_unset(e, NFTNL_SET_ELEM_USERDATA);
+	if (type == NFT_MSG_NEWSETELEM) {
+		timeout_ms = ph->timeout_ms ? ph->timeout_ms : t->timeout_ms;
+		if (timeout_ms)
+			nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT,
+					       timeout_ms);
+		ud = tag_udata(&ph->tag);
+		if (!ud ||
+		    nftnl_set_elem_set(e, NFTNL_SET_ELEM_USERDATA,
+				       nftnl_udata_buf_data(ud),
+				       nftnl_udata_buf_len(ud)) < 0) {
+			errno = ENOMEM;
+			goto err_nomem;
+		}
+	}
+	nlh = batch_add(t, &t->pend, type,
+			type == NFT_MSG_NEWSETELEM ? NLM_F_CREATE : 0,
+			type == NFT_MSG_NEWSETELEM ? "add to set" :
+			"delete from set", ps->name);
+	if (!nlh) {
+		errno = ENOMEM;
+		goto err_nomem;
+	}
+	m = batch_cur(&t->pend);
+	m->pset = (int8_t)(ps - nfttab_psets);
+	memcpy(m->key, key, sizeof(m->key));
+	nest = elems_start(nlh, ps->name);
+	nftnl_set_elem_nlmsg_build(nlh, e, 1);
+	mnl_attr_nest_end(nlh, nest);
+	batch_close(&t->pend, nlh);
+	/* the udata copy inside @e goes now: the next add replaces it anyway */
+	nftnl_set_elem_unset(e, NFTNL_SET_ELEM_USERDATA);
+	if (ud)
+		nftnl_udata_buf_free(ud);
+	return 0;
+
+err_nomem:
+	nftnl_set_elem_unset(e, NFTNL_SET_ELEM_USERDATA);
+	if (ud)
+		nftnl_udata_buf_free(ud);
+	seterr(t->err, sizeof(t->err), "pinhole: %s", strerror(ENOMEM));
+	errno = ENOMEM;
+err:
+	if (!t->pend_err)
+		t->pend_err = errno;
+	return -1;
+}
+
+static int nfttab_ph_add(void *ctx, const struct pinhole *ph)
+{
+	struct nfttab *t = ctx;
+	int rc;
+
+	if (nfttab_lock(t))
+		return -1;
+	rc = pinhole_queue(t, ph, NFT_MSG_NEWSETELEM);
+	nfttab_unlock(t);
+	return rc;
+}
+
+static int nfttab_ph_del(void *ctx, const struct pinhole *ph)
+{
+	struct nfttab *t = ctx;
+	int rc;
+
+	if (nfttab_lock(t))
+		return -1;
+	rc = pinhole_queue(t, ph, NFT_MSG_DELSETELEM);
+	nfttab_unlock(t);
+	return rc;
+}
+
+/* Remove the messages marked with err == ENOENT from @b, keeping order. */
+static void batch_drop_gone(struct nfttab_batch *b)
+{
+	size_t w = NFTTAB_HDR_ROOM;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < b->n; i++) {
+		struct nfttab_msg *m = &b->msg[i];
+		size_t end = i + 1 < b->n ? b->msg[i + 1].off : b->len;
+		size_t len = end - m->off;
+
+		if (m->err == ENOENT)
+			continue;
+		memmove(b->buf + w, b->buf + m->off, len);
+		b->msg[n] = *m;
+		b->msg[n].off = (uint32_t)w;
+		w += len;
+		n++;
+	}
+	b->len = w;
+	b->n = n;
+}
+
+/*
+ * Send the pending batch.  Deleting an element that is already gone
+ * (timed out, or removed by hand) is success: the caller wanted it gone.
+ * The kernel has no "delete if present" before NFT_MSG_DESTROYSETELEM
+ * (6.3; Debian 12 runs 6.1, libnftnl 1.2.4 lacks it) and aborts the
+ * whole batch on the ENOENT of one DELSETELEM.  Because nfnetlink ACKs
+ * every message of a failed batch, we know exactly which deletions found
+ * nothing: we drop those and send the rest again.  Each round removes
+ * at least one message, so this ends, and what finally commits is still
+ * one transaction: either all the remaining changes or none.  Checking
+ * before deleting would race the kernel's own timeouts; a batch of
+ * deletions of its own would give up the atomicity the engine relies on
+ * when it moves a call's media (dels and adds together).
+ *
+ * Any other error fails the commit: nothing of the batch is live, the
+ * pending changes are dropped, and nfttab_error() names the element.
+ */
+static int pinhole_commit(struct nfttab *t)
+{
+	struct nfttab_batch *b = &t->pend;
+	int rc = -1;
+
+	if (t->pend_err) {
+		seterr(t->err, sizeof(t->err), "a pinhole change could not be "
+		       "queued (%s): nothing committed", strerror(t->pend_err));
+		errno = t->pend_err;
+		goto out;
+	}
+	while (b->n) {
+		bool only_gone = true;
+		unsigned int i;
+
+		if (batch_send(t, b, false, 0) == 0)
+			break;
+		if (b->begin_err)
+			only_gone = false;
+		for (i = 0; i < b->n && only_gone; i++) {
+			const struct nfttab_msg *m = &b->msg[i];
+
+			if (m->err > 0 && !(m->err == ENOENT &&
+					    m->type == NFT_MSG_DELSETELEM))
+				only_gone = false;
+			if (m->err < 0)
+				only_gone = false;	/* no ACK */
+		}
+		if (!only_gone) {
+			int saved = errno;
+
+			batch_strerror(b, saved, t->err, sizeof(t->err));
+			errno = saved;
+			goto out;
+		}
+		batch_drop_gone(b);
+	}
+	rc = 0;
+out:
+	batch_reset(b);
+	t->pend_err = 0;
+	return rc;
+}
+
+static int nfttab_ph_commit(void *ctx)
+{
+	struct nfttab *t = ctx;
+	int rc;
+
+	if (nfttab_lock(t))
+		return -1;
+	rc = pinhole_commit(t);
+	nfttab_unlock(t);
+	return rc;
+}
+
+/*
+ * One struct nfttab holds one pending batch: a commit sends every change
+ * queued on it, whoever queued it.  Threads that must each commit their
+ * own changes (and see their own failures) open one struct nfttab each.
+ */
+const struct pinhole_backend_ops nfttab_pinhole_ops = {
+	.add	= nfttab_ph_add,
+	.del	= nfttab_ph_del,
+	.commit	= nfttab_ph_commit,
+};
+
+unsigned int nfttab_pinhole_pending(const struct nfttab *t)
+{
+	return t->pend.n;
+}
+
+/* ---- dump / exists ----------------------------------------------------- */
+
+/* Is @data a well-formed TLV chain?  nftnl_udata_parse does not check. */
+static bool udata_ok(const uint8_t *data, uint32_t len)
+{
+	uint32_t off = 0;
+
+	while (off + 2 <= len)
+		off += 2 + data[off + 1];
+	return off == len;
+}
+
+static int tag_udata_cb(const struct nftnl_udata *attr, void *data)
+{
+	struct pinhole_tag *tag = data;
+	const uint8_t *v = nftnl_udata_get(attr);
+	uint8_t len = nftnl_udata_len(attr);
+	uint64_t hash;
+
+	switch (nftnl_udata_type(attr)) {
+	case NFTTAB_UDATA_CALL_ID:
+		/* an older voipfwd may have kept more: its prefix is ours */
+		tag->call_id_len = len < PINHOLE_CALL_ID_MAX ? len :
+				   PINHOLE_CALL_ID_MAX;
+		memcpy(tag->call_id, v, tag->call_id_len);
+		break;
+	case NFTTAB_UDATA_CALL_ID_LEN:
+		if (len == sizeof(uint32_t))
+			tag->call_id_full_len = (uint8_t)nftnl_udata_get_u32(attr);
+		break;
+	case NFTTAB_UDATA_CALL_ID_HASH:
+		if (len == sizeof(hash)) {
+			memcpy(&hash, v, sizeof(hash));
+			tag->call_id_hash = hash;
+		}
+		break;
+	case NFTTAB_UDATA_STREAM:
+		if (len == 1)
+			tag->stream = v[0];
+		break;
+	case NFTTAB_UDATA_RTCP:
+		if (len == 1)
+			tag->rtcp = v[0] != 0;
+		break;
+	case NFTTAB_UDATA_SIDE:
+		if (len == 1)
+			tag->side = v[0];
+		break;
+	default:
+		break;	/* nft's comment, or a type we do not know yet */
+	}
+	return 0;
+}
+
+/* struct pinhole from a set element; false if the key does not fit. */
+static bool elem_to_pinhole(const struct nfttab_pset *ps,
+			    struct nftnl_set_elem *e, struct pinhole *ph,
+			    uint32_t *expires_ms)
+{
+	const uint8_t *key, *ud;
+	uint32_t len, udlen;
+	uint16_t port;
+
+	memset(ph, 0, sizeof(*ph));
+	*expires_ms = 0;
+	key = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
+	if (!key || len != ps->key_len)
+		return false;
+	ph->family = ps->family;
+	ph->has_peer = ps->peer;
+	memcpy(ph->daddr, key, ps->alen);
+	memcpy(&port, key + ps->alen, sizeof(port));
+	ph->dport = ntohs(port);
+	if (ps->peer)
+		memcpy(ph->saddr, key + ps->alen + 4, ps->alen);
+	if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_TIMEOUT)) {
+		uint64_t ms = nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_TIMEOUT);
+
+		ph->timeout_ms = ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+	}
+	if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_EXPIRATION)) {
+		uint64_t ms = nftnl_set_elem_get_u64(e,
+						     NFTNL_SET_ELEM_EXPIRATION);
+
+		*expires_ms = ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+	}
+	/* an element added by hand has no tag, or a broken one: keep it,
+	 * untagged, so that the caller sees it and can decide */
+	ud = nftnl_set_elem_get(e, NFTNL_SET_ELEM_USERDATA, &udlen);
+	if (ud && udata_ok(ud, udlen))
+		nftnl_udata_parse(ud, udlen, tag_udata_cb, &ph->tag);
+	return true;
+}
+
+struct dump_ctx {
+	const struct nfttab_pset	*ps;
+	void				(*cb)(void *arg, const struct pinhole *ph,
+					      uint32_t expires_ms);
+	void				*arg;
+	int				count;
+	bool				bad_key;
+};
+
+static int dump_elem(struct nftnl_set_elem *e, void *data)
+{
+	struct dump_ctx *d = data;
+	struct pinhole ph;
+	uint32_t expires_ms;
+
+	if (!elem_to_pinhole(d->ps, e, &ph, &expires_ms)) {
+		d->bad_key = true;
+		return 0;
+	}
+	d->cb(d->arg, &ph, expires_ms);
+	d->count++;
+	return 0;
+}
+
+static int dump_msg(const struct nlmsghdr *nlh, struct dump_ctx *d)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+	int rc = -1;
+
+	if (!s)
+		return -1;
+	if (nftnl_set_elems_nlmsg_parse(nlh, s) == 0)
+		rc = nftnl_set_elem_foreach(s, dump_elem, d);
+	nftnl_set_free(s);
+	return rc;
+}
+
+/*
+ * Dump one set's elements.  The replies are walked by hand rather than
+ * with mnl_cb_run, which stops at NLM_F_DUMP_INTR: an interrupted dump
+ * (a ruleset change meanwhile) must still be read to its end before the
+ * socket can be used again.  Returns 0, 1 (interrupted: retry), -1.
+ */
+static int dump_set(struct nfttab *t, struct dump_ctx *d)
+{
+	union {
+		char			buf[512];
+		struct nlmsghdr		align;
+	} req;
+	struct nlmsghdr *nlh;
+	uint32_t seq = t->seq++;
+	bool intr = false, failed = false;
+	int err = 0;
+
+	memset(&req, 0, sizeof(req));
+	nlh = nftnl_nlmsg_build_hdr(req.buf, NFT_MSG_GETSETELEM, NFPROTO_INET,
+				    NLM_F_DUMP | NLM_F_ACK, seq);
+	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, NFTTAB_TABLE);
+	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, d->ps->name);
+	if (mnl_socket_sendto(t->nl, nlh, nlh->nlmsg_len) < 0)
+		return -1;
+	for (;;) {
+		ssize_t r = mnl_socket_recvfrom(t->nl, t->rbuf, sizeof(t->rbuf));
+		int len;
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		len = (int)r;
+		for (nlh = (struct nlmsghdr *)t->rbuf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_seq != seq ||
+			    nlh->nlmsg_pid != t->portid)
+				continue;	/* not this dump's */
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				goto done;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e =
+					mnl_nlmsg_get_payload(nlh);
+
+				err = -e->error;
+				goto done;
+			}
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				intr = true;
+			if (!intr && !failed && dump_msg(nlh, d))
+				failed = true;
+		}
+	}
+done:
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	if (failed) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return intr ? 1 : 0;
+}
+
+/*
+ * Elements reported before an interruption are reported again by the
+ * retry: @cb must take an element it has seen as the same pinhole
+ * (pinhole_same_key), which adoption does anyway.
+ */
+static int pinhole_dump(struct nfttab *t,
+			void (*cb)(void *arg, const struct pinhole *ph,
+				   uint32_t expires_ms),
+			void *arg)
+{
+	struct dump_ctx d = { .cb = cb, .arg = arg };
+	unsigned int i, tries;
+
+	for (i = 0; i < __PSET_MAX; i++) {
+		int rc = 1;
+
+		d.ps = &nfttab_psets[i];
+		for (tries = 0; rc == 1 && tries < NFTTAB_DUMP_RETRIES; tries++)
+			rc = dump_set(t, &d);
+		if (rc == 1) {
+			seterr(t->err, sizeof(t->err), "dumping set %s: the "
+			       "ruleset kept changing", d.ps->name);
+			errno = EINTR;
+			return -1;
+		}
+		/* no table or no such set yet: nothing to adopt there */
+		if (rc < 0 && errno == ENOENT)
+			continue;
+		if (rc < 0) {
+			int saved = errno;
+
+			seterr(t->err, sizeof(t->err), "dumping set %s: %s",
+			       d.ps->name, strerror(saved));
+			errno = saved;
+			return -1;
+		}
+	}
+	if (d.bad_key) {
+		seterr(t->err, sizeof(t->err), "a pinhole set holds keys of "
+		       "an unexpected length; they were skipped");
+		errno = EPROTO;
+		return -1;
+	}
+	return d.count;
+}
+
+int nfttab_pinhole_dump(struct nfttab *t,
+			void (*cb)(void *arg, const struct pinhole *ph,
+				   uint32_t expires_ms),
+			void *arg)
+{
+	int rc;
+
+	if (nfttab_lock(t))
+		return -1;
+	rc = pinhole_dump(t, cb, arg);
+	nfttab_unlock(t);
+	return rc;
+}
+
+static int ignore_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_OK;
+}
+
+/*
+ * GETSETELEM for the one key: the kernel answers with the element or
+ * ENOENT (an expired element that garbage collection has not reaped yet
+ * is ENOENT too).
+ */
+static int pinhole_exists(struct nfttab *t, const struct pinhole *ph)
+{
+	const struct nfttab_pset *ps = pset_of(ph);
+	struct nftnl_set_elem *e = t->elem;
+	union {
+		char			buf[512];
+		struct nlmsghdr		align;
+	} req;
+	uint8_t key[NFTTAB_KEY_MAX];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	if (!ps) {
+		seterr(t->err, sizeof(t->err), "pinhole: family %u",
+		       ph->family);
+		errno = EINVAL;
+		return -1;
+	}
+	pinhole_key(ps, ph, key);
+	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, ps->key_len);
+	nftnl_set_elem_unset(e, NFTNL_SET_ELEM_TIMEOUT);
+	nftnl_set_elem_unset(e, NFTNL_SET_ELEM_USERDATA);
+	memset(&req, 0, sizeof(req));
+	nlh = nftnl_nlmsg_build_hdr(req.buf, NFT_MSG_GETSETELEM, NFPROTO_INET,
+				    NLM_F_ACK, t->seq++);
+	nest = elems_start(nlh, ps->name);
+	nftnl_set_elem_nlmsg_build(nlh, e, 1);
+	mnl_attr_nest_end(nlh, nest);
+	if (request(t, nlh, ignore_cb, NULL) == 0)
+		return 1;
+	if (errno == ENOENT)
+		return 0;
+	{
+		int saved = errno;
+
+		seterr(t->err, sizeof(t->err), "looking up an element of set "
+		       "%s: %s", ps->name, strerror(saved));
+		errno = saved;
+	}
+	return -1;
+}
+
+int nfttab_pinhole_exists(struct nfttab *t, const struct pinhole *ph)
+{
+	int rc;
+
+	if (nfttab_lock(t))
+		return -1;
+	rc = pinhole_exists(t, ph);
+	nfttab_unlock(t);
+	return rc;
+}

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nfttab.h - voipfw's own nftables table, "inet voipfw", programmed with
+ * libnftnl batches over libmnl.  This module is the only code that talks
+ * nf_tables netlink for the engine; it never reads, changes or flushes
+ * any other table on the host.
+ *
+ * The table (see nfttab.c for the exact rules):
+ *   sets pinhole4, pinhole6          daddr . dport            (timeout, dynamic)
+ *   sets pinhole4_peer, pinhole6_peer daddr . dport . saddr    (timeout, dynamic)
+ *   chain media: pinhole hits with RTP/RTCP version 2 are accepted, their
+ *                element's timeout refreshed (update @set) and the packet
+ *                marked; other UDP to the media port range is dropped
+ *   chain sip:   UDP/TCP to the SIP ports is queued to voipfwd
+ *                (nft "queue", or the xt NFQUEUE target through nft_compat
+ *                on kernels without nft_queue)
+ *   base chains on the forward and input hooks jump to media, then sip.
+ */
+#ifndef VOIPFW_NFTTAB_H
+#define VOIPFW_NFTTAB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../pinhole/pinhole.h"
+
+#define NFTTAB_TABLE		"voipfw"
+#define NFTTAB_MAX_SIP_PORTS	8
+
+enum nfttab_queue_path {
+	NFTTAB_QUEUE_AUTO = 0,	/* native if the kernel has it, else xt */
+	NFTTAB_QUEUE_NATIVE,	/* nft "queue" expression (nft_queue) */
+	NFTTAB_QUEUE_XT,	/* xt NFQUEUE target via nft_compat */
+};
+
+/**
+ * struct nfttab_config - what the table enforces.
+ * @sip_ports:         UDP and TCP ports whose traffic is queued
+ * @queue_first/@queue_last: queue numbers (fanout over the range)
+ * @fail_open:         queue with "bypass": traffic passes while no
+ *                     voipfwd listens (fail-open); else it is dropped
+ * @queue_path:        see enum nfttab_queue_path
+ * @media_port_min/@media_port_max: UDP destination ports that only
+ *                     pinholes open; 0/0 disables the drop rule
+ * @pinhole_timeout_s: default idle timeout of pinhole elements
+ * @media_mark:        packet mark OR-ed onto pinholed media (0: none),
+ *                     for other firewalls on the host to accept it
+ * @priority:          base chain priority (default 0, filter)
+ */
+struct nfttab_config {
+	uint16_t		sip_ports[NFTTAB_MAX_SIP_PORTS];
+	unsigned int		n_sip_ports;
+	uint16_t		queue_first;
+	uint16_t		queue_last;
+	bool			fail_open;
+	enum nfttab_queue_path	queue_path;
+	uint16_t		media_port_min;
+	uint16_t		media_port_max;
+	uint32_t		pinhole_timeout_s;
+	uint32_t		media_mark;
+	int32_t			priority;
+};
+
+struct nfttab;
+
+/*
+ * nfttab_open - connect to nf_tables.  Returns NULL with a message in
+ * @err on failure.
+ */
+struct nfttab *nfttab_open(char *err, size_t errlen);
+void nfttab_close(struct nfttab *t);
+
+/*
+ * nfttab_install - create the table, or adopt an existing one, in one
+ * transaction: sets are kept with their elements (live media keeps
+ * flowing across a voipfwd restart), chains and rules are replaced by
+ * those @cfg asks for.  Returns 0, or -1 with @err set; on failure
+ * nothing changed.
+ */
+int nfttab_install(struct nfttab *t, const struct nfttab_config *cfg,
+		   char *err, size_t errlen);
+
+/* Which queue path the installed rules use (after nfttab_install). */
+enum nfttab_queue_path nfttab_queue_path(const struct nfttab *t);
+
+/* Does the running kernel have the nft "queue" expression? 1 yes, 0 no. */
+int nfttab_probe_native_queue(struct nfttab *t);
+
+/* Pinhole backend: add/del queue into the pending batch, commit sends it. */
+extern const struct pinhole_backend_ops nfttab_pinhole_ops;
+
+/*
+ * nfttab_pinhole_dump - every pinhole element in the table's sets, with
+ * its tag from userdata and remaining timeout, for adoption at start.
+ * Calls @cb for each; returns the count or -1.
+ */
+int nfttab_pinhole_dump(struct nfttab *t,
+			void (*cb)(void *arg, const struct pinhole *ph,
+				   uint32_t expires_ms),
+			void *arg);
+
+/*
+ * nfttab_pinhole_exists - is @ph's element still in its set (media
+ * refreshes elements in the kernel; idle ones time out)?  1 yes, 0 no,
+ * -1 on error.
+ */
+int nfttab_pinhole_exists(struct nfttab *t, const struct pinhole *ph);
+
+/* Delete the whole table (uninstall, tests).  0 or -1; absent is 0. */
+int nfttab_remove(struct nfttab *t, char *err, size_t errlen);
+
+/*
+ * Additions (append-only; the declarations above keep their names).
+ *
+ * Contracts of the calls above, in detail:
+ *
+ * Threads: every call locks @t, so concurrent calls are safe, but one
+ * struct nfttab holds one pending batch: a commit sends whatever anyone
+ * queued on it, and a failed commit drops all of it.  Threads that must
+ * see their own commits and failures open one struct nfttab each (it is
+ * one netlink socket and two buffers).  Callbacks (dump) run with @t
+ * locked: calling into @t from one fails with EDEADLK.
+ *
+ * Pinhole ops: commit is one transaction, all or nothing.  Deleting an
+ * element that is already gone (timed out) is success; the other
+ * changes of the batch still commit together (the kernel has no "delete
+ * if present" before 6.3: nfttab resends the batch without the deletions
+ * it refused with ENOENT).  An add of a key that exists keeps that
+ * element and its tag.  An add or del that cannot be queued (EINVAL,
+ * ENOMEM) makes the next commit fail, so that the caller's view of the
+ * pinholes and the kernel's stay in step.  After a failed commit nothing
+ * of the batch is live and nfttab_error() names the refused element.
+ * An element without its own timeout_ms gets the configured
+ * pinhole_timeout_s; traffic refreshes every element to that value.
+ *
+ * Dump: timeout_ms is the element's own timeout when the kernel reports
+ * one (it does not when it equals the set's default: then 0); elements
+ * without voipfw's userdata (added by hand) are reported untagged.  If a
+ * concurrent ruleset change interrupts a set's dump, that set is dumped
+ * again: @cb may see an element twice.
+ *
+ * nfttab_probe_native_queue also returns -1 (nfttab_error) when the
+ * probe itself fails.  nfttab_install with NFTTAB_QUEUE_AUTO probes once
+ * per struct nfttab.
+ */
+
+/* Size of each pinhole set: elements beyond it are refused (ENFILE). */
+#define NFTTAB_SET_SIZE		65536
+
+/**
+ * enum nfttab_udata_type - TLV types in a pinhole element's userdata
+ * (libnftnl udata: u8 type, u8 len, value; 256 bytes in all; integers in
+ * host order, as nftnl_udata_put_u32 writes them).
+ * @NFTTAB_UDATA_CALL_ID:      the stored Call-ID bytes (tag.call_id)
+ * @NFTTAB_UDATA_CALL_ID_LEN:  u32, the Call-ID's real length
+ * @NFTTAB_UDATA_CALL_ID_HASH: u64, dialog_hash() of the whole Call-ID
+ * @NFTTAB_UDATA_STREAM:       u8, index of the m= line
+ * @NFTTAB_UDATA_RTCP:         u8, 1 for the RTCP port, 0 for RTP
+ * @NFTTAB_UDATA_SIDE:         u8, tag.side
+ *
+ * Types below 0x80 belong to nft, which parses element userdata when it
+ * lists a set (0 is its comment, 1 its flags; a value it cannot parse
+ * makes "nft list" fail).  voipfw also writes an nft comment, a
+ * truncated human-readable copy of the tag; only these TLVs are read
+ * back.  Values are only ever appended, never renumbered: elements
+ * outlive the voipfwd that wrote them.
+ */
+enum nfttab_udata_type {
+	NFTTAB_UDATA_CALL_ID = 0x80,
+	NFTTAB_UDATA_CALL_ID_LEN,
+	NFTTAB_UDATA_CALL_ID_HASH,
+	NFTTAB_UDATA_STREAM,
+	NFTTAB_UDATA_RTCP,
+	NFTTAB_UDATA_SIDE,
+	__NFTTAB_UDATA_MAX
+};
+#define NFTTAB_UDATA_MAX	(__NFTTAB_UDATA_MAX - 1)
+
+/*
+ * nfttab_error - what the last failed call without an err buffer
+ * (pinhole add/del/commit, dump, exists, probe) ran into, with the object
+ * that failed and strerror; "" when nothing failed yet.  Valid until the
+ * next call on @t.
+ */
+const char *nfttab_error(const struct nfttab *t);
+
+/* How many pinhole changes wait for the next commit. */
+unsigned int nfttab_pinhole_pending(const struct nfttab *t);
+
+#endif /* VOIPFW_NFTTAB_H */
