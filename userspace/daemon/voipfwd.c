@@ -90,6 +90,13 @@ static enum pktq_verdict on_packet(void *arg, const struct pktq_packet *p)
 	 * what we do not understand here would make voipfwd a blunt port
 	 * filter.  Messages are judged below, fail-closed.
 	 */
+	/*
+	 * A packet the kernel copied only in part (over 65531 bytes) cannot
+	 * be judged; passing it would let padding bypass inspection, so it is
+	 * dropped (fail-closed).  No SIP message is that large.
+	 */
+	if (p->orig_len > p->len)
+		return PKTQ_DROP;
 	if (netpkt_parse(p->data, p->len, &pkt))
 		return PKTQ_ACCEPT;
 	if (!is_sip_port(w->cfg, pkt.meta.dport) &&
@@ -135,9 +142,14 @@ static void *worker_main(void *arg)
 		}
 		pthread_mutex_lock(&w->lock);
 		if (pfd.revents & POLLIN) {
+			int n;
+
 			/* drain what is there, verdicts in batches */
-			while (pktq_process(w->q, on_packet, w, true) > 0)
+			while ((n = pktq_process(w->q, on_packet, w, true)) > 0)
 				;
+			if (n < 0 && errno != EAGAIN && errno != EINTR)
+				voipfwd_log(NULL, LOG_ERR, "queue %u: %s",
+					    w->queue_num, strerror(errno));
 		}
 		now = voipfwd_now_ms();
 		if (now >= next_tick) {
