@@ -444,6 +444,16 @@ out:
 	return rc;
 }
 
+bool config_is_sip_port(const struct voipfwd_config *cfg, uint16_t port)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->table.n_sip_ports; i++)
+		if (cfg->table.sip_ports[i] == port)
+			return true;
+	return false;
+}
+
 void config_print(const struct voipfwd_config *c, FILE *out)
 {
 	unsigned int i;

@@ -49,6 +49,9 @@ int config_set(struct voipfwd_config *cfg, const char *key,
 /* Check settings that depend on each other; -1 with a message. */
 int config_check(const struct voipfwd_config *cfg, char *err, size_t errlen);
 
+/* Is @port one of the SIP ports? */
+bool config_is_sip_port(const struct voipfwd_config *cfg, uint16_t port);
+
 /* Print the settings in file syntax (for --dump-config). */
 void config_print(const struct voipfwd_config *cfg, FILE *out);
 

@@ -139,16 +139,6 @@ static void rp_log(void *arg, int prio, const char *fmt, ...)
 	fputc('\n', r->out);
 }
 
-static bool is_sip_port(const struct voipfwd_config *cfg, uint16_t port)
-{
-	unsigned int i;
-
-	for (i = 0; i < cfg->table.n_sip_ports; i++)
-		if (cfg->table.sip_ports[i] == port)
-			return true;
-	return false;
-}
-
 static void print_endpoint(FILE *out, const struct pkt_meta *m, bool src)
 {
 	char a[INET6_ADDRSTRLEN];
@@ -280,8 +270,8 @@ int replay_run(const struct voipfwd_config *cfg, const char *path, FILE *out,
 		if (off < 0 || netpkt_parse(data + off, hdr->caplen - (size_t)off,
 					    &pkt))
 			continue;
-		if (!is_sip_port(cfg, pkt.meta.dport) &&
-		    !is_sip_port(cfg, pkt.meta.sport)) {
+		if (!config_is_sip_port(cfg, pkt.meta.dport) &&
+		    !config_is_sip_port(cfg, pkt.meta.sport)) {
 			if (pkt.meta.proto == IPPROTO_UDP)
 				media_packet(r, &pkt);
 			continue;

@@ -66,16 +66,6 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
-static bool is_sip_port(const struct voipfwd_config *cfg, uint16_t port)
-{
-	unsigned int i;
-
-	for (i = 0; i < cfg->table.n_sip_ports; i++)
-		if (cfg->table.sip_ports[i] == port)
-			return true;
-	return false;
-}
-
 /* ---- the packet path --------------------------------------------------- */
 
 static enum pktq_verdict on_packet(void *arg, const struct pktq_packet *p)
@@ -99,8 +89,8 @@ static enum pktq_verdict on_packet(void *arg, const struct pktq_packet *p)
 		return PKTQ_DROP;
 	if (netpkt_parse(p->data, p->len, &pkt))
 		return PKTQ_ACCEPT;
-	if (!is_sip_port(w->cfg, pkt.meta.dport) &&
-	    !is_sip_port(w->cfg, pkt.meta.sport))
+	if (!config_is_sip_port(w->cfg, pkt.meta.dport) &&
+	    !config_is_sip_port(w->cfg, pkt.meta.sport))
 		return PKTQ_ACCEPT;
 	if (!pkt.payload_len)
 		return PKTQ_ACCEPT;	/* TCP handshake, ACKs, FIN */
