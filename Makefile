@@ -50,7 +50,7 @@ FUZZ_CC		?= clang-14
 FUZZ_FLAGS	:= -g -O1 -fsanitize=fuzzer,address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all clean test unit fuzz fuzz-build bench-parse demo net-tools
+.PHONY: all clean test unit fuzz fuzz-build bench-parse demo net-tools vm-prepare vm-test
 
 all: $(BUILD)/voipfwctl $(BUILD)/voipfwd
 
@@ -117,6 +117,15 @@ $(BUILD)/bench_parse: $(BENCH_SRCS) test/bench/bench.h $(LIB)
 
 bench-parse: $(BUILD)/bench_parse
 	$(BUILD)/bench_parse test/corpus/sip/*.sip $(shell awk '$$1 !~ /^#/ && $$2=="valid"{print "test/corpus/rfc4475/"$$1".dat"}' test/corpus/rfc4475/VERDICTS)
+
+# ---- the distro kernel in qemu (scripts/vm) --------------------------------
+
+vm-prepare:
+	./scripts/deps vm
+	./scripts/vm --prepare
+
+vm-test: vm-prepare
+	sh test/vm/smoke.sh
 
 # ---- the README's main job --------------------------------------------------
 
