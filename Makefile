@@ -4,7 +4,9 @@
 #   make test          install test dependencies (scripts/deps) and run every test
 #   make fuzz          libFuzzer targets (clang, ASan+UBSan); FUZZ_SECONDS=N each
 #   make bench-parse   parser throughput vs libosip2 and sofia-sip
-#   make demo          the README's main job
+#   make lab           the README's main job: one real call through voipfwd
+#                      in throwaway network namespaces (root)
+#   make demo          check-sip over the bundled examples
 #   make CC=clang BUILD=build/clang   the same build with clang
 
 ifeq ($(origin CC),default)
@@ -50,7 +52,7 @@ FUZZ_CC		?= clang-14
 FUZZ_FLAGS	:= -g -O1 -fsanitize=fuzzer,address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all clean test unit fuzz fuzz-build bench-parse demo net-tools vm-prepare vm-test
+.PHONY: all clean test unit fuzz fuzz-build bench-parse demo lab net-tools vm-prepare vm-test
 
 all: $(BUILD)/voipfwctl $(BUILD)/voipfwd
 
@@ -128,6 +130,11 @@ vm-test: vm-prepare
 	sh test/vm/smoke.sh
 
 # ---- the README's main job --------------------------------------------------
+
+lab:
+	./scripts/deps test
+	$(MAKE) all
+	./scripts/lab
 
 demo:
 	./scripts/deps build

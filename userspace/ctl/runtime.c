@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "ctl.h"
 
 #define CTL_SOCKET_DEFAULT	"/run/voipfw/voipfwd.sock"
+#define CTL_TIMEOUT_S		5
 
 static const struct option runtime_opts[] = {
 	{ "json",	no_argument,		NULL, 'j' },
@@ -80,6 +82,13 @@ static int runtime_run(int argc, char **argv, FILE *out, FILE *err)
 			close(fd);
 		return CTL_EXIT_USAGE;
 	}
+	/* a stopped or hung voipfwd must not hang the operator's shell */
+	{
+		struct timeval tv = { .tv_sec = CTL_TIMEOUT_S };
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	}
 	snprintf(cmd, sizeof(cmd), "%s%s\n", verb, json ? " json" : "");
 	if (write(fd, cmd, strlen(cmd)) < 0) {
 		fprintf(err, "voipfwctl: %s: %s\n", path, strerror(errno));
@@ -90,6 +99,11 @@ static int runtime_run(int argc, char **argv, FILE *out, FILE *err)
 		if (!strncmp(buf, "error: ", 7))
 			failed = true;
 		fwrite(buf, 1, (size_t)n, failed ? err : out);
+	}
+	if (n < 0) {
+		fprintf(err, "voipfwctl: voipfwd did not answer within %d s: %s\n",
+			CTL_TIMEOUT_S, strerror(errno));
+		failed = true;
 	}
 	close(fd);
 	return failed ? CTL_EXIT_USAGE : CTL_EXIT_OK;

@@ -70,6 +70,7 @@ static void cmd_status(struct ctlsock *cs, FILE *out, bool json)
 	if (json) {
 		fprintf(out, "{\"queues\":\"%u-%u\",\"queue_path\":\"%s\","
 			"\"fail_mode\":\"%s\",\"calls\":%u,\"pinholes\":%u,"
+			"\"pinholes_opened\":%llu,\"pinholes_closed\":%llu,"
 			"\"messages\":%llu,\"accepted\":%llu,\"dropped\":%llu,"
 			"\"drops\":{",
 			cs->st->cfg->table.queue_first, cs->st->cfg->table.queue_last,
@@ -77,6 +78,8 @@ static void cmd_status(struct ctlsock *cs, FILE *out, bool json)
 			"native" : "xt",
 			cs->st->cfg->table.fail_open ? "open" : "closed",
 			sum.dialogs, sum.pinholes,
+			(unsigned long long)sum.pinholes_opened,
+			(unsigned long long)sum.pinholes_closed,
 			(unsigned long long)sum.messages,
 			(unsigned long long)sum.accepted,
 			(unsigned long long)sum.dropped);
@@ -99,8 +102,12 @@ static void cmd_status(struct ctlsock *cs, FILE *out, bool json)
 		nfttab_queue_path(cs->st->table) == NFTTAB_QUEUE_NATIVE ?
 		"nft queue" : "xt NFQUEUE",
 		cs->st->cfg->table.fail_open ? "open" : "closed");
-	fprintf(out, "calls %u\npinholes %u\nmessages %llu accepted %llu dropped %llu\n",
-		sum.dialogs, sum.pinholes, (unsigned long long)sum.messages,
+	fprintf(out, "calls %u\npinholes %u opened %llu closed %llu\n"
+		"messages %llu accepted %llu dropped %llu\n",
+		sum.dialogs, sum.pinholes,
+		(unsigned long long)sum.pinholes_opened,
+		(unsigned long long)sum.pinholes_closed,
+		(unsigned long long)sum.messages,
 		(unsigned long long)sum.accepted, (unsigned long long)sum.dropped);
 	for (r = 1; r < __SIP_REASON_MAX; r++)
 		if (sum.by_sip_reason[r])

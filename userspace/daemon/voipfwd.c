@@ -87,6 +87,12 @@ static enum pktq_verdict on_packet(void *arg, const struct pktq_packet *p)
 	 */
 	if (p->orig_len > p->len)
 		return PKTQ_DROP;
+	/*
+	 * The table turns on reassembly, so a fragment here means it did not
+	 * happen: the message cannot be judged.  The fail mode decides.
+	 */
+	if (netpkt_is_fragment(p->data, p->len))
+		return w->cfg->table.fail_open ? PKTQ_ACCEPT : PKTQ_DROP;
 	if (netpkt_parse(p->data, p->len, &pkt))
 		return PKTQ_ACCEPT;
 	if (!config_is_sip_port(w->cfg, pkt.meta.dport) &&

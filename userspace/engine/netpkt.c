@@ -57,6 +57,15 @@ static int l4_parse(const uint8_t *p, size_t len, uint8_t proto,
 	return -1;
 }
 
+bool netpkt_is_fragment(const uint8_t *data, size_t len)
+{
+	if (len >= 20 && (data[0] >> 4) == 4)
+		return (be16(data + 6) & 0x3fff) != 0;
+	if (len >= 40 && (data[0] >> 4) == 6)
+		return data[6] == IPPROTO_FRAGMENT;
+	return false;
+}
+
 int netpkt_parse(const uint8_t *data, size_t len, struct netpkt *pkt)
 {
 	memset(pkt, 0, sizeof(*pkt));

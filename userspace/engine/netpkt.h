@@ -6,6 +6,7 @@
 #ifndef VOIPFW_NETPKT_H
 #define VOIPFW_NETPKT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,12 @@ struct netpkt {
 	uint32_t	tcp_seq;
 	uint8_t		tcp_flags;
 };
+
+/*
+ * netpkt_is_fragment - is @data an IPv4 fragment or an IPv6 packet with a
+ * fragment header first, i.e. a piece of a datagram nobody reassembled?
+ */
+bool netpkt_is_fragment(const uint8_t *data, size_t len);
 
 /*
  * netpkt_parse - parse @len bytes starting with an IPv4 or IPv6 header.

@@ -66,6 +66,7 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/x_tables.h>
@@ -1153,6 +1154,28 @@ static void rb_media_drop(struct rule_build *rb,
 }
 
 /*
+ * ct state invalid counter, no verdict: it counts, and its ct expression
+ * makes the kernel take conntrack, and with it nf_defrag (IPv4 and
+ * IPv6), for this netns.  nf_defrag reassembles datagrams before the
+ * forward and input hooks; without it the queue gets a large INVITE's
+ * first fragment only, which voipfwd cannot judge, and the rest pass no
+ * rule at all.
+ */
+static void rb_defrag(struct rule_build *rb)
+{
+	uint32_t invalid = NF_CT_STATE_INVALID_BIT, zero = 0;
+	struct nftnl_expr *e = rb_expr(rb, "ct");
+
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+	rb_bitwise(rb, &invalid, &zero, sizeof(invalid));
+	rb_cmp(rb, NFT_CMP_NEQ, &zero, sizeof(zero));
+	rb_counter(rb);
+}
+
+/*
  * queue num FIRST[-LAST] [bypass][,fanout]: the native expression, or the
  * xt NFQUEUE target (revision 3) run by nft_compat, which nft lists the
  * same way.  bypass is the fail-open decision of struct nfttab_config:
@@ -1292,6 +1315,12 @@ static int put_rules(struct nfttab *t, struct nfttab_batch *b,
 			     "media ports without a pinhole", NULL))
 			return -1;
 	}
+	rb = (struct rule_build){ .r = nftnl_rule_alloc() };
+	if (rb.r)
+		rb_defrag(&rb);
+	if (put_rule(t, b, NFTTAB_TABLE, "sip", &rb,
+		     "conntrack, so that nf_defrag reassembles SIP", NULL))
+		return -1;
 	for (i = 0; i < sizeof(protos); i++) {
 		rb = (struct rule_build){ .r = nftnl_rule_alloc() };
 		if (rb.r) {

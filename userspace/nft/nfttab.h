@@ -11,7 +11,11 @@
  *   chain media: pinhole hits with RTP/RTCP version 2 are accepted, their
  *                element's timeout refreshed (update @set) and the packet
  *                marked; other UDP to the media port range is dropped
- *   chain sip:   UDP/TCP to the SIP ports is queued to voipfwd
+ *   chain sip:   a counter of conntrack-invalid packets, whose ct expression
+ *                turns on conntrack and with it nf_defrag in the netns
+ *                (a SIP datagram larger than the MTU must reach voipfwd
+ *                whole, not as a first fragment), then UDP/TCP to the SIP
+ *                ports is queued to voipfwd
  *                (nft "queue", or the xt NFQUEUE target through nft_compat
  *                on kernels without nft_queue)
  *   base chains on the forward and input hooks jump to media, then sip.
