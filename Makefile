@@ -4,6 +4,7 @@
 #   make test          install test dependencies (scripts/deps) and run every test
 #   make fuzz          libFuzzer targets (clang, ASan+UBSan); FUZZ_SECONDS=N each
 #   make bench-parse   parser throughput vs libosip2 and sofia-sip
+#   make bench         bench-parse and the engine benchmarks (root)
 #   make lab           the README's main job: one real call through voipfwd
 #                      in throwaway network namespaces (root)
 #   make demo          check-sip over the bundled examples
@@ -52,7 +53,7 @@ FUZZ_CC		?= clang-14
 FUZZ_FLAGS	:= -g -O1 -fsanitize=fuzzer,address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all clean test unit fuzz fuzz-build bench-parse demo lab net-tools vm-prepare vm-test
+.PHONY: all clean test unit fuzz fuzz-build bench bench-parse demo lab net-tools vm-prepare vm-test
 
 all: $(BUILD)/voipfwctl $(BUILD)/voipfwd
 
@@ -119,6 +120,18 @@ $(BUILD)/bench_parse: $(BENCH_SRCS) test/bench/bench.h $(LIB)
 
 bench-parse: $(BUILD)/bench_parse
 	$(BUILD)/bench_parse test/corpus/sip/*.sip $(shell awk '$$1 !~ /^#/ && $$2=="valid"{print "test/corpus/rfc4475/"$$1".dat"}' test/corpus/rfc4475/VERDICTS)
+
+# ---- engine benchmarks (test/bench/engine.sh) -------------------------------
+BENCH_TOOLS	:= $(BUILD)/bench/vfwbench
+
+$(BUILD)/bench/%: test/bench/engine/%.c $(SYS_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(SYS_LIB) $(LIB) $(SYS_LIBS) $(LDFLAGS)
+
+bench: all net-tools $(BENCH_TOOLS)
+	./scripts/deps bench
+	$(MAKE) bench-parse
+	./test/bench/engine.sh $(BUILD)
 
 # ---- the distro kernel in qemu (scripts/vm) --------------------------------
 

@@ -164,9 +164,9 @@ has "pinhole6_peer rule" "$tmp/table" 'ip6 daddr . udp dport . ip6 saddr @pinhol
 has "media drop rule" "$tmp/table" "udp dport 10000-20000 counter packets 0 bytes 0 drop"
 # nft lists the native queue expression and the xt target differently
 if [ "$path" = native ]; then
-	q01="queue flags bypass,fanout to 0-1" q2="queue to 2 comment"
+	q01="queue flags bypass to 0-1" q2="queue to 2 comment"
 else
-	q01="queue num 0-1 bypass,fanout" q2="queue num 2 comment"
+	q01="queue num 0-1 bypass" q2="queue num 2 comment"
 fi
 has "udp SIP queued ($path)" "$tmp/table" "udp dport @sip_ports counter packets 0 bytes 0 $q01"
 has "tcp SIP queued ($path)" "$tmp/table" "tcp dport @sip_ports counter packets 0 bytes 0 $q01"

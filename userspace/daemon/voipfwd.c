@@ -4,8 +4,9 @@
  * pinholes in the kernel.
  *
  * One thread per queue, each with its own engine: the queue rule balances
- * by flow (address pair), so all of a call's signalling between two hops
- * reaches the same thread and no call state is shared between threads.
+ * a range by a hash of the address pair (no CPU fanout), the same in both
+ * directions, so all of a call's signalling between two hops reaches the
+ * same thread and no call state is shared between threads.
  * The main thread serves the control socket and signals.
  */
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include "config.h"
 #include "ctlsock.h"
 #include "engine/netpkt.h"
+#include "engine/sipstream.h"
 #include "nfq/pktq.h"
 #include "nft/nfttab.h"
 #include "replay.h"
@@ -68,6 +70,17 @@ static void on_signal(int sig)
 
 /* ---- the packet path --------------------------------------------------- */
 
+/* One whole SIP message of a TCP stream. */
+static bool judge_message(void *arg, const struct pkt_meta *meta,
+			  const char *msg, size_t len)
+{
+	struct voipfwd_worker *w = arg;
+	struct engine_verdict v;
+
+	engine_message(w->engine, meta, msg, len, voipfwd_now_ms(), &v);
+	return v.accept;
+}
+
 static enum pktq_verdict on_packet(void *arg, const struct pktq_packet *p)
 {
 	struct voipfwd_worker *w = arg;
@@ -98,17 +111,20 @@ static enum pktq_verdict on_packet(void *arg, const struct pktq_packet *p)
 	if (!config_is_sip_port(w->cfg, pkt.meta.dport) &&
 	    !config_is_sip_port(w->cfg, pkt.meta.sport))
 		return PKTQ_ACCEPT;
-	if (!pkt.payload_len)
-		return PKTQ_ACCEPT;	/* TCP handshake, ACKs, FIN */
-	if (pkt.meta.proto == IPPROTO_TCP) {
-		/* SIP over TCP: judge segments that hold whole messages;
-		 * per-connection reassembly is not built yet (see README) */
-		long n = sip_frame_length((const char *)pkt.payload,
-					  pkt.payload_len, 16384);
-
-		if (n <= 0 || (size_t)n != pkt.payload_len)
-			return PKTQ_ACCEPT;
+	if (!pkt.payload_len) {
+		/* handshakes and ACKs; a FIN or RST ends a stream's state */
+		if (pkt.meta.proto == IPPROTO_TCP)
+			sipstream_segment(w->streams, &pkt.meta, pkt.tcp_seq,
+					  pkt.tcp_flags, NULL, 0,
+					  voipfwd_now_ms(), judge_message, w);
+		return PKTQ_ACCEPT;
 	}
+	if (pkt.meta.proto == IPPROTO_TCP)
+		return sipstream_segment(w->streams, &pkt.meta, pkt.tcp_seq,
+					 pkt.tcp_flags, pkt.payload,
+					 pkt.payload_len, voipfwd_now_ms(),
+					 judge_message, w) ?
+		       PKTQ_ACCEPT : PKTQ_DROP;
 	engine_message(w->engine, &pkt.meta, (const char *)pkt.payload,
 		       pkt.payload_len, voipfwd_now_ms(), &v);
 	return v.accept ? PKTQ_ACCEPT : PKTQ_DROP;
@@ -150,6 +166,7 @@ static void *worker_main(void *arg)
 		now = voipfwd_now_ms();
 		if (now >= next_tick) {
 			engine_tick(w->engine, now, pinhole_alive, w);
+			sipstream_expire(w->streams, now);
 			next_tick = now + 1000;
 		}
 		pthread_mutex_unlock(&w->lock);
@@ -168,11 +185,17 @@ struct adopt_ctx {
 static void adopt_one(void *arg, const struct pinhole *ph, uint32_t expires_ms)
 {
 	struct adopt_ctx *a = arg;
+	unsigned int i;
 
 	(void)expires_ms;
-	/* a call lives in one worker: pick it by the Call-ID hash */
-	engine_adopt(a->workers[ph->tag.call_id_hash % a->n].engine, ph,
-		     voipfwd_now_ms());
+	/*
+	 * Which worker a call's signalling reaches depends on its address
+	 * pair, which pinholes do not record: every worker adopts it.  The
+	 * one that sees the BYE closes the pinholes; the others find them
+	 * gone at their next expiry check and forget the call.
+	 */
+	for (i = 0; i < a->n; i++)
+		engine_adopt(a->workers[i].engine, ph, voipfwd_now_ms());
 	a->count++;
 }
 
@@ -268,6 +291,12 @@ static int run_daemon(struct voipfwd_config *cfg)
 			voipfwd_log(NULL, LOG_ERR, "engine: %s", strerror(errno));
 			goto out_workers;
 		}
+		/* SIP over TCP: 1024 directions, 5 minutes idle */
+		workers[i].streams = sipstream_new(1024, 300);
+		if (!workers[i].streams) {
+			voipfwd_log(NULL, LOG_ERR, "out of memory");
+			goto out_workers;
+		}
 		workers[i].q = pktq_open(&qc, err, sizeof(err));
 		if (!workers[i].q) {
 			voipfwd_log(NULL, LOG_ERR, "queue %u: %s", qc.queue_num,
@@ -321,6 +350,7 @@ out_workers:
 		if (workers[i].q)
 			pktq_close(workers[i].q);
 		engine_free(workers[i].engine);
+		sipstream_free(workers[i].streams);
 		if (workers[i].table)
 			nfttab_close(workers[i].table);
 		pthread_mutex_destroy(&workers[i].lock);

@@ -13,6 +13,7 @@
 #include "engine/engine.h"
 
 struct pktq;
+struct sipstream_table;
 struct nfttab;
 
 /**
@@ -25,6 +26,7 @@ struct voipfwd_worker {
 	uint16_t			queue_num;
 	struct pktq			*q;
 	struct engine			*engine;
+	struct sipstream_table		*streams;
 	struct nfttab			*table;
 	pthread_t			thread;
 	pthread_mutex_t			lock;

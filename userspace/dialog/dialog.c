@@ -13,6 +13,8 @@
  * @pool:    @max entries, allocated once
  * @buckets: heads of the hash chains (index + 1; 0 is empty)
  * @free:    head of the free list, linked through dialog.next
+ * @fresh:   entries never used yet start here (so the pool is touched,
+ *           and made resident, only as far as calls ever reached)
  */
 struct dialog_table {
 	struct dialog	*pool;
@@ -21,6 +23,7 @@ struct dialog_table {
 	unsigned int	max;
 	unsigned int	used;
 	uint32_t	free;
+	unsigned int	fresh;
 };
 
 /* FNV-1a, 64 bit: cheap and good enough for keys chosen by peers once
@@ -50,7 +53,6 @@ int dialog_key_of(struct span call_id, struct dialog_key *key)
 struct dialog_table *dialog_table_new(unsigned int max)
 {
 	struct dialog_table *t;
-	unsigned int i;
 
 	if (!max || max > (1u << 24)) {
 		errno = EINVAL;
@@ -70,10 +72,7 @@ struct dialog_table *dialog_table_new(unsigned int max)
 	if (!t->buckets)
 		goto err_buckets;
 	t->free = 0;
-	for (i = max; i-- > 0; ) {
-		t->pool[i].next = t->free;
-		t->free = i + 1;
-	}
+	t->fresh = 0;
 	return t;
 err_buckets:
 	free(t->pool);
@@ -130,11 +129,16 @@ struct dialog *dialog_create(struct dialog_table *t, const struct dialog_key *k)
 	struct dialog *d;
 	uint32_t i;
 
-	if (!t->free)
+	if (t->free) {
+		i = t->free;
+		d = &t->pool[i - 1];
+		t->free = d->next;
+	} else if (t->fresh < t->max) {
+		i = ++t->fresh;
+		d = &t->pool[i - 1];
+	} else {
 		return NULL;
-	i = t->free;
-	d = &t->pool[i - 1];
-	t->free = d->next;
+	}
 	memset(d, 0, sizeof(*d));
 	d->state = DIALOG_TRYING;
 	d->call_id_hash = k->hash;
@@ -163,7 +167,7 @@ void dialog_destroy(struct dialog_table *t, struct dialog *d)
 
 struct dialog *dialog_next(struct dialog_table *t, unsigned int *cursor)
 {
-	while (*cursor < t->max) {
+	while (*cursor < t->fresh) {
 		struct dialog *d = &t->pool[(*cursor)++];
 
 		if (d->state != DIALOG_FREE)

@@ -1190,10 +1190,11 @@ static void rb_queue(struct rule_build *rb, enum nfttab_queue_path path,
 	if (path == NFTTAB_QUEUE_NATIVE) {
 		uint16_t flags = 0;
 
+		/* no CPU fanout over a range: the kernel's default spreads by
+		 * a hash of the address pair, the same both ways, so a call's
+		 * signalling stays with one voipfwd worker */
 		if (cfg->fail_open)
 			flags |= NFT_QUEUE_FLAG_BYPASS;
-		if (total > 1)
-			flags |= NFT_QUEUE_FLAG_CPU_FANOUT;
 		e = rb_expr(rb, "queue");
 		if (!e)
 			return;
@@ -1217,9 +1218,7 @@ static void rb_queue(struct rule_build *rb, enum nfttab_queue_path path,
 		info->queuenum = cfg->queue_first;
 		info->queues_total = total;
 		if (cfg->fail_open)
-			info->flags |= NFQ_FLAG_BYPASS;
-		if (total > 1)
-			info->flags |= NFQ_FLAG_CPU_FANOUT;
+			info->flags |= NFQ_FLAG_BYPASS;	/* no CPU fanout: above */
 		e = rb_expr(rb, "target");
 		if (!e) {
 			free(info);

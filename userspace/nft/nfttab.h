@@ -40,7 +40,8 @@ enum nfttab_queue_path {
 /**
  * struct nfttab_config - what the table enforces.
  * @sip_ports:         UDP and TCP ports whose traffic is queued
- * @queue_first/@queue_last: queue numbers (fanout over the range)
+ * @queue_first/@queue_last: queue numbers; a range is balanced by a
+ *                     hash of the address pair (the same both ways)
  * @fail_open:         queue with "bypass": traffic passes while no
  *                     voipfwd listens (fail-open); else it is dropped
  * @queue_path:        see enum nfttab_queue_path
