@@ -228,6 +228,18 @@ for dst in 10.0.2.1 fd00:2::1; do
 		"20 packets, 10 accepted, 10 dropped"
 done
 
+# The settle step's last word: the handler accepts, settle drops every
+# 3rd packet before the batch's verdicts go out (voipfwd's failed commit)
+start_consumer 0 --count 300 --settle-drop-every 3 --max-len 8192 && {
+	n=$(rx_lines)
+	send 10.0.2.1 300 100
+	expect "burst of 300, --settle-drop-every 3: datagrams at b" \
+		"$(received "$n" 200)" 200
+	stop_consumer
+	expect "settle: consumer's count" "$final" \
+		"300 packets, 200 accepted, 100 dropped"
+}
+
 # A burst: batches of mixed verdicts (runs of two accepts, single drops)
 # must pass exactly the accepted ones.  --max-len so the queue holds the
 # whole burst should the consumer fall behind.

@@ -24,12 +24,15 @@
 /**
  * struct acc - what the handler counts and decides from.
  * @drop_every: drop every Nth packet (0: none)
+ * @settle_every: the settle step (not the handler) drops every Nth
+ *              packet: what voipfwd does when a batch's commit fails
  * @verbose:    one line per packet
  * @seen:       packets judged
  * @dropped:    of which dropped
  */
 struct acc {
 	unsigned long	drop_every;
+	unsigned long	settle_every;
 	bool		verbose;
 	unsigned long	seen;
 	unsigned long	dropped;
@@ -66,6 +69,20 @@ static enum pktq_verdict judge(void *arg, const struct pktq_packet *pkt)
 	return v;
 }
 
+/* The batch's last word: packet seen - n + i + 1 sits in slot i. */
+static void settle(void *arg, enum pktq_verdict *verdicts, unsigned int n)
+{
+	struct acc *a = arg;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if ((a->seen - n + i + 1) % a->settle_every == 0 &&
+		    verdicts[i] == PKTQ_ACCEPT) {
+			verdicts[i] = PKTQ_DROP;
+			a->dropped++;
+		}
+}
+
 static const struct option options[] = {
 	{ "count",	required_argument,	NULL, 'c' },
 	{ "drop-every",	required_argument,	NULL, 'd' },
@@ -73,6 +90,7 @@ static const struct option options[] = {
 	{ "hold",	no_argument,		NULL, 'H' },
 	{ "max-len",	required_argument,	NULL, 'm' },
 	{ "rcvbuf",	required_argument,	NULL, 'r' },
+	{ "settle-drop-every", required_argument, NULL, 's' },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -88,6 +106,9 @@ static void usage(FILE *f)
 	      "  -H, --hold           bind, never read: the queue fills up\n"
 	      "  -m, --max-len N      queue length\n"
 	      "  -r, --rcvbuf BYTES   socket receive buffer\n"
+	      "  -s, --settle-drop-every K\n"
+	      "                       accept in the handler, then drop every\n"
+	      "                       Kth packet in the batch's settle step\n"
 	      "  -v, --verbose        one line per packet\n", f);
 }
 
@@ -112,7 +133,7 @@ int main(int argc, char **argv)
 	char err[256];
 	int opt, n, status = 0;
 
-	while ((opt = getopt_long(argc, argv, "c:d:fHm:r:vh", options,
+	while ((opt = getopt_long(argc, argv, "c:d:fHm:r:s:vh", options,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'c':
@@ -138,6 +159,11 @@ int main(int argc, char **argv)
 			if (!parse_ulong(optarg, UINT32_MAX, &v))
 				goto bad_arg;
 			cfg.rcvbuf = (unsigned int)v;
+			break;
+		case 's':
+			if (!parse_ulong(optarg, ~0ul, &a.settle_every) ||
+			    !a.settle_every)
+				goto bad_arg;
 			break;
 		case 'v':
 			a.verbose = true;
@@ -181,7 +207,8 @@ int main(int argc, char **argv)
 	while (!stop && hold)
 		pause();
 	while (!stop && (!count || a.seen < count)) {
-		n = pktq_process(q, judge, &a, false);
+		n = pktq_process_batch(q, judge, a.settle_every ? settle : NULL,
+				       &a, false);
 		if (n > 0) {
 			batches++;
 		} else if (n < 0 && errno != EINTR) {

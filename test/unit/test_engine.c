@@ -454,6 +454,21 @@ static void fx_send(struct fx *fx, const char *msg, size_t len,
 	fx->now += 10;
 	engine_message(fx->e, &meta, copy, len, fx->now, v);
 	free(copy);
+	if (fx->cfg.group_commit) {
+		/* voipfwd's settle step for a batch of one message */
+		CHECK_MSG(v->pending == (r->n_pending != 0),
+			  "pending %d with %u change(s) queued", v->pending,
+			  r->n_pending);
+		if (engine_commit(fx->e)) {
+			CHECK(v->pending);
+			v->accept = fx->cfg.fail_open;
+			v->reason = ENGINE_R_COMMIT_FAILED;
+			/* what the failed commit had counted is undone */
+			v->opened = v->closed = 0;
+		}
+	} else {
+		CHECK(!v->pending);
+	}
 
 	s->commits = r->commits - c0;
 	s->failed = r->failed - f0;
@@ -1194,7 +1209,7 @@ static const struct scenario scenarios[] = {
 	) },
 };
 
-static struct fx *fx_for(const struct scenario *sc)
+static struct fx *fx_for(const struct scenario *sc, bool group)
 {
 	struct engine_config cfg;
 
@@ -1207,6 +1222,7 @@ static struct fx *fx_for(const struct scenario *sc)
 	if (sc->max_pinholes)
 		cfg.max_pinholes = sc->max_pinholes;
 	cfg.fail_open = sc->fail_open;
+	cfg.group_commit = group;
 	return fx_new(&cfg);
 }
 
@@ -1251,21 +1267,44 @@ static void run_step(struct fx *fx, const struct scenario *sc, size_t i)
 			  "no log line with \"%s\"", st->log);
 }
 
-static void run_scenario(const struct scenario *sc)
+/*
+ * Each scenario runs twice: committing per message, and with group
+ * commit where every message is a batch of its own (engine_commit() right
+ * after it, as voipfwd's settle step).  Both must give the same verdicts,
+ * commits and live sets, failed commits included.
+ */
+static void run_scenario(const struct scenario *sc, bool group)
 {
-	struct fx *fx = fx_for(sc);
+	struct fx *fx = fx_for(sc, group);
+	const char *name = sc->name;
+	struct scenario named = *sc;
+	char buf[160];
 	size_t i;
 
+	if (group) {
+		snprintf(buf, sizeof(buf), "%s [group commit]", sc->name);
+		named.name = name = buf;
+	}
 	if (!fx) {
-		unit_case("%s", sc->name);
+		unit_case("%s", name);
 		CHECK_MSG(0, "engine_new failed");
 		return;
 	}
 	for (i = 0; i < sc->n_steps; i++)
-		run_step(fx, sc, i);
-	unit_case("%s: stats", sc->name);
+		run_step(fx, &named, i);
+	unit_case("%s: stats", name);
 	fx_check_stats(fx);
 	fx_free(fx);
+}
+
+static bool has_failure(const struct scenario *sc)
+{
+	size_t i;
+
+	for (i = 0; i < sc->n_steps; i++)
+		if (sc->steps[i].fail)
+			return true;
+	return false;
 }
 
 /* ---- Call-ID lengths ---------------------------------------------------- */
@@ -1699,6 +1738,210 @@ out:
 	fx_free(fx2);
 }
 
+/* ---- group commit: several messages, one transaction ------------------- */
+
+/* engine_message() of @m from its sender; nothing committed yet. */
+static void gsend(struct fx *fx, const struct msg_spec *m,
+		  struct engine_verdict *v)
+{
+	static char buf[16384];
+	bool from_a = (m->txn == PARTY_A) == !m->status;
+	int n = msg_build(buf, sizeof(buf), m);
+	struct pkt_meta meta;
+
+	memset(v, 0, sizeof(*v));
+	if (!CHECK(n > 0) || !CHECK(!meta_from(&meta, from_a ? A_SIG : B_SIG)))
+		return;
+	fx->now += 10;
+	engine_message(fx->e, &meta, buf, (size_t)n, fx->now, v);
+}
+
+static const struct msg_spec ack_a = {
+	.method = "ACK", .txn = PARTY_A, .cseq = 1, .btag = "b1",
+};
+static const struct msg_spec bye_a = {
+	.method = "BYE", .txn = PARTY_A, .cseq = 2, .btag = "b1",
+};
+
+static struct fx *fx_group(bool fail_open)
+{
+	struct engine_config cfg;
+
+	engine_config_defaults(&cfg);
+	cfg.group_commit = true;
+	cfg.fail_open = fail_open;
+	return fx_new(&cfg);
+}
+
+static void test_group(void)
+{
+	struct engine_verdict v, v2;
+	struct engine_stats st;
+	struct fx *fx;
+	unsigned int c0;
+
+	unit_case("group commit: a whole call in one batch, one commit");
+	fx = fx_group(false);
+	if (!CHECK(fx))
+		return;
+	gsend(fx, &invite_a, &v);
+	CHECK(v.accept && !v.pending);
+	gsend(fx, &ok_b, &v);
+	CHECK(v.accept && v.pending);
+	CHECK_INT(v.opened, 4);
+	/* queued, not live: the verdicts wait for engine_commit() */
+	CHECK_INT(fx->rec.n_pending, 4);
+	CHECK_INT(fx->rec.n_live, 0);
+	gsend(fx, &ack_a, &v);
+	CHECK(v.accept && !v.pending);
+	CHECK_INT(fx->rec.commits, 0);
+	CHECK_INT(engine_commit(fx->e), 0);
+	CHECK_INT(fx->rec.commits, 1);
+	CHECK_INT(fx->rec.n_live, 4);
+	CHECK_INT(fx->rec.n_pending, 0);
+	/* nothing queued: no commit at all */
+	CHECK_INT(engine_commit(fx->e), 0);
+	CHECK_INT(fx->rec.commits, 1);
+	gsend(fx, &bye_a, &v);
+	CHECK(v.accept && v.pending);
+	CHECK_INT(v.closed, 4);
+	CHECK_INT(fx_dialogs(fx), 0);
+	CHECK_INT(engine_commit(fx->e), 0);
+	CHECK_INT(fx->rec.n_live, 0);
+	fx_invariants(fx);
+	fx_free(fx);
+
+	unit_case("group commit: answer and BYE of a call in the same batch");
+	fx = fx_group(false);
+	if (!CHECK(fx))
+		return;
+	gsend(fx, &invite_a, &v);
+	gsend(fx, &ok_b, &v);
+	gsend(fx, &bye_a, &v2);
+	CHECK(v.pending && v2.pending);
+	CHECK_INT(engine_commit(fx->e), 0);
+	CHECK_INT(fx->rec.commits, 1);
+	CHECK_INT(fx->rec.n_live, 0);
+	fx_invariants(fx);
+	fx_free(fx);
+
+	unit_case("group commit fails on the 200, fail-closed: verdict, stats, re-add");
+	fx = fx_group(false);
+	if (!CHECK(fx))
+		return;
+	gsend(fx, &invite_a, &v);
+	gsend(fx, &ok_b, &v);
+	CHECK(v.pending);
+	fx->rec.fail = true;
+	c0 = fx->log.n;
+	CHECK_INT(engine_commit(fx->e), -1);
+	fx->rec.fail = false;
+	CHECK(log_has(&fx->log, c0, LOG_ERR, "pinhole commit failed"));
+	CHECK_INT(fx->rec.n_live, 0);
+	engine_get_stats(fx->e, &st);
+	CHECK_INT(st.commit_failures, 1);
+	CHECK_INT(st.accepted, 1);		/* the INVITE */
+	CHECK_INT(st.dropped, 1);		/* the 200, fail-closed */
+	CHECK_INT(st.by_reason[ENGINE_R_COMMIT_FAILED], 1);
+	CHECK_INT(st.by_reason[ENGINE_R_OK], 1);
+	CHECK_INT(st.pinholes_opened, 0);
+	/* the UAS sends its 200 again: every pinhole of the call is added */
+	gsend(fx, &ok_b, &v);
+	CHECK(v.accept && v.pending);
+	CHECK_INT(v.opened, 4);
+	CHECK_INT(engine_commit(fx->e), 0);
+	CHECK_INT(fx->rec.n_live, 4);
+	engine_get_stats(fx->e, &st);
+	CHECK_INT(st.pinholes_opened, 4);
+	CHECK_INT(st.pinholes, 4);
+	/* in step again: a further retransmission changes nothing */
+	c0 = fx->rec.commits;
+	gsend(fx, &ok_b, &v);
+	CHECK(v.accept && !v.pending);
+	CHECK_INT(engine_commit(fx->e), 0);
+	CHECK_INT(fx->rec.commits, c0);
+	gsend(fx, &bye_a, &v);
+	CHECK_INT(engine_commit(fx->e), 0);
+	CHECK_INT(fx->rec.n_live, 0);
+	CHECK_INT(fx->rec.missing_dels, 0);
+	fx_free(fx);
+
+	unit_case("group commit fails on the 200, fail-open: counted as passed");
+	fx = fx_group(true);
+	if (!CHECK(fx))
+		return;
+	gsend(fx, &invite_a, &v);
+	gsend(fx, &ok_b, &v);
+	fx->rec.fail = true;
+	CHECK_INT(engine_commit(fx->e), -1);
+	fx->rec.fail = false;
+	engine_get_stats(fx->e, &st);
+	CHECK_INT(st.accepted, 2);
+	CHECK_INT(st.dropped, 0);
+	CHECK_INT(st.by_reason[ENGINE_R_COMMIT_FAILED], 1);
+	fx_free(fx);
+
+	unit_case("group commit fails on the BYE: the closes are retried by the tick");
+	fx = fx_group(false);
+	if (!CHECK(fx))
+		return;
+	gsend(fx, &invite_a, &v);
+	gsend(fx, &ok_b, &v);
+	CHECK_INT(engine_commit(fx->e), 0);
+	gsend(fx, &bye_a, &v);
+	CHECK(v.pending);
+	fx->rec.fail = true;
+	CHECK_INT(engine_commit(fx->e), -1);
+	CHECK_INT(fx->rec.n_live, 4);		/* the kernel still has them */
+	CHECK_INT(fx_dialogs(fx), 0);
+	/* the retry fails too: kept for the next tick */
+	engine_tick(fx->e, fx->now + 1000, NULL, NULL);
+	CHECK_INT(fx->rec.n_pending, 4);
+	CHECK_INT(engine_commit(fx->e), -1);
+	fx->rec.fail = false;
+	engine_tick(fx->e, fx->now + 2000, NULL, NULL);
+	CHECK_INT(engine_commit(fx->e), 0);
+	CHECK_INT(fx->rec.n_live, 0);
+	CHECK_INT(fx->rec.missing_dels, 0);
+	engine_get_stats(fx->e, &st);
+	CHECK_INT(st.pinholes_opened, 4);
+	CHECK_INT(st.pinholes_closed, 4);
+	CHECK_INT(st.commit_failures, 2);
+	/* done: the next tick has nothing to retry */
+	c0 = fx->rec.commits;
+	engine_tick(fx->e, fx->now + 3000, NULL, NULL);
+	CHECK_INT(engine_commit(fx->e), 0);
+	CHECK_INT(fx->rec.commits, c0);
+	fx_free(fx);
+
+	unit_case("group commit: a retried close skips an element a new call took");
+	fx = fx_group(false);
+	if (!CHECK(fx))
+		return;
+	gsend(fx, &invite_a, &v);
+	gsend(fx, &ok_b, &v);
+	CHECK_INT(engine_commit(fx->e), 0);
+	gsend(fx, &bye_a, &v);
+	fx->rec.fail = true;
+	CHECK_INT(engine_commit(fx->e), -1);
+	fx->rec.fail = false;
+	/* the same parties call again with the same media before the tick */
+	gsend(fx, &(struct msg_spec){ .method = "INVITE", .txn = PARTY_A,
+	      .cseq = 1, .sdp = SDP_A, .call_id = "call-again" }, &v);
+	gsend(fx, &(struct msg_spec){ .method = "INVITE", .status = 200,
+	      .txn = PARTY_A, .cseq = 1, .btag = "b1", .sdp = SDP_B,
+	      .call_id = "call-again" }, &v);
+	CHECK(v.accept && v.pending);
+	CHECK_INT(engine_commit(fx->e), 0);
+	engine_tick(fx->e, fx->now + 1000, NULL, NULL);
+	CHECK_INT(fx->rec.n_pending, 0);
+	CHECK_INT(engine_commit(fx->e), 0);
+	CHECK_INT(fx->rec.n_live, 4);
+	engine_get_stats(fx->e, &st);
+	CHECK_INT(st.pinholes, 4);
+	fx_free(fx);
+}
+
 /* ---- stats -------------------------------------------------------------- */
 
 static void test_stats(void)
@@ -1760,8 +2003,13 @@ int main(void)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(scenarios); i++)
-		run_scenario(&scenarios[i]);
+	for (i = 0; i < ARRAY_SIZE(scenarios); i++) {
+		run_scenario(&scenarios[i], false);
+		/* failed group commits have their own rules: test_group */
+		if (!has_failure(&scenarios[i]))
+			run_scenario(&scenarios[i], true);
+	}
+	test_group();
 	test_call_id_lengths();
 	test_expiry();
 	for (i = 0; i < ARRAY_SIZE(adopt_cases); i++)

@@ -70,7 +70,18 @@ static void on_signal(int sig)
 
 /* ---- the packet path --------------------------------------------------- */
 
-/* One whole SIP message of a TCP stream. */
+/*
+ * The packet in @slot carries pinhole changes that wait for the batch's
+ * group commit (settle_batch).  A TCP segment can carry several messages:
+ * one note is enough.
+ */
+static void note_pending(struct voipfwd_worker *w, unsigned int slot)
+{
+	if (!w->n_pending || w->pending[w->n_pending - 1] != slot)
+		w->pending[w->n_pending++] = slot;
+}
+
+/* One whole SIP message of a TCP stream (segment in w->slot). */
 static bool judge_message(void *arg, const struct pkt_meta *meta,
 			  const char *msg, size_t len)
 {
@@ -78,7 +89,29 @@ static bool judge_message(void *arg, const struct pkt_meta *meta,
 	struct engine_verdict v;
 
 	engine_message(w->engine, meta, msg, len, voipfwd_now_ms(), &v);
+	if (v.pending)
+		note_pending(w, w->slot);
 	return v.accept;
+}
+
+/*
+ * Every packet of the batch is judged: commit their pinholes in one
+ * transaction before any verdict goes out, so media never races its
+ * pinhole.  If the commit fails, the packets that needed it get the fail
+ * mode's verdict (see engine_commit).
+ */
+static void settle_batch(void *arg, enum pktq_verdict *verdicts,
+			 unsigned int n)
+{
+	struct voipfwd_worker *w = arg;
+	unsigned int i;
+
+	if (engine_commit(w->engine))
+		for (i = 0; i < w->n_pending; i++)
+			if (w->pending[i] < n)
+				verdicts[w->pending[i]] = w->cfg->table.fail_open ?
+							  PKTQ_ACCEPT : PKTQ_DROP;
+	w->n_pending = 0;
 }
 
 static enum pktq_verdict on_packet(void *arg, const struct pktq_packet *p)
@@ -86,6 +119,8 @@ static enum pktq_verdict on_packet(void *arg, const struct pktq_packet *p)
 	struct voipfwd_worker *w = arg;
 	struct engine_verdict v;
 	struct netpkt pkt;
+
+	w->slot = p->slot;
 
 	/*
 	 * What the queue rule sends is SIP by port.  A packet we cannot even
@@ -127,6 +162,8 @@ static enum pktq_verdict on_packet(void *arg, const struct pktq_packet *p)
 		       PKTQ_ACCEPT : PKTQ_DROP;
 	engine_message(w->engine, &pkt.meta, (const char *)pkt.payload,
 		       pkt.payload_len, voipfwd_now_ms(), &v);
+	if (v.pending)
+		note_pending(w, p->slot);
 	return v.accept ? PKTQ_ACCEPT : PKTQ_DROP;
 }
 
@@ -157,7 +194,9 @@ static void *worker_main(void *arg)
 			int n;
 
 			/* drain what is there, verdicts in batches */
-			while ((n = pktq_process(w->q, on_packet, w, true)) > 0)
+			while ((n = pktq_process_batch(w->q, on_packet,
+							  settle_batch, w,
+							  true)) > 0)
 				;
 			if (n < 0 && errno != EAGAIN && errno != EINTR)
 				voipfwd_log(NULL, LOG_ERR, "queue %u: %s",
@@ -166,6 +205,7 @@ static void *worker_main(void *arg)
 		now = voipfwd_now_ms();
 		if (now >= next_tick) {
 			engine_tick(w->engine, now, pinhole_alive, w);
+			engine_commit(w->engine);
 			sipstream_expire(w->streams, now);
 			next_tick = now + 1000;
 		}
@@ -238,6 +278,7 @@ static int run_daemon(struct voipfwd_config *cfg)
 	struct voipfwd_state state = { 0 };
 	struct adopt_ctx adopt = { 0 };
 	struct pinhole_backend be;
+	struct engine_config ecfg;
 	struct nfttab *table;
 	struct ctlsock *cs = NULL;
 	unsigned int n, i, started = 0;
@@ -268,6 +309,9 @@ static int run_daemon(struct voipfwd_config *cfg)
 		goto out_table;
 	}
 	be.ops = &nfttab_pinhole_ops;
+	/* one pinhole commit per queue batch, before its verdicts */
+	ecfg = cfg->engine;
+	ecfg.group_commit = true;
 	for (i = 0; i < n; i++) {
 		struct pktq_config qc = {
 			.queue_num = (uint16_t)(cfg->table.queue_first + i),
@@ -285,8 +329,7 @@ static int run_daemon(struct voipfwd_config *cfg)
 			goto out_workers;
 		}
 		be.ctx = workers[i].table;
-		workers[i].engine = engine_new(&cfg->engine, &be, voipfwd_log,
-					       NULL);
+		workers[i].engine = engine_new(&ecfg, &be, voipfwd_log, NULL);
 		if (!workers[i].engine) {
 			voipfwd_log(NULL, LOG_ERR, "engine: %s", strerror(errno));
 			goto out_workers;

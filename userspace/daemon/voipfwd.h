@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "engine/engine.h"
+#include "nfq/pktq.h"
 
 struct pktq;
 struct sipstream_table;
@@ -20,6 +21,10 @@ struct nfttab;
  * struct voipfwd_worker - one queue and its engine.
  * @lock: held while the worker runs its engine; the control socket takes
  *        it to read the engine's calls and counters
+ * @pending: slots (struct pktq_packet.slot) of this batch's packets whose
+ *        pinhole changes wait for the batch's group commit
+ * @n_pending: how many
+ * @slot: the slot of the packet being judged
  */
 struct voipfwd_worker {
 	const struct voipfwd_config	*cfg;
@@ -30,6 +35,9 @@ struct voipfwd_worker {
 	struct nfttab			*table;
 	pthread_t			thread;
 	pthread_mutex_t			lock;
+	unsigned int			pending[PKTQ_BATCH_MAX];
+	unsigned int			n_pending;
+	unsigned int			slot;
 };
 
 struct voipfwd_state {

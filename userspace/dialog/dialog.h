@@ -83,6 +83,10 @@ enum dialog_state {
  * @last_ms:    last SIP message of the call
  * @check_ms:   when to look at the call again (expiry)
  * @next:       hash chain (index + 1; 0 ends)
+ * @commit_epoch: the engine's group commit that carries this call's last
+ *              pinhole changes (engine.c)
+ * @unsynced:   a commit of this call's changes failed: the kernel may lack
+ *              some of its pinholes, so its next change re-adds them all
  */
 struct dialog {
 	uint8_t			state;
@@ -103,6 +107,8 @@ struct dialog {
 	uint64_t		check_ms;
 	uint32_t		next;
 	uint32_t		answer_cseq;
+	uint32_t		commit_epoch;
+	bool			unsynced;
 };
 
 struct dialog_table;

@@ -54,6 +54,23 @@ struct engine {
 	unsigned int			n_pinholes;
 	struct engine_stats		st;
 	uint64_t			limit_logged_ms;
+	/*
+	 * Group commit (cfg.group_commit).  @epoch numbers the commit being
+	 * built; a call whose changes it carries has that commit_epoch.
+	 * @queued: it carries changes.  @closes holds, first, the @n_retry
+	 * pinholes an earlier failed commit was to close (engine_tick tries
+	 * again), then the @n_closing this one closes; @closes_lost counts
+	 * those that did not fit (they close at their kernel timeout).
+	 */
+	uint32_t			epoch;
+	bool				queued;
+	uint64_t			batch_opened;
+	uint64_t			batch_closed;
+	uint64_t			batch_messages;
+	struct pinhole			*closes;
+	unsigned int			n_retry;
+	unsigned int			n_closing;
+	uint64_t			closes_lost;
 	/* scratch, here rather than on the stack: ~20 KiB */
 	struct inspect_result		res;
 	struct pinhole			old[DIALOG_MAX_PINHOLES];
@@ -72,6 +89,9 @@ static const char *const engine_reason_names[__ENGINE_R_MAX] = {
 	[ENGINE_R_COMMIT_FAILED]	= "commit-failed",
 	[ENGINE_R_PARSE]		= "parse",
 };
+
+/* Closes one group commit can retry if it fails (about 150 KiB). */
+#define ENGINE_CLOSES_MAX	1024
 
 const char *engine_reason_str(enum engine_reason r)
 {
@@ -124,7 +144,15 @@ struct engine *engine_new(const struct engine_config *cfg,
 	e->refs = calloc(e->n_refs, sizeof(*e->refs));
 	if (!e->refs)
 		goto err_refs;
+	e->epoch = 1;
+	if (cfg->group_commit) {
+		e->closes = calloc(ENGINE_CLOSES_MAX, sizeof(*e->closes));
+		if (!e->closes)
+			goto err_closes;
+	}
 	return e;
+err_closes:
+	free(e->refs);
 err_refs:
 	free(e->srcs);
 err_srcs:
@@ -138,6 +166,7 @@ void engine_free(struct engine *e)
 {
 	if (!e)
 		return;
+	free(e->closes);
 	free(e->refs);
 	free(e->srcs);
 	dialog_table_free(e->dialogs);
@@ -325,11 +354,23 @@ static bool in_list(const struct pinhole *ph, const struct pinhole *list,
 	return false;
 }
 
+/* With group commit: remember a close, to retry it if the commit fails. */
+static void closing_note(struct engine *e, const struct pinhole *ph)
+{
+	if (e->n_retry + e->n_closing < ENGINE_CLOSES_MAX)
+		e->closes[e->n_retry + e->n_closing++] = *ph;
+	else
+		e->closes_lost++;
+}
+
 /*
  * Replace the pinholes of @d's old session (@e->old, @n_old) by what its
- * current session implies, and commit.  An element shared with another
- * call is added by the first and deleted by the last.  Returns 0, or -1
- * when the commit failed: then nothing changed, in the kernel or here.
+ * current session implies, and commit (with group commit: queue for
+ * engine_commit).  An element shared with another call is added by the
+ * first and deleted by the last.  A call marked unsynced re-adds every
+ * pinhole it keeps (an add of a live element changes nothing).  Returns
+ * 0, or -1 when the commit failed: then nothing changed, in the kernel or
+ * here.
  */
 static int pinholes_sync(struct engine *e, struct dialog *d,
 			 unsigned int n_old, struct engine_verdict *v)
@@ -338,13 +379,15 @@ static int pinholes_sync(struct engine *e, struct dialog *d,
 					     e->cfg.pinhole_timeout_s * 1000,
 					     e->new);
 	bool gone[DIALOG_MAX_PINHOLES] = { false }, fresh[DIALOG_MAX_PINHOLES] = { false };
-	unsigned int i, adds = 0, dels = 0, changes = 0;
+	unsigned int i, adds = 0, dels = 0, readds = 0, changes = 0;
 
 	for (i = 0; i < n_old; i++) {
 		gone[i] = !in_list(&e->old[i], e->new, n_new);
 		if (gone[i] && ref_count(e, &e->old[i]) <= 1) {
 			e->be.ops->del(e->be.ctx, &e->old[i]);
 			dels++;
+			if (e->cfg.group_commit)
+				closing_note(e, &e->old[i]);
 		}
 		changes += gone[i];
 	}
@@ -353,18 +396,28 @@ static int pinholes_sync(struct engine *e, struct dialog *d,
 		if (fresh[i] && ref_count(e, &e->new[i]) == 0) {
 			e->be.ops->add(e->be.ctx, &e->new[i]);
 			adds++;
+		} else if (!fresh[i] && d->unsynced) {
+			e->be.ops->add(e->be.ctx, &e->new[i]);
+			readds++;
 		}
 		changes += fresh[i];
 	}
-	if (!changes)
+	if (!changes && !readds)
 		return 0;
-	if ((adds || dels) && e->be.ops->commit(e->be.ctx)) {
+	if (e->cfg.group_commit) {
+		if (adds || dels || readds) {
+			e->queued = true;
+			d->commit_epoch = e->epoch;
+			v->pending = true;
+		}
+	} else if ((adds || dels || readds) && e->be.ops->commit(e->be.ctx)) {
 		ELOG(e, LOG_ERR, "call %.*s: pinholes not committed: %s",
 		     (int)(d->call_id_len < DIALOG_CALL_ID_KEEP ?
 			   d->call_id_len : DIALOG_CALL_ID_KEEP),
 		     d->call_id, strerror(errno));
 		return -1;
 	}
+	d->unsynced = false;
 	for (i = 0; i < n_old; i++)
 		if (gone[i])
 			ref_dec(e, &e->old[i]);
@@ -372,11 +425,77 @@ static int pinholes_sync(struct engine *e, struct dialog *d,
 		if (fresh[i])
 			ref_inc(e, &e->new[i]);
 	e->n_pinholes = e->n_pinholes + adds - dels;
-	e->st.pinholes_opened += adds;
+	/* re-adds count as opened: the failed commit did not open them */
+	e->st.pinholes_opened += adds + readds;
 	e->st.pinholes_closed += dels;
-	v->opened += adds;
+	e->batch_opened += adds + readds;
+	e->batch_closed += dels;
+	v->opened += adds + readds;
 	v->closed += dels;
 	return 0;
+}
+
+int engine_commit(struct engine *e)
+{
+	unsigned int cursor = 0;
+	struct dialog *d;
+	uint32_t failed = e->epoch;
+	bool queued = e->queued;
+
+	e->queued = false;
+	e->epoch++;
+	if (!e->cfg.group_commit || !queued)
+		goto done;
+	if (!e->be.ops->commit(e->be.ctx))
+		goto done;
+	/* nothing of it is live: say so, and make it good later */
+	e->st.commit_failures++;
+	e->st.pinholes_opened -= e->batch_opened;
+	e->st.pinholes_closed -= e->batch_closed;
+	/* their messages were counted as passed: count the fail mode */
+	e->st.by_reason[ENGINE_R_OK] -= e->batch_messages;
+	e->st.by_reason[ENGINE_R_COMMIT_FAILED] += e->batch_messages;
+	if (!e->cfg.fail_open) {
+		e->st.accepted -= e->batch_messages;
+		e->st.dropped += e->batch_messages;
+	}
+	while ((d = dialog_next(e->dialogs, &cursor)))
+		if (d->commit_epoch == failed)
+			d->unsynced = true;
+	e->n_retry += e->n_closing;
+	ELOG(e, LOG_ERR,
+	     "pinhole commit failed: %s; %llu opened and %llu closed are not live: their calls retry with their next message, the closes are retried each second%s",
+	     strerror(errno), (unsigned long long)e->batch_opened,
+	     (unsigned long long)e->batch_closed,
+	     e->closes_lost ? " (some did not fit: they close at their kernel timeout)" : "");
+	e->n_closing = 0;
+	e->closes_lost = 0;
+	e->batch_opened = e->batch_closed = e->batch_messages = 0;
+	return -1;
+done:
+	e->n_closing = 0;
+	e->closes_lost = 0;
+	e->batch_opened = e->batch_closed = e->batch_messages = 0;
+	return 0;
+}
+
+/* With group commit: queue again the closes a failed commit lost. */
+static void closes_retry(struct engine *e)
+{
+	unsigned int i, n = e->n_retry;
+
+	/* they join this commit's closes: [0, n_retry + n_closing) */
+	e->n_retry = 0;
+	e->n_closing += n;
+	for (i = 0; i < n; i++) {
+		/* a call may have taken the element again meanwhile */
+		if (ref_count(e, &e->closes[i]))
+			continue;
+		e->be.ops->del(e->be.ctx, &e->closes[i]);
+		e->queued = true;
+		e->st.pinholes_closed++;
+		e->batch_closed++;
+	}
 }
 
 static unsigned int pinholes_current(struct engine *e, const struct dialog *d)
@@ -651,6 +770,10 @@ static bool is_keepalive(const char *p, size_t len)
 
 static void verdict_count(struct engine *e, struct engine_verdict *v)
 {
+	/* a pending message passed (rc 0): engine_commit() recounts it if
+	 * its commit fails */
+	if (v->pending)
+		e->batch_messages++;
 	e->st.messages++;
 	if (v->accept)
 		e->st.accepted++;
@@ -717,6 +840,8 @@ void engine_tick(struct engine *e, uint64_t now_ms,
 	unsigned int cursor = 0, n, i;
 	struct dialog *d;
 
+	if (e->cfg.group_commit && e->n_retry)
+		closes_retry(e);
 	while ((d = dialog_next(e->dialogs, &cursor))) {
 		bool live = false;
 

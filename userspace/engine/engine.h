@@ -46,6 +46,10 @@ enum engine_reason {
  * @max_pinholes:     pinholes installed at once
  * @fail_open:        when pinholes cannot be committed: pass the message
  *                    (media will not flow) rather than drop it
+ * @group_commit:     pinhole changes wait for engine_commit(), which the
+ *                    caller runs before it gives the verdicts of the
+ *                    messages judged since the last one (voipfwd: once per
+ *                    queue batch); otherwise each message commits its own
  */
 struct engine_config {
 	enum sip_strictness	strictness;
@@ -56,6 +60,7 @@ struct engine_config {
 	unsigned int		max_dialogs_per_source;
 	unsigned int		max_pinholes;
 	bool			fail_open;
+	bool			group_commit;
 };
 
 void engine_config_defaults(struct engine_config *cfg);
@@ -78,6 +83,9 @@ struct pkt_meta {
  * @accept: pass or drop
  * @reason: why (ENGINE_R_PARSE: @sip_reason and @detail say more)
  * @opened, @closed: pinholes this message opened and closed
+ * @pending: with group_commit: this message's pinhole changes wait for
+ *          engine_commit(); if that fails, the message gets the fail-mode
+ *          verdict instead of @accept
  */
 struct engine_verdict {
 	bool			accept;
@@ -86,6 +94,7 @@ struct engine_verdict {
 	const char		*detail;
 	unsigned int		opened;
 	unsigned int		closed;
+	bool			pending;
 };
 
 /* Log priorities are syslog's (LOG_ERR, LOG_WARNING, LOG_INFO...). */
@@ -106,6 +115,17 @@ void engine_free(struct engine *e);
 void engine_message(struct engine *e, const struct pkt_meta *meta,
 		    const char *payload, size_t len, uint64_t now_ms,
 		    struct engine_verdict *v);
+
+/*
+ * engine_commit - with cfg.group_commit: make the pinhole changes of every
+ * message judged (and of every call expired) since the last call live in
+ * one transaction.  Returns 0, or -1 when it failed: then none of them is
+ * live, the messages whose verdict had @pending set must get the
+ * fail-mode verdict, the calls they belong to re-add all their pinholes
+ * with their next change, and the pinholes the failed commit was to close
+ * are closed again by engine_tick().  Without group_commit: returns 0.
+ */
+int engine_commit(struct engine *e);
 
 /*
  * engine_tick - expire calls whose time is up; call about once a second.
@@ -139,6 +159,7 @@ struct engine_stats {
 	uint64_t	by_sip_reason[__SIP_REASON_MAX];
 	uint64_t	pinholes_opened;
 	uint64_t	pinholes_closed;
+	uint64_t	commit_failures;
 	unsigned int	dialogs;
 	unsigned int	pinholes;
 };

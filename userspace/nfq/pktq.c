@@ -5,9 +5,10 @@
  * The kernel sends every queued packet as a datagram of its own, so a
  * batch is built across receives: pktq_process() reads until the socket
  * is empty (or the batch is full), judging each packet as it arrives, and
- * only then sends the batch's verdicts.  Verdicts are run-length coded as
- * they are made: a run of consecutive ids with one verdict becomes a
- * single NFQNL_MSG_VERDICT_BATCH ("every id up to this one").
+ * only then sends the batch's verdicts, after the caller's settle callback
+ * had its last word on them.  Verdicts are run-length coded when they are
+ * sent: a run of consecutive ids with one verdict becomes a single
+ * NFQNL_MSG_VERDICT_BATCH ("every id up to this one").
  */
 #include <errno.h>
 #include <limits.h>
@@ -62,11 +63,12 @@
  * @features:    enum pktq_feature bits the kernel accepted
  * @fallback:    NF_ACCEPT or NF_DROP: the verdict for packets no handler
  *               can judge (cfg->fail_open)
- * @batch:       verdicts made and not yet sent
- * @run_len:     packets in the run being built (0: none)
- * @run_last:    its last id
- * @run_verdict: its verdict
- * @tx_used:     bytes of finished verdict messages in @tx
+ * @n:           packets judged in this batch (@id, @verdict)
+ * @unsent:      packets whose verdicts are coded in @tx but not yet sent
+ *               (a failed send; they go out with the next batch)
+ * @id:          their packet ids, in queue order
+ * @verdict:     their verdicts (enum pktq_verdict)
+ * @tx_used:     bytes of verdict messages in @tx
  * @tx:          the verdict buffer
  * @rx_len:      size of @rx
  * @rx:          the receive buffer: one packet message
@@ -79,10 +81,10 @@ struct pktq {
 	uint16_t		queue_num;
 	unsigned int		features;
 	uint32_t		fallback;
-	unsigned int		batch;
-	unsigned int		run_len;
-	uint32_t		run_last;
-	uint32_t		run_verdict;
+	unsigned int		n;
+	unsigned int		unsent;
+	uint32_t		id[PKTQ_BATCH_MAX];
+	enum pktq_verdict	verdict[PKTQ_BATCH_MAX];
 	size_t			tx_used;
 	char			tx[PKTQ_TX_LEN] __attribute__((aligned(8)));
 	size_t			rx_len;
@@ -121,42 +123,50 @@ pktq_seterr(char *err, size_t errlen, const char *fmt, ...)
 	errno = saved;
 }
 
-/* Close the run being built into a verdict message in @tx. */
-static void pktq_run_end(struct pktq *q)
+/* Append one verdict message for a run ending at @last to @tx. */
+static void pktq_put_run(struct pktq *q, unsigned int len, uint32_t last,
+			 enum pktq_verdict verdict)
 {
 	struct nlmsghdr *nlh;
 	int type;
 
-	if (!q->run_len)
-		return;
-	type = q->run_len > 1 ? NFQNL_MSG_VERDICT_BATCH : NFQNL_MSG_VERDICT;
+	type = len > 1 ? NFQNL_MSG_VERDICT_BATCH : NFQNL_MSG_VERDICT;
 	nlh = nfq_nlmsg_put(q->tx + q->tx_used, type, q->queue_num);
-	nfq_nlmsg_verdict_put(nlh, (int)q->run_last, (int)q->run_verdict);
+	nfq_nlmsg_verdict_put(nlh, (int)last,
+			      verdict == PKTQ_ACCEPT ? NF_ACCEPT : NF_DROP);
 	q->tx_used += nlh->nlmsg_len;
-	q->run_len = 0;
 }
 
 /*
- * A batch verdict settles every queued id up to its own.  Ids arrive in
- * queue order and each is judged as it is read, so when a batch goes out
- * every queued id below it has been judged already: grouping is safe.
- * Runs still grow only by the next id, as asked; a gap means the kernel
- * failed to deliver that packet (and so never queued it) or, short of a
- * kernel bug, a message without a packet header.
+ * Code the batch's verdicts into @tx.  A batch verdict settles every
+ * queued id up to its own.  Ids arrive in queue order and each is judged
+ * before the batch goes out, so every queued id below a run's last has
+ * been judged already: grouping is safe.  Runs grow only by the next id;
+ * a gap means the kernel failed to deliver that packet (and so never
+ * queued it) or, short of a kernel bug, a message without a packet header.
  */
-static void pktq_verdict_add(struct pktq *q, uint32_t id, uint32_t verdict)
+static void pktq_encode(struct pktq *q)
 {
-	if (q->run_len && verdict == q->run_verdict &&
-	    id == q->run_last + 1) {
-		q->run_last = id;
-		q->run_len++;
-	} else {
-		pktq_run_end(q);
-		q->run_verdict = verdict;
-		q->run_last = id;
-		q->run_len = 1;
+	unsigned int i, len = 0;
+
+	for (i = 0; i < q->n; i++) {
+		if (len && (q->verdict[i] != q->verdict[i - 1] ||
+			    q->id[i] != q->id[i - 1] + 1)) {
+			pktq_put_run(q, len, q->id[i - 1], q->verdict[i - 1]);
+			len = 0;
+		}
+		len++;
 	}
-	q->batch++;
+	if (len)
+		pktq_put_run(q, len, q->id[q->n - 1], q->verdict[q->n - 1]);
+	q->unsent += q->n;
+	q->n = 0;
+}
+
+/* Room for one more verdict in this batch? */
+static bool pktq_batch_room(const struct pktq *q)
+{
+	return q->n + q->unsent < PKTQ_BATCH_MAX;
 }
 
 /*
@@ -168,13 +178,13 @@ static void pktq_verdict_add(struct pktq *q, uint32_t id, uint32_t verdict)
  */
 static int pktq_flush(struct pktq *q)
 {
-	pktq_run_end(q);
+	pktq_encode(q);
 	if (!q->tx_used)
 		return 0;
 	if (mnl_socket_sendto(q->nl, q->tx, q->tx_used) < 0)
 		return -1;
 	q->tx_used = 0;
-	q->batch = 0;
+	q->unsent = 0;
 	return 0;
 }
 
@@ -185,7 +195,7 @@ static int pktq_packet_cb(const struct nlmsghdr *nlh, void *data)
 	struct nlattr *attr[NFQA_MAX + 1] = { NULL };
 	const struct nfqnl_msg_packet_hdr *ph;
 	struct pktq_packet pkt;
-	uint32_t verdict;
+	enum pktq_verdict verdict;
 	bool parsed;
 
 	if (NFNL_MSG_TYPE(nlh->nlmsg_type) != NFQNL_MSG_PACKET)
@@ -208,8 +218,9 @@ static int pktq_packet_cb(const struct nlmsghdr *nlh, void *data)
 		 * that arrived malformed: nothing can judge them, so the
 		 * operator's fail-open choice decides, as for a full queue.
 		 */
-		verdict = q->fallback;
+		verdict = q->fallback == NF_ACCEPT ? PKTQ_ACCEPT : PKTQ_DROP;
 	} else {
+		pkt.slot = q->n;
 		pkt.id = ntohl(ph->packet_id);
 		pkt.hw_proto = ntohs(ph->hw_protocol);
 		pkt.data = mnl_attr_get_payload(attr[NFQA_PAYLOAD]);
@@ -226,9 +237,11 @@ static int pktq_packet_cb(const struct nlmsghdr *nlh, void *data)
 				       ETH_P_IPV6 : ETH_P_IP;
 		/* Anything but an explicit accept drops: fail closed. */
 		verdict = run->fn(run->arg, &pkt) == PKTQ_ACCEPT ?
-			  NF_ACCEPT : NF_DROP;
+			  PKTQ_ACCEPT : PKTQ_DROP;
 	}
-	pktq_verdict_add(q, ntohl(ph->packet_id), verdict);
+	q->id[q->n] = ntohl(ph->packet_id);
+	q->verdict[q->n] = verdict;
+	q->n++;
 	run->handled++;
 	return MNL_CB_OK;
 }
@@ -252,12 +265,18 @@ static ssize_t pktq_recv(struct pktq *q, int flags)
 
 int pktq_process(struct pktq *q, pktq_handler fn, void *arg, bool nonblock)
 {
+	return pktq_process_batch(q, fn, NULL, arg, nonblock);
+}
+
+int pktq_process_batch(struct pktq *q, pktq_handler fn, pktq_settle settle,
+		       void *arg, bool nonblock)
+{
 	struct pktq_run run = { .q = q, .fn = fn, .arg = arg };
 	int flags = nonblock ? MSG_DONTWAIT : 0;
 	int err = 0;
 	ssize_t n;
 
-	while (q->batch < PKTQ_BATCH_MAX) {
+	while (pktq_batch_room(q)) {
 		n = pktq_recv(q, flags);
 		if (n < 0) {
 			/* NO_ENOBUFS is set; should one come, go on. */
@@ -278,6 +297,8 @@ int pktq_process(struct pktq *q, pktq_handler fn, void *arg, bool nonblock)
 			break;
 		}
 	}
+	if (settle && q->n)
+		settle(arg, q->verdict, q->n);
 	if (pktq_flush(q) < 0 && !err)
 		err = errno;
 	if (err) {
@@ -321,7 +342,7 @@ static int pktq_config(struct pktq *q, const struct pktq_config *cfg,
 	 * meantime come first and get the fallback verdict.
 	 */
 	for (;;) {
-		if (q->batch == PKTQ_BATCH_MAX && pktq_flush(q) < 0)
+		if (!pktq_batch_room(q) && pktq_flush(q) < 0)
 			return -1;
 		n = pktq_recv(q, MSG_DONTWAIT);
 		if (n < 0) {

@@ -31,6 +31,8 @@
  *            when the packet is longer than the kernel's copy range
  *            (65531 bytes: a GSO aggregate, a maximal datagram); @data
  *            then holds its first @len bytes.
+ * @slot:     the packet's index in its batch: where its verdict is in the
+ *            array pktq_settle sees
  */
 struct pktq_packet {
 	uint32_t	id;
@@ -39,6 +41,7 @@ struct pktq_packet {
 	size_t		len;
 	uint32_t	mark;
 	size_t		orig_len;
+	unsigned int	slot;
 };
 
 /**
@@ -145,5 +148,25 @@ typedef enum pktq_verdict (*pktq_handler)(void *arg,
  * handled before an error are still sent.
  */
 int pktq_process(struct pktq *q, pktq_handler fn, void *arg, bool nonblock);
+
+/**
+ * typedef pktq_settle - the last word on a batch's verdicts.
+ * @verdicts: the verdict of each packet the handler judged in this batch,
+ *            indexed by struct pktq_packet.slot; may be changed
+ * @n:        how many
+ * Called once per batch, after the last packet was judged and before any
+ * of its verdicts is sent: a caller that defers work (a group commit of
+ * the batch's pinholes) does it here and changes the verdicts of the
+ * packets whose work failed.  May not call pktq functions on the queue.
+ */
+typedef void (*pktq_settle)(void *arg, enum pktq_verdict *verdicts,
+			    unsigned int n);
+
+/*
+ * pktq_process_batch - pktq_process() with a settle callback (NULL: none)
+ * run between judging the batch and sending its verdicts.
+ */
+int pktq_process_batch(struct pktq *q, pktq_handler fn, pktq_settle settle,
+		       void *arg, bool nonblock);
 
 #endif /* VOIPFW_PKTQ_H */
