@@ -47,6 +47,14 @@ grep -q "from 10.0.2.20" "$tmp/out" && fail "dst mode still matches peers" || ok
 grep -q "media 11 passed, 3 dropped" "$tmp/out" && ok ||
 	fail "dst mode media counts: $(tail -n 1 "$tmp/out")"
 
+# max-pinholes-per-source 2: the call's 4 pinholes do not fit, its 200 is
+# dropped with the reason, nothing opens
+printf 'max-pinholes-per-source 2\n' >"$tmp/phsrc.conf"
+"$voipfwd" -c "$tmp/phsrc.conf" --replay "$tmp/basic-call.pcap" >"$tmp/out" 2>&1
+grep -q "verdict drop source-pinhole-limit" "$tmp/out" &&
+	grep -q "0 pinholes opened" "$tmp/out" && ok ||
+	fail "max-pinholes-per-source: $(grep -E 'verdict drop|summary' "$tmp/out")"
+
 "$voipfwd" --replay "$tmp/nonexistent.pcap" >"$tmp/out" 2>&1
 [ $? -eq 1 ] && grep -q "nonexistent.pcap" "$tmp/out" && ok || fail "missing pcap"
 

@@ -578,6 +578,7 @@ struct scenario {
 	unsigned int		max_dialogs;
 	unsigned int		max_per_source;
 	unsigned int		max_pinholes;
+	unsigned int		max_ph_per_source;
 	bool			fail_open;
 	const struct step	*steps;
 	size_t			n_steps;
@@ -636,6 +637,11 @@ struct scenario {
 #define C2_LIVE								\
 	C2_IP_A " 4100 from " C2_IP_B, C2_IP_A " 4101 from " C2_IP_B,	\
 	C2_IP_B " 5100 from " C2_IP_A, C2_IP_B " 5101 from " C2_IP_A
+
+/* The second call of the per-source pinhole limit: other ports. */
+#define SDP_A2			SDP4(A_IP, AUDIO("4100"))
+#define SDP_B2			SDP4(B_IP, AUDIO("5100"))
+#define PH2_LIVE		TO_A("4100"), TO_A("4101"), TO_B("5100"), TO_B("5101")
 
 /* Another fork of B. */
 #define B2_IP			"198.51.100.30"
@@ -1032,6 +1038,32 @@ static const struct scenario scenarios[] = {
 	{ REQ_A("INVITE", 1, NULL, SDP_A, .call_id = "call-3"), PASS,
 	  NOCHANGE, DIALOGS(2) },
 	) },
+	/* the first call's 4 pinholes fit in 6, the second's do not (SDP_A2,
+	 * SDP_B2: other ports) */
+	{ "max_pinholes_per_source = 6", .max_ph_per_source = 6, STEPS(
+	ESTABLISH,
+	{ REQ_A("INVITE", 1, NULL, SDP_A2, .call_id = "call-2"), PASS,
+	  NOCHANGE, DIALOGS(2), LIVE(BASIC_LIVE) },
+	{ RSP_A(200, "INVITE", 1, "b2", SDP_B2, .call_id = "call-2"),
+	  DROP("source-pinhole-limit"), NOCHANGE, DIALOGS(2),
+	  LIVE(BASIC_LIVE), .log = "max-pinholes-per-source (6)" },
+	/* another source's call is its own */
+	{ REQ_A("INVITE", 1, NULL, SDP_A2, .call_id = "call-3"),
+	  .src = "192.0.2.2", PASS, NOCHANGE, DIALOGS(3), LIVE(BASIC_LIVE) },
+	{ RSP_A(200, "INVITE", 1, "b3", SDP_B2, .call_id = "call-3"), PASS,
+	  COMMITS(1, 4, 0), DIALOGS(3), LIVE(BASIC_LIVE, PH2_LIVE) },
+	/* a re-INVITE that keeps the count is no growth */
+	{ REQ_A("INVITE", 2, "b1", SDP_A), PASS, NOCHANGE, DIALOGS(3),
+	  LIVE(BASIC_LIVE, PH2_LIVE) },
+	{ RSP_A(200, "INVITE", 2, "b1", SDP_B), PASS, NOCHANGE, DIALOGS(3),
+	  LIVE(BASIC_LIVE, PH2_LIVE) },
+	{ REQ_A("BYE", 2, "b3", NULL, .call_id = "call-3"), .src = "192.0.2.2",
+	  PASS, COMMITS(1, 0, 4), DIALOGS(2), LIVE(BASIC_LIVE) },
+	{ REQ_A("BYE", 3, "b1", NULL), PASS, COMMITS(1, 0, 4), DIALOGS(1) },
+	/* the first call's pinholes are given back: the 200 comes again */
+	{ RSP_A(200, "INVITE", 1, "b2", SDP_B2, .call_id = "call-2"), PASS,
+	  COMMITS(1, 4, 0), DIALOGS(1), LIVE(PH2_LIVE) },
+	) },
 	{ "max_dialogs_per_source = 1", .max_per_source = 1, STEPS(
 	ESTABLISH,
 	{ REQ_A("INVITE", 1, NULL, SDP_A, .call_id = "call-2"),
@@ -1221,6 +1253,8 @@ static struct fx *fx_for(const struct scenario *sc, bool group)
 		cfg.max_dialogs_per_source = sc->max_per_source;
 	if (sc->max_pinholes)
 		cfg.max_pinholes = sc->max_pinholes;
+	if (sc->max_ph_per_source)
+		cfg.max_pinholes_per_source = sc->max_ph_per_source;
 	cfg.fail_open = sc->fail_open;
 	cfg.group_commit = group;
 	return fx_new(&cfg);

@@ -264,6 +264,7 @@ static int fn(struct voipfwd_config *c, const char *v, char *err,	\
 KW_UINT(kw_max_dialogs, engine.max_dialogs, 1, 1u << 24)
 KW_UINT(kw_max_dialogs_src, engine.max_dialogs_per_source, 1, 1u << 24)
 KW_UINT(kw_max_pinholes, engine.max_pinholes, 1, 1u << 26)
+KW_UINT(kw_max_pinholes_src, engine.max_pinholes_per_source, 1, 1u << 26)
 
 static int kw_string(char *dst, size_t size, const char *v, char *err,
 		     size_t errlen)
@@ -313,6 +314,7 @@ static const struct config_kw {
 	{ "max-dialogs",	kw_max_dialogs,	"calls followed at once" },
 	{ "max-dialogs-per-source", kw_max_dialogs_src, "calls one source address may have" },
 	{ "max-pinholes",	kw_max_pinholes, "pinholes installed at once" },
+	{ "max-pinholes-per-source", kw_max_pinholes_src, "pinholes the calls of one source address may hold" },
 	{ "queue-path",		kw_queue_path,	"auto, native (nft queue) or xt (NFQUEUE via nft_compat)" },
 	{ "priority",		kw_priority,	"priority of voipfw's base chains" },
 	{ "control-socket",	kw_socket,	"path of the control socket" },
@@ -474,9 +476,11 @@ void config_print(const struct voipfwd_config *c, FILE *out)
 	else
 		fprintf(out, "media-ports none\n");
 	fprintf(out, "media-mark 0x%x\nmax-dialogs %u\nmax-dialogs-per-source %u\n"
-		"max-pinholes %u\nqueue-path %s\npriority %d\ncontrol-socket %s\n",
+		"max-pinholes %u\nmax-pinholes-per-source %u\nqueue-path %s\n"
+		"priority %d\ncontrol-socket %s\n",
 		c->table.media_mark, c->engine.max_dialogs,
 		c->engine.max_dialogs_per_source, c->engine.max_pinholes,
+		c->engine.max_pinholes_per_source,
 		c->table.queue_path == NFTTAB_QUEUE_NATIVE ? "native" :
 		c->table.queue_path == NFTTAB_QUEUE_XT ? "xt" : "auto",
 		c->table.priority, c->socket_path);

@@ -20,11 +20,15 @@
 #include "engine.h"
 #include "../inspect/inspect.h"
 
-/* A source's count of open calls (open addressing, linear probing). */
+/*
+ * A source's open calls and the pinholes they hold (open addressing,
+ * linear probing).
+ */
 struct src_slot {
 	uint8_t		family;		/* 0: empty */
 	uint8_t		addr[16];
 	uint32_t	count;
+	uint32_t	pinholes;
 };
 
 /*
@@ -88,6 +92,7 @@ static const char *const engine_reason_names[__ENGINE_R_MAX] = {
 	[ENGINE_R_CALL_ID_TOO_LONG]	= "call-id-too-long",
 	[ENGINE_R_COMMIT_FAILED]	= "commit-failed",
 	[ENGINE_R_PARSE]		= "parse",
+	[ENGINE_R_SOURCE_PINHOLE_LIMIT]	= "source-pinhole-limit",
 };
 
 /* Closes one group commit can retry if it fails (about 150 KiB). */
@@ -117,6 +122,7 @@ void engine_config_defaults(struct engine_config *cfg)
 	cfg->max_dialogs = 65536;
 	cfg->max_dialogs_per_source = 512;
 	cfg->max_pinholes = 262144;
+	cfg->max_pinholes_per_source = 4096;
 	cfg->fail_open = false;
 }
 
@@ -522,6 +528,8 @@ static int dialog_end(struct engine *e, struct dialog *d,
 	}
 	if (d->src_family) {
 		s = src_slot(e, d->src_family, d->src, false);
+		if (s)
+			s->pinholes = s->pinholes > n_old ? s->pinholes - n_old : 0;
 		if (s && s->count && !--s->count)
 			src_slot_free(e, s);
 	}
@@ -545,10 +553,11 @@ static enum dialog_side message_side(const struct dialog *d,
 static int session_apply(struct engine *e, struct dialog *d,
 			 enum dialog_side offerer,
 			 const struct media_desc *offer,
-			 const struct media_desc *answer,
+			 const struct media_desc *answer, uint64_t now_ms,
 			 struct engine_verdict *v)
 {
 	unsigned int n_old = pinholes_current(e, d);
+	struct src_slot *src;
 	struct media_desc prev[2];
 	uint8_t prev_offerer = d->active_offerer;
 	bool prev_active = d->has_active;
@@ -560,6 +569,23 @@ static int session_apply(struct engine *e, struct dialog *d,
 	d->active_offerer = (uint8_t)offerer;
 	d->has_active = true;
 	n_new = dialog_pinholes(d, e->cfg.match, 0, e->new);
+	src = d->src_family ? src_slot(e, d->src_family, d->src, false) : NULL;
+	if (src && n_new > n_old &&
+	    src->pinholes + n_new - n_old > e->cfg.max_pinholes_per_source) {
+		if (now_ms - e->limit_logged_ms >= 1000) {
+			e->limit_logged_ms = now_ms;
+			ELOG(e, LOG_WARNING,
+			     "call %.*s: max-pinholes-per-source (%u) reached, media refused",
+			     (int)(d->call_id_len < DIALOG_CALL_ID_KEEP ?
+				   d->call_id_len : DIALOG_CALL_ID_KEEP),
+			     d->call_id, e->cfg.max_pinholes_per_source);
+		}
+		memcpy(d->act, prev, sizeof(prev));
+		d->active_offerer = prev_offerer;
+		d->has_active = prev_active;
+		v->reason = ENGINE_R_SOURCE_PINHOLE_LIMIT;
+		return -1;
+	}
 	if (e->n_pinholes + n_new > e->cfg.max_pinholes + n_old) {
 		ELOG(e, LOG_WARNING,
 		     "call %.*s: max-pinholes (%u) reached, media refused",
@@ -579,6 +605,8 @@ static int session_apply(struct engine *e, struct dialog *d,
 		v->reason = ENGINE_R_COMMIT_FAILED;
 		return -1;
 	}
+	if (src)
+		src->pinholes = src->pinholes + n_new - n_old;
 	return 0;
 }
 
@@ -588,7 +616,7 @@ static int session_apply(struct engine *e, struct dialog *d,
  */
 static int on_sdp(struct engine *e, struct dialog *d, enum dialog_side side,
 		  const struct sip_msg *msg, const struct sdp *sdp,
-		  struct engine_verdict *v)
+		  uint64_t now_ms, struct engine_verdict *v)
 {
 	struct media_desc desc;
 
@@ -598,7 +626,7 @@ static int on_sdp(struct engine *e, struct dialog *d, enum dialog_side side,
 	}
 	if (d->has_offer && d->offer_side != side) {
 		if (session_apply(e, d, (enum dialog_side)d->offer_side,
-				  &d->offer, &desc, v))
+				  &d->offer, &desc, now_ms, v))
 			return -1;	/* the offer stays pending */
 		if (!msg->is_request && msg->cseq_method == SIP_METHOD_INVITE)
 			d->answer_cseq = msg->cseq;
@@ -618,7 +646,7 @@ static int on_sdp(struct engine *e, struct dialog *d, enum dialog_side side,
 	    msg->cseq_method == SIP_METHOD_INVITE &&
 	    msg->cseq == d->answer_cseq)
 		return session_apply(e, d, (enum dialog_side)d->active_offerer,
-				     &d->act[0], &desc, v);
+				     &d->act[0], &desc, now_ms, v);
 	d->offer = desc;
 	d->offer_side = (uint8_t)side;
 	d->has_offer = true;
@@ -668,7 +696,7 @@ static int on_request(struct engine *e, const struct pkt_meta *meta,
 		}
 		d->invite_cseq = msg->cseq;
 		d->last_ms = now_ms;
-		if (sdp && on_sdp(e, d, message_side(d, msg), msg, sdp, v)) {
+		if (sdp && on_sdp(e, d, message_side(d, msg), msg, sdp, now_ms, v)) {
 			/* a refused first INVITE leaves no call behind */
 			if (fresh) {
 				struct engine_verdict scratch = { 0 };
@@ -685,7 +713,7 @@ static int on_request(struct engine *e, const struct pkt_meta *meta,
 			return 0;
 		d->last_ms = now_ms;
 		if (sdp)
-			return on_sdp(e, d, message_side(d, msg), msg, sdp, v);
+			return on_sdp(e, d, message_side(d, msg), msg, sdp, now_ms, v);
 		return 0;
 	case SIP_METHOD_BYE:
 		/* the call is over when either side says so: close now, not
@@ -732,7 +760,7 @@ static int on_response(struct engine *e, const struct sip_msg *msg,
 			 * not be installed (the 2xx will come again) */
 			d->state = DIALOG_CONFIRMED;
 			if (sdp && on_sdp(e, d, message_side(d, msg), msg, sdp,
-					  v)) {
+					  now_ms, v)) {
 				d->state = DIALOG_TRYING;
 				return -1;
 			}
@@ -744,12 +772,12 @@ static int on_response(struct engine *e, const struct sip_msg *msg,
 			return 0;
 		}
 		if (sdp && msg->status > 100)
-			return on_sdp(e, d, message_side(d, msg), msg, sdp, v);
+			return on_sdp(e, d, message_side(d, msg), msg, sdp, now_ms, v);
 		return 0;
 	case SIP_METHOD_UPDATE:
 	case SIP_METHOD_PRACK:
 		if (sdp && msg->status >= 200 && msg->status < 300)
-			return on_sdp(e, d, message_side(d, msg), msg, sdp, v);
+			return on_sdp(e, d, message_side(d, msg), msg, sdp, now_ms, v);
 		return 0;
 	default:
 		return 0;

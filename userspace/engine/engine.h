@@ -32,6 +32,7 @@ enum engine_reason {
 	ENGINE_R_CALL_ID_TOO_LONG,
 	ENGINE_R_COMMIT_FAILED,		/* pinholes could not be installed */
 	ENGINE_R_PARSE,			/* see the sip_reason in the verdict */
+	ENGINE_R_SOURCE_PINHOLE_LIMIT,	/* max-pinholes-per-source reached */
 	__ENGINE_R_MAX
 };
 
@@ -44,6 +45,8 @@ enum engine_reason {
  * @max_dialogs:      calls followed at once
  * @max_dialogs_per_source: calls one source address may have open
  * @max_pinholes:     pinholes installed at once
+ * @max_pinholes_per_source: pinholes the calls of one source address
+ *                    (the sender of their first INVITE) may hold at once
  * @fail_open:        when pinholes cannot be committed: pass the message
  *                    (media will not flow) rather than drop it
  * @group_commit:     pinhole changes wait for engine_commit(), which the
@@ -59,6 +62,7 @@ struct engine_config {
 	unsigned int		max_dialogs;
 	unsigned int		max_dialogs_per_source;
 	unsigned int		max_pinholes;
+	unsigned int		max_pinholes_per_source;
 	bool			fail_open;
 	bool			group_commit;
 };
