@@ -171,6 +171,21 @@ fi
 has "udp SIP queued ($path)" "$tmp/table" "udp dport @sip_ports counter packets 0 bytes 0 $q01"
 has "tcp SIP queued ($path)" "$tmp/table" "tcp dport @sip_ports counter packets 0 bytes 0 $q01"
 expect "jumps" "$(grep -c -e 'jump media' -e 'jump sip' "$tmp/table")" 4
+# nf_defrag for the queue: a tproxy rule nothing jumps to (no conntrack),
+# or, on kernels without nft_tproxy, a ct rule (conntrack)
+if grep -q "tproxy to :0" "$tmp/table"; then
+	defrag=tproxy
+	has "defrag: tproxy rule in chain defrag" "$tmp/table" \
+		"meta l4proto udp tproxy to :0 comment"
+	expect "defrag: no ct expression anywhere" \
+		"$(grep -c 'ct state' "$tmp/table")" 0
+	expect "defrag: nothing jumps to chain defrag" \
+		"$(grep -c 'jump defrag\|goto defrag' "$tmp/table")" 0
+else
+	defrag=conntrack
+	has "defrag: ct rule (no nft_tproxy here)" "$tmp/table" \
+		"ct state invalid counter"
+fi
 
 echo "--- pinholes"
 T --call 'a84b4c76e66710@pc33.atlanta.com' --stream 1 --rtcp --side 1 \
@@ -416,6 +431,9 @@ expect "v6 peer pinhole: from another address" "$(send fd01::3 fd02::2 10012 3)"
 
 expect "SIP without voipfwd, fail-open: passes" "$(send 10.0.1.2 10.0.2.2 5060 3)" 3
 expect "SIP rule counted them" "$(counter 'udp dport @sip_ports')" 3
+# media right before the reinstall (which also refreshes the pinhole: the
+# steps since its last media may take longer than its 30 s under TCG)
+expect "media flows before the reinstall" "$(send 10.0.1.2 10.0.2.2 10000 3)" 3
 GT --sip-ports 5060 --queue 0-1 --fail-closed --media 10000-20000 \
 	--timeout 30 --mark 0x10 install >/dev/null || fail "reinstall fail-closed"
 expect "SIP without voipfwd, fail-closed: dropped" "$(send 10.0.1.2 10.0.2.2 5060 3)" 0
@@ -425,6 +443,13 @@ GT del 10.0.2.2 10000
 expect "deleted pinhole: dropped" "$(send 10.0.1.2 10.0.2.2 10000 3)" 0
 GT del 10.0.2.2 10000
 expect "deleting it again is not an error" "$?" 0
+
+# The tproxy way leaves conntrack off: all that was forwarded above made
+# no conntrack entry in gw (the ct way makes one per flow)
+if [ "$defrag" = tproxy ]; then
+	expect "defrag without conntrack: conntrack entries in gw" \
+		"$(G cat /proc/sys/net/netfilter/nf_conntrack_count 2>/dev/null || echo 0)" 0
+fi
 
 echo "nfttab: $passed passed, $failed failed"
 [ "$failed" = 0 ]

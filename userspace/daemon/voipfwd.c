@@ -301,6 +301,10 @@ static int run_daemon(struct voipfwd_config *cfg)
 		    nfttab_queue_path(table) == NFTTAB_QUEUE_NATIVE ?
 		    "the nft queue expression" :
 		    "the xt NFQUEUE target (nft_compat; no nft_queue in this kernel)");
+	voipfwd_log(NULL, LOG_INFO, "fragmented SIP is reassembled by nf_defrag, %s",
+		    nfttab_defrag_path(table) == NFTTAB_DEFRAG_TPROXY ?
+		    "without conntrack (tproxy expression)" :
+		    "through conntrack (ct expression; no nft_tproxy in this kernel)");
 
 	n = (unsigned int)(cfg->table.queue_last - cfg->table.queue_first) + 1;
 	workers = calloc(n, sizeof(*workers));

@@ -194,6 +194,7 @@ static const struct nfttab_chain_def nfttab_chains[] = {
 	{ "forward",	NF_INET_FORWARD },
 	{ "input",	NF_INET_LOCAL_IN },
 	{ "media",	-1 },
+	{ "defrag",	-1 },
 	{ "sip",	-1 },
 };
 #define NFTTAB_N_CHAINS	(sizeof(nfttab_chains) / sizeof(nfttab_chains[0]))
@@ -264,6 +265,9 @@ struct nfttab_batch {
  *             idea of the pinholes and the kernel's stay in step
  * @elem:      element object reused by every add/del
  * @native:    probe result: 1 native queue, 0 none, -1 not probed
+ * @tproxy:    probe result: 1 the tproxy expression loads, 0 it does not,
+ *             -1 not probed
+ * @defrag:    how the installed table turns nf_defrag on
  * @path:      queue path of the installed rules (AUTO: not installed)
  * @timeout_ms: configured pinhole timeout, given to every element
  * @err:       message of the last failure (nfttab_error)
@@ -281,6 +285,8 @@ struct nfttab {
 	int			pend_err;
 	struct nftnl_set_elem	*elem;
 	int			native;
+	int			tproxy;
+	enum nfttab_defrag	defrag;
 	enum nfttab_queue_path	path;
 	uint64_t		timeout_ms;
 	char			err[512];
@@ -1154,13 +1160,41 @@ static void rb_media_drop(struct rule_build *rb,
 }
 
 /*
- * ct state invalid counter, no verdict: it counts, and its ct expression
- * makes the kernel take conntrack, and with it nf_defrag (IPv4 and
- * IPv6), for this netns.  nf_defrag reassembles datagrams before the
- * forward and input hooks; without it the queue gets a large INVITE's
- * first fragment only, which voipfwd cannot judge, and the rest pass no
- * rule at all.
+ * nf_defrag reassembles datagrams before the forward and input hooks;
+ * without it the queue gets a large INVITE's first fragment only, which
+ * voipfwd cannot judge, and the rest pass no rule at all.  Two ways to
+ * have the kernel turn it on for this netns:
+ *
+ * "tproxy to :0" (rb_defrag_tproxy) in the chain defrag, which no rule
+ * jumps to: the rule never runs, but loading its expression takes
+ * nf_defrag for IPv4 and IPv6, and nothing else.  Preferred: media and
+ * every other forwarded packet keep out of conntrack (no per-packet
+ * conntrack cost, no conntrack table to fill) unless the host wants it.
+ *
+ * "ct state invalid counter" (rb_defrag) in the chain sip, where the
+ * kernel has no tproxy expression: the ct expression takes conntrack,
+ * and with it nf_defrag.
  */
+static void rb_defrag_tproxy(struct rule_build *rb)
+{
+	uint16_t port = 0;
+	struct nftnl_expr *e;
+
+	/* nft wants tproxy behind a protocol match, or it cannot read its
+	 * own listing back (nft -f of a saved ruleset) */
+	rb_meta_is(rb, NFT_META_L4PROTO, IPPROTO_UDP);
+	e = rb_expr(rb, "immediate");
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
+	nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, &port, sizeof(port));
+	e = rb_expr(rb, "tproxy");
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_TPROXY_FAMILY, NFPROTO_UNSPEC);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_TPROXY_REG_PORT, NFT_REG_1);
+}
+
 static void rb_defrag(struct rule_build *rb)
 {
 	uint32_t invalid = NF_CT_STATE_INVALID_BIT, zero = 0;
@@ -1289,21 +1323,29 @@ static const char nfttab_native_hint[] =
 	" (does this kernel have the nft queue expression? queue path "
 	"auto uses the xt NFQUEUE target without it)";
 
+static const unsigned int pset_rule_order[__PSET_MAX] = {
+	PSET_4_PEER, PSET_4, PSET_6_PEER, PSET_6,
+};
+
 /* The rules of every chain, appended to the (new or flushed) chains. */
 static int put_rules(struct nfttab *t, struct nfttab_batch *b,
 		     const struct nfttab_config *cfg,
-		     enum nfttab_queue_path path)
+		     enum nfttab_queue_path path, enum nfttab_defrag defrag)
 {
 	static const uint8_t protos[] = { IPPROTO_UDP, IPPROTO_TCP };
 	struct rule_build rb;
 	unsigned int i;
 
+	/* the peer sets first: with the default match mode they hold
+	 * nearly every pinhole, so most media takes one set lookup */
 	for (i = 0; i < __PSET_MAX; i++) {
+		unsigned int ps = pset_rule_order[i];
+
 		rb = (struct rule_build){ .r = nftnl_rule_alloc() };
 		if (rb.r)
-			rb_pinhole_rule(&rb, &nfttab_psets[i], cfg);
+			rb_pinhole_rule(&rb, &nfttab_psets[ps], cfg);
 		if (put_rule(t, b, NFTTAB_TABLE, "media", &rb,
-			     nfttab_pinhole_comments[i], NULL))
+			     nfttab_pinhole_comments[ps], NULL))
 			return -1;
 	}
 	if (cfg->media_port_min) {
@@ -1315,11 +1357,21 @@ static int put_rules(struct nfttab *t, struct nfttab_batch *b,
 			return -1;
 	}
 	rb = (struct rule_build){ .r = nftnl_rule_alloc() };
-	if (rb.r)
-		rb_defrag(&rb);
-	if (put_rule(t, b, NFTTAB_TABLE, "sip", &rb,
-		     "conntrack, so that nf_defrag reassembles SIP", NULL))
-		return -1;
+	if (defrag == NFTTAB_DEFRAG_TPROXY) {
+		if (rb.r)
+			rb_defrag_tproxy(&rb);
+		if (put_rule(t, b, NFTTAB_TABLE, "defrag", &rb,
+			     "never run: loading it turns on nf_defrag, so that SIP is reassembled, without conntrack",
+			     NULL))
+			return -1;
+	} else {
+		if (rb.r)
+			rb_defrag(&rb);
+		if (put_rule(t, b, NFTTAB_TABLE, "sip", &rb,
+			     "conntrack, so that nf_defrag reassembles SIP",
+			     NULL))
+			return -1;
+	}
 	for (i = 0; i < sizeof(protos); i++) {
 		rb = (struct rule_build){ .r = nftnl_rule_alloc() };
 		if (rb.r) {
@@ -1397,6 +1449,7 @@ struct nfttab *nfttab_open(char *err, size_t errlen)
 	t->portid = mnl_socket_get_portid(t->nl);
 	t->seq = (uint32_t)time(NULL);
 	t->native = -1;
+	t->tproxy = -1;
 	t->path = NFTTAB_QUEUE_AUTO;
 	return t;
 
@@ -1435,27 +1488,36 @@ const char *nfttab_error(const struct nfttab *t)
 
 /* ---- probe --------------------------------------------------------------- */
 
-/*
- * Try "queue" in a batch that can never commit: a temporary table, chain
- * and queue rule, then the same chain again with NLM_F_EXCL, which always
- * fails with EEXIST.  nfnetlink processes every message of a batch and
- * ACKs each before it aborts, so the queue rule's own ACK tells whether
- * the kernel knows the expression (ENOENT once module autoload failed),
- * and the abort guarantees nothing was ever visible.
- */
-static int probe_native_queue(struct nfttab *t)
+/* A rule that uses the expression a probe asks about. */
+static void rb_probe_queue(struct rule_build *rb)
 {
-	static const struct nfttab_chain_def probe_chain = { "probe", -1 };
 	static const struct nfttab_config probe_cfg = { .queue_first = 0,
 							.queue_last = 0,
 							.fail_open = true };
+
+	rb_queue(rb, NFTTAB_QUEUE_NATIVE, &probe_cfg);
+}
+
+/*
+ * Try an expression in a batch that can never commit: a temporary table,
+ * chain and a rule using it, then the same chain again with NLM_F_EXCL,
+ * which always fails with EEXIST.  nfnetlink processes every message of
+ * a batch and ACKs each before it aborts, so the rule's own ACK tells
+ * whether the kernel knows the expression (ENOENT once module autoload
+ * failed), and the abort guarantees nothing was ever visible.  Returns
+ * 1 (known), 0 (unknown) or -1; the answer is kept in *@cache.
+ */
+static int probe_expr(struct nfttab *t, int *cache,
+		      void (*build)(struct rule_build *rb), const char *what)
+{
+	static const struct nfttab_chain_def probe_chain = { "probe", -1 };
 	struct nfttab_batch *b = &t->ctl;
 	struct rule_build rb;
 	unsigned int rule;
 	int err;
 
-	if (t->native >= 0)
-		return t->native;
+	if (*cache >= 0)
+		return *cache;
 	batch_reset(b);
 	if (put_table(t, b, NFTTAB_PROBE_TABLE, NFT_MSG_NEWTABLE,
 		      NLM_F_CREATE) ||
@@ -1465,7 +1527,7 @@ static int probe_native_queue(struct nfttab *t)
 	rule = b->n;
 	rb = (struct rule_build){ .r = nftnl_rule_alloc() };
 	if (rb.r)
-		rb_queue(&rb, NFTTAB_QUEUE_NATIVE, &probe_cfg);
+		build(&rb);
 	if (put_rule(t, b, NFTTAB_PROBE_TABLE, probe_chain.name, &rb, NULL,
 		     NULL) ||
 	    put_chain(t, b, NFTTAB_PROBE_TABLE, &probe_chain, 0,
@@ -1477,13 +1539,13 @@ static int probe_native_queue(struct nfttab *t)
 		batch_reset(b);
 		if (put_table(t, b, NFTTAB_PROBE_TABLE, NFT_MSG_DELTABLE, 0) == 0)
 			batch_send(t, b, false, 0);
-		seterr(t->err, sizeof(t->err), "probing the queue expression: "
-		       "the kernel committed a batch it had to refuse");
+		seterr(t->err, sizeof(t->err), "probing the %s expression: "
+		       "the kernel committed a batch it had to refuse", what);
 		errno = EPROTO;
 		return -1;
 	}
 	/* only the rule may fail besides the sentinel: a table or chain
-	 * that could not be made (EPERM...) says nothing about "queue" */
+	 * that could not be made (EPERM...) says nothing about it */
 	if (b->begin_err || b->msg[0].err || b->msg[1].err) {
 		int saved = errno;
 
@@ -1493,21 +1555,31 @@ static int probe_native_queue(struct nfttab *t)
 	}
 	err = b->msg[rule].err;
 	if (err == 0) {
-		t->native = 1;
+		*cache = 1;
 	} else if (err == ENOENT || err == EOPNOTSUPP) {
-		t->native = 0;
+		*cache = 0;
 	} else {
 		batch_strerror(b, errno, t->err, sizeof(t->err));
 		errno = err > 0 ? err : EPROTO;
 		return -1;
 	}
-	return t->native;
+	return *cache;
 
 err_nomem:
-	seterr(t->err, sizeof(t->err), "probing the queue expression: %s",
+	seterr(t->err, sizeof(t->err), "probing the %s expression: %s", what,
 	       strerror(ENOMEM));
 	errno = ENOMEM;
 	return -1;
+}
+
+static int probe_native_queue(struct nfttab *t)
+{
+	return probe_expr(t, &t->native, rb_probe_queue, "queue");
+}
+
+static int probe_tproxy(struct nfttab *t)
+{
+	return probe_expr(t, &t->tproxy, rb_defrag_tproxy, "tproxy");
 }
 
 int nfttab_probe_native_queue(struct nfttab *t)
@@ -1524,6 +1596,11 @@ int nfttab_probe_native_queue(struct nfttab *t)
 enum nfttab_queue_path nfttab_queue_path(const struct nfttab *t)
 {
 	return t->path;
+}
+
+enum nfttab_defrag nfttab_defrag_path(const struct nfttab *t)
+{
+	return t->defrag;
 }
 
 /* ---- install ------------------------------------------------------------- */
@@ -1580,7 +1657,7 @@ static int check_config(const struct nfttab_config *cfg, char *err,
  * (see query_chain), then all rules.
  */
 static int build_install(struct nfttab *t, const struct nfttab_config *cfg,
-			 enum nfttab_queue_path path,
+			 enum nfttab_queue_path path, enum nfttab_defrag defrag,
 			 const struct chain_query *q)
 {
 	struct nfttab_batch *b = &t->ctl;
@@ -1616,7 +1693,7 @@ static int build_install(struct nfttab *t, const struct nfttab_config *cfg,
 		    put_chain(t, b, NFTTAB_TABLE, def, 0, NFT_MSG_DELRULE, 0))
 			return -1;
 	}
-	return put_rules(t, b, cfg, path);
+	return put_rules(t, b, cfg, path, defrag);
 }
 
 static int install(struct nfttab *t, const struct nfttab_config *cfg,
@@ -1624,8 +1701,10 @@ static int install(struct nfttab *t, const struct nfttab_config *cfg,
 {
 	struct chain_query q[NFTTAB_N_CHAINS];
 	enum nfttab_queue_path path = cfg->queue_path;
+	enum nfttab_defrag defrag;
 	unsigned int i, attempt;
 	uint32_t genid;
+	int tproxy;
 
 	if (check_config(cfg, err, errlen)) {
 		errno = EINVAL;
@@ -1640,6 +1719,12 @@ static int install(struct nfttab *t, const struct nfttab_config *cfg,
 		}
 		path = native ? NFTTAB_QUEUE_NATIVE : NFTTAB_QUEUE_XT;
 	}
+	tproxy = probe_tproxy(t);
+	if (tproxy < 0) {
+		seterr(err, errlen, "%s", t->err);
+		return -1;
+	}
+	defrag = tproxy ? NFTTAB_DEFRAG_TPROXY : NFTTAB_DEFRAG_CONNTRACK;
 	for (attempt = 0; attempt < NFTTAB_RESTARTS; attempt++) {
 		if (get_genid(t, &genid)) {
 			seterr(err, errlen, "reading the ruleset generation: %s",
@@ -1655,7 +1740,7 @@ static int install(struct nfttab *t, const struct nfttab_config *cfg,
 				return -1;
 			}
 		}
-		if (build_install(t, cfg, path, q)) {
+		if (build_install(t, cfg, path, defrag, q)) {
 			seterr(err, errlen, "building the table: %s",
 			       strerror(ENOMEM));
 			errno = ENOMEM;
@@ -1663,6 +1748,7 @@ static int install(struct nfttab *t, const struct nfttab_config *cfg,
 		}
 		if (batch_send(t, &t->ctl, true, genid) == 0) {
 			t->path = path;
+			t->defrag = defrag;
 			t->timeout_ms = (uint64_t)cfg->pinhole_timeout_s * 1000;
 			return 0;
 		}

@@ -88,6 +88,22 @@ int nfttab_install(struct nfttab *t, const struct nfttab_config *cfg,
 /* Which queue path the installed rules use (after nfttab_install). */
 enum nfttab_queue_path nfttab_queue_path(const struct nfttab *t);
 
+/**
+ * enum nfttab_defrag - how the installed table has the kernel reassemble
+ * fragmented SIP (nf_defrag) before the queue.
+ * @NFTTAB_DEFRAG_TPROXY:    a tproxy expression in a chain nothing jumps
+ *                           to: nf_defrag without conntrack (preferred)
+ * @NFTTAB_DEFRAG_CONNTRACK: a ct expression: conntrack, and with it
+ *                           nf_defrag (kernels without nft_tproxy)
+ */
+enum nfttab_defrag {
+	NFTTAB_DEFRAG_TPROXY,
+	NFTTAB_DEFRAG_CONNTRACK,
+};
+
+/* How the table installed last by @t turns nf_defrag on. */
+enum nfttab_defrag nfttab_defrag_path(const struct nfttab *t);
+
 /* Does the running kernel have the nft "queue" expression? 1 yes, 0 no. */
 int nfttab_probe_native_queue(struct nfttab *t);
 
