@@ -19,26 +19,13 @@
 
 #include "engine.h"
 #include "../inspect/inspect.h"
+#include "../pinhole/phref.h"
 
 /* A source's count of open calls (open addressing, linear probing). */
 struct src_slot {
 	uint8_t		family;		/* 0: empty */
 	uint8_t		addr[16];
 	uint32_t	count;
-};
-
-/*
- * A kernel set element and how many calls want it.  Two calls can imply
- * the same key (destination-only matching, or a reused port): the element
- * is added for the first and deleted with the last.
- */
-struct ph_ref {
-	uint32_t	refs;		/* 0: empty */
-	uint8_t		family;
-	bool		has_peer;
-	uint16_t	dport;
-	uint8_t		daddr[16];
-	uint8_t		saddr[16];
 };
 
 struct engine {
@@ -49,8 +36,7 @@ struct engine {
 	struct dialog_table		*dialogs;
 	struct src_slot			*srcs;
 	unsigned int			n_srcs;
-	struct ph_ref			*refs;
-	unsigned int			n_refs;
+	struct phref_table		*refs;
 	unsigned int			n_pinholes;
 	struct engine_stats		st;
 	uint64_t			limit_logged_ms;
@@ -119,9 +105,7 @@ struct engine *engine_new(const struct engine_config *cfg,
 	e->srcs = calloc(e->n_srcs, sizeof(*e->srcs));
 	if (!e->srcs)
 		goto err_srcs;
-	/* calloc: only the slots in use become resident */
-	e->n_refs = 2 * cfg->max_pinholes + 1;
-	e->refs = calloc(e->n_refs, sizeof(*e->refs));
+	e->refs = phref_new(cfg->max_pinholes ? cfg->max_pinholes : 1);
 	if (!e->refs)
 		goto err_refs;
 	return e;
@@ -138,7 +122,7 @@ void engine_free(struct engine *e)
 {
 	if (!e)
 		return;
-	free(e->refs);
+	phref_free(e->refs);
 	free(e->srcs);
 	dialog_table_free(e->dialogs);
 	free(e);
@@ -222,96 +206,6 @@ static void src_slot_free(struct engine *e, struct src_slot *s)
 	}
 }
 
-/* ---- element reference counts ------------------------------------------ */
-
-static unsigned int ref_home(const struct engine *e, uint8_t family,
-			     bool has_peer, uint16_t dport,
-			     const uint8_t *daddr, const uint8_t *saddr)
-{
-	size_t n = family == 6 ? 16 : 4;
-	uint64_t h = dialog_hash(span_make((const char *)daddr, n));
-
-	h ^= (uint64_t)dport << 8 | family | (uint64_t)has_peer << 7;
-	if (has_peer)
-		h ^= dialog_hash(span_make((const char *)saddr, n)) * 31;
-	return (unsigned int)(h % e->n_refs);
-}
-
-static bool ref_is(const struct ph_ref *r, const struct pinhole *ph)
-{
-	size_t n = ph->family == 6 ? 16 : 4;
-
-	return r->refs && r->family == ph->family && r->dport == ph->dport &&
-	       r->has_peer == ph->has_peer && !memcmp(r->daddr, ph->daddr, n) &&
-	       (!ph->has_peer || !memcmp(r->saddr, ph->saddr, n));
-}
-
-/* The slot holding @ph's key, or the empty slot where it would go. */
-static struct ph_ref *ref_slot(struct engine *e, const struct pinhole *ph)
-{
-	unsigned int i = ref_home(e, ph->family, ph->has_peer, ph->dport,
-				  ph->daddr, ph->saddr), k;
-
-	for (k = 0; k < e->n_refs; k++, i = (i + 1) % e->n_refs)
-		if (!e->refs[i].refs || ref_is(&e->refs[i], ph))
-			return &e->refs[i];
-	return NULL;
-}
-
-static uint32_t ref_count(struct engine *e, const struct pinhole *ph)
-{
-	struct ph_ref *r = ref_slot(e, ph);
-
-	return r ? r->refs : 0;
-}
-
-static void ref_inc(struct engine *e, const struct pinhole *ph)
-{
-	struct ph_ref *r = ref_slot(e, ph);
-
-	if (!r)
-		return;		/* cannot happen: 2x max-pinholes slots */
-	if (!r->refs) {
-		memset(r, 0, sizeof(*r));
-		r->family = ph->family;
-		r->has_peer = ph->has_peer;
-		r->dport = ph->dport;
-		memcpy(r->daddr, ph->daddr, 16);
-		if (ph->has_peer)
-			memcpy(r->saddr, ph->saddr, 16);
-	}
-	r->refs++;
-}
-
-static void ref_dec(struct engine *e, const struct pinhole *ph)
-{
-	struct ph_ref *r = ref_slot(e, ph);
-	unsigned int i, j, k;
-
-	if (!r || !r->refs || --r->refs)
-		return;
-	/* backward-shift deletion, as for sources */
-	i = j = (unsigned int)(r - e->refs);
-	for (;;) {
-		e->refs[i].refs = 0;
-		for (;;) {
-			struct ph_ref *o;
-
-			j = (j + 1) % e->n_refs;
-			o = &e->refs[j];
-			if (!o->refs)
-				return;
-			k = ref_home(e, o->family, o->has_peer, o->dport,
-				     o->daddr, o->saddr);
-			if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
-				continue;
-			break;
-		}
-		e->refs[i] = e->refs[j];
-		i = j;
-	}
-}
-
 /* ---- pinhole changes --------------------------------------------------- */
 
 static bool in_list(const struct pinhole *ph, const struct pinhole *list,
@@ -342,7 +236,7 @@ static int pinholes_sync(struct engine *e, struct dialog *d,
 
 	for (i = 0; i < n_old; i++) {
 		gone[i] = !in_list(&e->old[i], e->new, n_new);
-		if (gone[i] && ref_count(e, &e->old[i]) <= 1) {
+		if (gone[i] && phref_count(e->refs, &e->old[i]) <= 1) {
 			e->be.ops->del(e->be.ctx, &e->old[i]);
 			dels++;
 		}
@@ -350,7 +244,7 @@ static int pinholes_sync(struct engine *e, struct dialog *d,
 	}
 	for (i = 0; i < n_new; i++) {
 		fresh[i] = !in_list(&e->new[i], e->old, n_old);
-		if (fresh[i] && ref_count(e, &e->new[i]) == 0) {
+		if (fresh[i] && phref_count(e->refs, &e->new[i]) == 0) {
 			e->be.ops->add(e->be.ctx, &e->new[i]);
 			adds++;
 		}
@@ -367,10 +261,15 @@ static int pinholes_sync(struct engine *e, struct dialog *d,
 	}
 	for (i = 0; i < n_old; i++)
 		if (gone[i])
-			ref_dec(e, &e->old[i]);
+			phref_dec(e->refs, &e->old[i]);
+	/* room for 2x max-pinholes keys: the limit check in session_apply()
+	 * keeps them far below that */
 	for (i = 0; i < n_new; i++)
-		if (fresh[i])
-			ref_inc(e, &e->new[i]);
+		if (fresh[i] && phref_inc(e->refs, &e->new[i]))
+			ELOG(e, LOG_ERR, "call %.*s: pinhole not counted: %s",
+			     (int)(d->call_id_len < DIALOG_CALL_ID_KEEP ?
+				   d->call_id_len : DIALOG_CALL_ID_KEEP),
+			     d->call_id, strerror(errno));
 	e->n_pinholes = e->n_pinholes + adds - dels;
 	e->st.pinholes_opened += adds;
 	e->st.pinholes_closed += dels;
@@ -751,6 +650,7 @@ void engine_adopt(struct engine *e, const struct pinhole *ph, uint64_t now_ms)
 	struct dialog *d;
 	unsigned int s = ph->tag.stream, side = ph->tag.side & 1;
 	size_t n = ph->family == 6 ? 16 : 4;
+	bool fresh = false, known;
 
 	if (!key.len || ph->tag.call_id_len < (key.len < DIALOG_CALL_ID_KEEP ?
 					       key.len : DIALOG_CALL_ID_KEEP) ||
@@ -761,11 +661,24 @@ void engine_adopt(struct engine *e, const struct pinhole *ph, uint64_t now_ms)
 		d = dialog_create(e->dialogs, &key);
 		if (!d)
 			return;
+		fresh = true;
 		d->state = DIALOG_ADOPTED;
 		d->has_active = true;
 		d->last_ms = now_ms;
 		d->check_ms = now_ms + e->cfg.pinhole_timeout_s * 1000ULL;
 	}
+	/* counted first: a call never implies a pinhole the table lacks */
+	known = phref_count(e->refs, ph) != 0;
+	if (phref_inc(e->refs, ph)) {
+		ELOG(e, LOG_WARNING, "max-pinholes (%u) reached: pinhole of call %.*s not adopted",
+		     e->cfg.max_pinholes, (int)ph->tag.call_id_len,
+		     ph->tag.call_id);
+		if (fresh)
+			dialog_destroy(e->dialogs, d);
+		return;
+	}
+	if (!known)
+		e->n_pinholes++;
 	/* the receiving side's line, and the sending side it implies */
 	rx = &d->act[side].m[s];
 	tx = &d->act[!side].m[s];
@@ -789,7 +702,4 @@ void engine_adopt(struct engine *e, const struct pinhole *ph, uint64_t now_ms)
 		tx->family = ph->family;
 	if (ph->has_peer)
 		memcpy(tx->addr, ph->saddr, n);
-	if (!ref_count(e, ph))
-		e->n_pinholes++;
-	ref_inc(e, ph);
 }
