@@ -220,14 +220,14 @@ static void test_long_call_ids(void)
 	struct dialog *da, *db, *d96, *d97;
 	struct dialog_table *t = dialog_table_new(16);
 
-	unit_case("Call-IDs differing only after byte 96");
+	unit_case("Call-IDs differing only after the kept bytes");
 	if (!CHECK(t))
 		return;
 	memset(a, 'q', sizeof(a));
 	memcpy(b, a, sizeof(b));
 	memcpy(c, a, sizeof(c));
 	b[150] = 'r';
-	c[97] = 'r';
+	c[DIALOG_CALL_ID_KEEP + 1] = 'r';
 	CHECK_INT(dialog_key_of(span_make(a, 160), &ka), 0);
 	CHECK_INT(dialog_key_of(span_make(b, 160), &kb), 0);
 	CHECK_INT(dialog_key_of(span_make(c, 160), &kc), 0);
@@ -241,9 +241,9 @@ static void test_long_call_ids(void)
 	CHECK(!dialog_find(t, &kc));
 	CHECK_INT(da->call_id_len, 160);
 
-	unit_case("Call-IDs of 96 and 97 bytes with one prefix");
-	CHECK_INT(dialog_key_of(span_make(a, 96), &k96), 0);
-	CHECK_INT(dialog_key_of(span_make(a, 97), &k97), 0);
+	unit_case("Call-IDs of DIALOG_CALL_ID_KEEP and one more bytes, one prefix");
+	CHECK_INT(dialog_key_of(span_make(a, DIALOG_CALL_ID_KEEP), &k96), 0);
+	CHECK_INT(dialog_key_of(span_make(a, DIALOG_CALL_ID_KEEP + 1), &k97), 0);
 	d96 = dialog_create(t, &k96);
 	d97 = dialog_create(t, &k97);
 	CHECK(d96 && d97 && d96 != d97);
@@ -319,10 +319,11 @@ static void test_tag(void)
 	d = dialog_create(t, &k);
 	if (CHECK(d)) {
 		dialog_tag(d, &tag);
-		CHECK_INT(tag.call_id_len, PINHOLE_CALL_ID_MAX);
+		CHECK_INT(tag.call_id_len, DIALOG_CALL_ID_KEEP);
 		CHECK_INT(tag.call_id_full_len, sizeof(id));
 		CHECK(tag.call_id_hash == dialog_hash(span_make(id, sizeof(id))));
-		CHECK(!memcmp(tag.call_id, id, PINHOLE_CALL_ID_MAX));
+		CHECK(!memcmp(tag.call_id, id, DIALOG_CALL_ID_KEEP));
+		CHECK_INT(tag.call_id[DIALOG_CALL_ID_KEEP], 0);
 	}
 	dialog_table_free(t);
 }

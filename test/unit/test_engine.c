@@ -407,8 +407,9 @@ static void tally_verdict(struct engine_stats *t, const struct engine_verdict *v
 static void check_added_tags(const struct fx *fx, const struct sent *s,
 			     const char *call_id)
 {
-	size_t len = strlen(call_id), keep = len < PINHOLE_CALL_ID_MAX ?
-					     len : PINHOLE_CALL_ID_MAX;
+	/* the tag carries what the call keeps of its Call-ID */
+	size_t len = strlen(call_id), keep = len < DIALOG_CALL_ID_KEEP ?
+					     len : DIALOG_CALL_ID_KEEP;
 	uint64_t hash = dialog_hash(span_make(call_id, len));
 	unsigned int i;
 
@@ -1565,6 +1566,11 @@ static const struct adopt_case adopt_cases[] = {
 	{ "IPv6", .n_live = 4,
 	  SETUP(M_INV(SDP6(A_IP6, AUDIO("4000"))),
 		M_200(SDP6(B_IP6, AUDIO("5000"))), M_ACK) },
+	{ "Call-ID of DIALOG_CALL_ID_KEEP bytes", .long_id = DIALOG_CALL_ID_KEEP,
+	  .n_live = 4, SETUP(M_INV(SDP_A), M_200(SDP_B), M_ACK) },
+	{ "Call-ID of DIALOG_CALL_ID_KEEP + 1 bytes",
+	  .long_id = DIALOG_CALL_ID_KEEP + 1, .n_live = 4,
+	  SETUP(M_INV(SDP_A), M_200(SDP_B), M_ACK) },
 	{ "Call-ID of PINHOLE_CALL_ID_MAX bytes", .long_id = 96, .n_live = 4,
 	  SETUP(M_INV(SDP_A), M_200(SDP_B), M_ACK) },
 	{ "Call-ID of PINHOLE_CALL_ID_MAX + 1 bytes", .long_id = 97, .n_live = 4,

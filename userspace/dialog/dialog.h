@@ -21,8 +21,15 @@
 /* Enabled streams of one session the firewall opens; more are refused.
  * It sizes every call entry. */
 #define DIALOG_MAX_STREAMS	4
-/* Call-ID bytes kept verbatim; longer ones are told apart by a hash. */
-#define DIALOG_CALL_ID_KEEP	PINHOLE_CALL_ID_MAX
+/*
+ * Call-ID bytes kept verbatim; longer ones are told apart by their length
+ * and a hash of the whole.  64 holds the usual UUID@host forms whole.  A
+ * pinhole's tag carries as many (PINHOLE_CALL_ID_MAX may be more: tags
+ * written by a voipfwd that kept more still adopt, by prefix and hash).
+ */
+#define DIALOG_CALL_ID_KEEP	64
+_Static_assert(DIALOG_CALL_ID_KEEP <= PINHOLE_CALL_ID_MAX,
+	       "a pinhole tag holds the kept Call-ID");
 /* Longer Call-IDs are not followed (the message is refused). */
 #define DIALOG_CALL_ID_MAX	255
 /* Pinholes one session can imply: streams x (RTP, RTCP) x 2 sides. */
@@ -168,5 +175,12 @@ unsigned int dialog_pinholes(const struct dialog *d, enum pinhole_match mode,
 
 /* Copy the dialog's Call-ID into a pinhole tag. */
 void dialog_tag(const struct dialog *d, struct pinhole_tag *tag);
+
+/* Bytes of @d->call_id that hold the Call-ID (for "%.*s"). */
+static inline int dialog_call_id_kept(const struct dialog *d)
+{
+	return d->call_id_len < DIALOG_CALL_ID_KEEP ? d->call_id_len :
+						      DIALOG_CALL_ID_KEEP;
+}
 
 #endif /* VOIPFW_DIALOG_H */

@@ -254,8 +254,7 @@ static int pinholes_sync(struct engine *e, struct dialog *d,
 		return 0;
 	if ((adds || dels) && e->be.ops->commit(e->be.ctx)) {
 		ELOG(e, LOG_ERR, "call %.*s: pinholes not committed: %s",
-		     (int)(d->call_id_len < DIALOG_CALL_ID_KEEP ?
-			   d->call_id_len : DIALOG_CALL_ID_KEEP),
+		     dialog_call_id_kept(d),
 		     d->call_id, strerror(errno));
 		return -1;
 	}
@@ -267,8 +266,7 @@ static int pinholes_sync(struct engine *e, struct dialog *d,
 	for (i = 0; i < n_new; i++)
 		if (fresh[i] && phref_inc(e->refs, &e->new[i]))
 			ELOG(e, LOG_ERR, "call %.*s: pinhole not counted: %s",
-			     (int)(d->call_id_len < DIALOG_CALL_ID_KEEP ?
-				   d->call_id_len : DIALOG_CALL_ID_KEEP),
+			     dialog_call_id_kept(d),
 			     d->call_id, strerror(errno));
 	e->n_pinholes = e->n_pinholes + adds - dels;
 	e->st.pinholes_opened += adds;
@@ -343,7 +341,7 @@ static int session_apply(struct engine *e, struct dialog *d,
 	if (e->n_pinholes + n_new > e->cfg.max_pinholes + n_old) {
 		ELOG(e, LOG_WARNING,
 		     "call %.*s: max-pinholes (%u) reached, media refused",
-		     (int)d->call_id_len, d->call_id, e->cfg.max_pinholes);
+		     dialog_call_id_kept(d), d->call_id, e->cfg.max_pinholes);
 		memcpy(d->act, prev, sizeof(prev));
 		d->active_offerer = prev_offerer;
 		d->has_active = prev_active;
@@ -632,8 +630,8 @@ void engine_tick(struct engine *e, uint64_t now_ms,
 			d->check_ms = now_ms + e->cfg.pinhole_timeout_s * 1000ULL;
 			continue;
 		}
-		ELOG(e, LOG_INFO, "call %.*s expired", (int)d->call_id_len,
-		     d->call_id);
+		ELOG(e, LOG_INFO, "call %.*s expired",
+		     dialog_call_id_kept(d), d->call_id);
 		memset(&v, 0, sizeof(v));
 		dialog_end(e, d, &v);
 	}
