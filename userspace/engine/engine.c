@@ -327,14 +327,19 @@ static int session_apply(struct engine *e, struct dialog *d,
 			 struct engine_verdict *v)
 {
 	unsigned int n_old = pinholes_current(e, d);
-	struct media_desc prev[2];
+	struct media_desc prev[2], next[2];
 	uint8_t prev_offerer = d->active_offerer;
 	bool prev_active = d->has_active;
 	unsigned int n_new;
 
-	memcpy(prev, d->act, sizeof(prev));
-	d->act[0] = *offer;
-	d->act[1] = *answer;
+	dialog_session(d, prev);
+	next[0] = *offer;
+	next[1] = *answer;
+	/* cannot fail: the session pool has an entry for every call */
+	if (dialog_set_session(e->dialogs, d, next)) {
+		v->reason = ENGINE_R_DIALOG_LIMIT;
+		return -1;
+	}
 	d->active_offerer = (uint8_t)offerer;
 	d->has_active = true;
 	n_new = dialog_pinholes(d, e->cfg.match, 0, e->new);
@@ -342,7 +347,7 @@ static int session_apply(struct engine *e, struct dialog *d,
 		ELOG(e, LOG_WARNING,
 		     "call %.*s: max-pinholes (%u) reached, media refused",
 		     dialog_call_id_kept(d), d->call_id, e->cfg.max_pinholes);
-		memcpy(d->act, prev, sizeof(prev));
+		dialog_set_session(e->dialogs, d, prev);
 		d->active_offerer = prev_offerer;
 		d->has_active = prev_active;
 		v->reason = ENGINE_R_PINHOLE_LIMIT;
@@ -351,7 +356,7 @@ static int session_apply(struct engine *e, struct dialog *d,
 	if (pinholes_sync(e, d, n_old, v)) {
 		/* nothing was installed: the call keeps its old session, so
 		 * a retransmission of this message tries again */
-		memcpy(d->act, prev, sizeof(prev));
+		dialog_set_session(e->dialogs, d, prev);
 		d->active_offerer = prev_offerer;
 		d->has_active = prev_active;
 		v->reason = ENGINE_R_COMMIT_FAILED;
@@ -368,22 +373,22 @@ static int on_sdp(struct engine *e, struct dialog *d, enum dialog_side side,
 		  const struct sip_msg *msg, const struct sdp *sdp,
 		  struct engine_verdict *v)
 {
-	struct media_desc desc;
+	struct media_desc desc, act[2];
 
 	if (media_desc_from_sdp(sdp, &desc)) {
 		v->reason = ENGINE_R_MEDIA_LIMIT;
 		return -1;
 	}
-	if (d->has_offer && d->offer_side != side) {
+	if (d->offer && d->offer_side != side) {
 		if (session_apply(e, d, (enum dialog_side)d->offer_side,
-				  &d->offer, &desc, v))
+				  d->offer, &desc, v))
 			return -1;	/* the offer stays pending */
 		if (!msg->is_request && msg->cseq_method == SIP_METHOD_INVITE)
 			d->answer_cseq = msg->cseq;
 		/* the initial offer stays open for other forks until a 2xx */
 		if (!(d->state == DIALOG_TRYING &&
 		      !(!msg->is_request && msg->status >= 200)))
-			d->has_offer = false;
+			dialog_drop_offer(e->dialogs, d);
 		return 0;
 	}
 	/*
@@ -394,12 +399,16 @@ static int on_sdp(struct engine *e, struct dialog *d, enum dialog_side side,
 	 */
 	if (!msg->is_request && d->has_active && side != d->active_offerer &&
 	    msg->cseq_method == SIP_METHOD_INVITE &&
-	    msg->cseq == d->answer_cseq)
+	    msg->cseq == d->answer_cseq) {
+		dialog_session(d, act);
 		return session_apply(e, d, (enum dialog_side)d->active_offerer,
-				     &d->act[0], &desc, v);
-	d->offer = desc;
-	d->offer_side = (uint8_t)side;
-	d->has_offer = true;
+				     &act[0], &desc, v);
+	}
+	/* cannot fail: the offer pool has an entry for every call */
+	if (dialog_set_offer(e->dialogs, d, side, &desc)) {
+		v->reason = ENGINE_R_DIALOG_LIMIT;
+		return -1;
+	}
 	return 0;
 }
 
@@ -501,7 +510,7 @@ static int on_response(struct engine *e, const struct sip_msg *msg,
 				}
 				return 0;
 			}
-			d->has_offer = false;
+			dialog_drop_offer(e->dialogs, d);
 			return 0;
 		}
 		if (msg->status >= 200 && d->state == DIALOG_TRYING) {
@@ -518,7 +527,7 @@ static int on_response(struct engine *e, const struct sip_msg *msg,
 			/* answered in a reliable 18x, 2xx without SDP: the
 			 * initial offer is answered for good */
 			if (!sdp && d->has_active)
-				d->has_offer = false;
+				dialog_drop_offer(e->dialogs, d);
 			return 0;
 		}
 		if (sdp && msg->status > 100)
@@ -644,6 +653,7 @@ void engine_adopt(struct engine *e, const struct pinhole *ph, uint64_t now_ms)
 		.len = ph->tag.call_id_full_len,
 		.prefix = ph->tag.call_id,
 	};
+	struct media_desc act[2];
 	struct media_line *rx, *tx;
 	struct dialog *d;
 	unsigned int s = ph->tag.stream, side = ph->tag.side & 1;
@@ -665,25 +675,14 @@ void engine_adopt(struct engine *e, const struct pinhole *ph, uint64_t now_ms)
 		d->last_ms = now_ms;
 		d->check_ms = now_ms + e->cfg.pinhole_timeout_s * 1000ULL;
 	}
-	/* counted first: a call never implies a pinhole the table lacks */
-	known = phref_count(e->refs, ph) != 0;
-	if (phref_inc(e->refs, ph)) {
-		ELOG(e, LOG_WARNING, "max-pinholes (%u) reached: pinhole of call %.*s not adopted",
-		     e->cfg.max_pinholes, (int)ph->tag.call_id_len,
-		     ph->tag.call_id);
-		if (fresh)
-			dialog_destroy(e->dialogs, d);
-		return;
-	}
-	if (!known)
-		e->n_pinholes++;
 	/* the receiving side's line, and the sending side it implies */
-	rx = &d->act[side].m[s];
-	tx = &d->act[!side].m[s];
-	if (d->act[side].n <= s)
-		d->act[side].n = (uint8_t)(s + 1);
-	if (d->act[!side].n <= s)
-		d->act[!side].n = (uint8_t)(s + 1);
+	dialog_session(d, act);
+	rx = &act[side].m[s];
+	tx = &act[!side].m[s];
+	if (act[side].n <= s)
+		act[side].n = (uint8_t)(s + 1);
+	if (act[!side].n <= s)
+		act[!side].n = (uint8_t)(s + 1);
 	rx->family = ph->family;
 	rx->receives = true;
 	if (ph->tag.rtcp) {
@@ -700,4 +699,23 @@ void engine_adopt(struct engine *e, const struct pinhole *ph, uint64_t now_ms)
 		tx->family = ph->family;
 	if (ph->has_peer)
 		memcpy(tx->addr, ph->saddr, n);
+	/* counted before the call implies it: never a pinhole the table
+	 * lacks; the session store cannot fail (an entry for every call) */
+	known = phref_count(e->refs, ph) != 0;
+	if (phref_inc(e->refs, ph)) {
+		ELOG(e, LOG_WARNING, "max-pinholes (%u) reached: pinhole of call %.*s not adopted",
+		     e->cfg.max_pinholes, (int)ph->tag.call_id_len,
+		     ph->tag.call_id);
+		goto err;
+	}
+	if (dialog_set_session(e->dialogs, d, act)) {
+		phref_dec(e->refs, ph);
+		goto err;
+	}
+	if (!known)
+		e->n_pinholes++;
+	return;
+err:
+	if (fresh)
+		dialog_destroy(e->dialogs, d);
 }
