@@ -407,8 +407,9 @@ static void tally_verdict(struct engine_stats *t, const struct engine_verdict *v
 static void check_added_tags(const struct fx *fx, const struct sent *s,
 			     const char *call_id)
 {
-	size_t len = strlen(call_id), keep = len < PINHOLE_CALL_ID_MAX ?
-					     len : PINHOLE_CALL_ID_MAX;
+	/* the tag carries what the call keeps of its Call-ID */
+	size_t len = strlen(call_id), keep = len < DIALOG_CALL_ID_KEEP ?
+					     len : DIALOG_CALL_ID_KEEP;
 	uint64_t hash = dialog_hash(span_make(call_id, len));
 	unsigned int i;
 
@@ -1638,6 +1639,11 @@ static const struct adopt_case adopt_cases[] = {
 	{ "IPv6", .n_live = 4,
 	  SETUP(M_INV(SDP6(A_IP6, AUDIO("4000"))),
 		M_200(SDP6(B_IP6, AUDIO("5000"))), M_ACK) },
+	{ "Call-ID of DIALOG_CALL_ID_KEEP bytes", .long_id = DIALOG_CALL_ID_KEEP,
+	  .n_live = 4, SETUP(M_INV(SDP_A), M_200(SDP_B), M_ACK) },
+	{ "Call-ID of DIALOG_CALL_ID_KEEP + 1 bytes",
+	  .long_id = DIALOG_CALL_ID_KEEP + 1, .n_live = 4,
+	  SETUP(M_INV(SDP_A), M_200(SDP_B), M_ACK) },
 	{ "Call-ID of PINHOLE_CALL_ID_MAX bytes", .long_id = 96, .n_live = 4,
 	  SETUP(M_INV(SDP_A), M_200(SDP_B), M_ACK) },
 	{ "Call-ID of PINHOLE_CALL_ID_MAX + 1 bytes", .long_id = 97, .n_live = 4,
@@ -2033,6 +2039,60 @@ static void test_stats(void)
 	}
 }
 
+/*
+ * More pinholes in the kernel than the reference table has room for
+ * (2x max-pinholes keys): the rest are not adopted, and say so, and the
+ * call never implies a pinhole the engine does not count.
+ */
+static void test_adopt_limit(void)
+{
+	static struct pinhole snap[REC_MAX];
+	struct engine_config cfg;
+	struct engine_verdict v;
+	struct engine_stats st;
+	struct fx *fx1, *fx2;
+	unsigned int n, i, from;
+	struct sent s;
+
+	unit_case("adopt: beyond the room for 2x max-pinholes keys");
+	engine_config_defaults(&cfg);
+	fx1 = fx_new(&cfg);
+	cfg.max_pinholes = 1;
+	fx2 = fx_new(&cfg);
+	if (!CHECK(fx1 && fx2))
+		goto out;
+	expect_pass(fx1, &invite_a);
+	expect_pass(fx1, &ok_b);
+	n = fx1->rec.n_live;
+	CHECK_INT(n, 4);
+	memcpy(snap, fx1->rec.live, n * sizeof(snap[0]));
+	memcpy(fx2->rec.live, snap, n * sizeof(snap[0]));
+	fx2->rec.n_live = n;
+	from = fx2->log.n;
+	for (i = 0; i < n; i++)
+		engine_adopt(fx2->e, &snap[i], fx2->now);
+	engine_get_stats(fx2->e, &st);
+	CHECK_INT(st.pinholes, 2);
+	CHECK_INT(st.dialogs, 1);
+	CHECK(log_has(&fx2->log, from, LOG_WARNING,
+		      "max-pinholes (1) reached: pinhole of call"));
+	/* the two it does not know time out in the kernel; its BYE deletes
+	 * the two it knows */
+	fx2->rec.n_live = 2;
+	fx_msg(fx2, &(struct msg_spec){ .method = "BYE", .txn = PARTY_A,
+	       .cseq = 2, .btag = "b1" }, NULL, &v, &s);
+	CHECK(v.accept);
+	CHECK_INT(s.dels, 2);
+	CHECK_INT(fx2->rec.missing_dels, 0);
+	CHECK_INT(fx2->rec.n_live, 0);
+	CHECK_INT(fx_dialogs(fx2), 0);
+	engine_get_stats(fx2->e, &st);
+	CHECK_INT(st.pinholes, 0);
+out:
+	fx_free(fx1);
+	fx_free(fx2);
+}
+
 int main(void)
 {
 	size_t i;
@@ -2049,6 +2109,7 @@ int main(void)
 	for (i = 0; i < ARRAY_SIZE(adopt_cases); i++)
 		run_adopt_case(&adopt_cases[i]);
 	test_adopt_then_reinvite();
+	test_adopt_limit();
 	test_stats();
 	return unit_summary("engine");
 }

@@ -9,12 +9,28 @@
 #include "dialog.h"
 
 /**
+ * struct desc_pool - @max objects of @size bytes, allocated once and
+ * touched only as far as ever used at once.
+ * @fresh: objects never used yet start here
+ * @free:  free list, linked through each free object's first bytes
+ */
+struct desc_pool {
+	char		*mem;
+	size_t		size;
+	unsigned int	max;
+	unsigned int	fresh;
+	void		*free;
+};
+
+/**
  * struct dialog_table - a fixed pool with chained hashing.
  * @pool:    @max entries, allocated once
  * @buckets: heads of the hash chains (index + 1; 0 is empty)
  * @free:    head of the free list, linked through dialog.next
  * @fresh:   entries never used yet start here (so the pool is touched,
  *           and made resident, only as far as calls ever reached)
+ * @offers:  pending offers (struct media_desc), one at most a call
+ * @sessions: sessions not in the compact form (struct media_desc[2])
  */
 struct dialog_table {
 	struct dialog	*pool;
@@ -24,7 +40,42 @@ struct dialog_table {
 	unsigned int	used;
 	uint32_t	free;
 	unsigned int	fresh;
+	struct desc_pool offers;
+	struct desc_pool sessions;
 };
+
+static int desc_pool_init(struct desc_pool *p, size_t size, unsigned int max)
+{
+	/* calloc: untouched objects cost no resident memory */
+	p->mem = calloc(max, size);
+	p->size = size;
+	p->max = max;
+	p->fresh = 0;
+	p->free = NULL;
+	return p->mem ? 0 : -1;
+}
+
+static void *desc_pool_get(struct desc_pool *p)
+{
+	void *obj;
+
+	if (p->free) {
+		obj = p->free;
+		memcpy(&p->free, obj, sizeof(p->free));
+	} else if (p->fresh < p->max) {
+		obj = p->mem + (size_t)p->fresh++ * p->size;
+	} else {
+		errno = ENOSPC;
+		return NULL;
+	}
+	return obj;
+}
+
+static void desc_pool_put(struct desc_pool *p, void *obj)
+{
+	memcpy(obj, &p->free, sizeof(p->free));
+	p->free = obj;
+}
 
 /* FNV-1a, 64 bit: cheap and good enough for keys chosen by peers once
  * lookups compare the stored bytes as well. */
@@ -71,9 +122,17 @@ struct dialog_table *dialog_table_new(unsigned int max)
 	t->buckets = calloc(t->n_buckets, sizeof(*t->buckets));
 	if (!t->buckets)
 		goto err_buckets;
+	if (desc_pool_init(&t->offers, sizeof(struct media_desc), max))
+		goto err_offers;
+	if (desc_pool_init(&t->sessions, 2 * sizeof(struct media_desc), max))
+		goto err_sessions;
 	t->free = 0;
 	t->fresh = 0;
 	return t;
+err_sessions:
+	free(t->offers.mem);
+err_offers:
+	free(t->buckets);
 err_buckets:
 	free(t->pool);
 err_pool:
@@ -85,6 +144,8 @@ void dialog_table_free(struct dialog_table *t)
 {
 	if (!t)
 		return;
+	free(t->sessions.mem);
+	free(t->offers.mem);
 	free(t->buckets);
 	free(t->pool);
 	free(t);
@@ -159,6 +220,10 @@ void dialog_destroy(struct dialog_table *t, struct dialog *d)
 		link = &t->pool[*link - 1].next;
 	if (*link)
 		*link = d->next;
+	if (d->offer)
+		desc_pool_put(&t->offers, d->offer);
+	if (d->act_full)
+		desc_pool_put(&t->sessions, d->act_full);
 	memset(d, 0, sizeof(*d));
 	d->next = t->free;
 	t->free = idx;
@@ -174,6 +239,100 @@ struct dialog *dialog_next(struct dialog_table *t, unsigned int *cursor)
 			return d;
 	}
 	return NULL;
+}
+
+int dialog_set_offer(struct dialog_table *t, struct dialog *d,
+		     enum dialog_side side, const struct media_desc *m)
+{
+	if (!d->offer && !(d->offer = desc_pool_get(&t->offers)))
+		return -1;
+	*d->offer = *m;
+	d->offer_side = (uint8_t)side;
+	return 0;
+}
+
+void dialog_drop_offer(struct dialog_table *t, struct dialog *d)
+{
+	if (!d->offer)
+		return;
+	desc_pool_put(&t->offers, d->offer);
+	d->offer = NULL;
+}
+
+static const uint8_t zero_line[sizeof(struct media_line)];
+
+/* Can @act be stored as act_n and act_line, exactly? */
+static bool session_compact(const struct media_desc act[2])
+{
+	unsigned int side, i;
+
+	for (side = 0; side < 2; side++) {
+		const struct media_desc *m = &act[side];
+
+		if (m->n > 1 || memcmp(m->m[0].rtcp_addr, m->m[0].addr,
+				       sizeof(m->m[0].addr)))
+			return false;
+		for (i = 1; i < DIALOG_MAX_STREAMS; i++)
+			if (memcmp(&m->m[i], zero_line, sizeof(zero_line)))
+				return false;
+	}
+	return true;
+}
+
+void dialog_session(const struct dialog *d, struct media_desc act[2])
+{
+	unsigned int side;
+
+	if (d->act_full) {
+		memcpy(act, d->act_full, 2 * sizeof(*act));
+		return;
+	}
+	memset(act, 0, 2 * sizeof(*act));
+	for (side = 0; side < 2; side++) {
+		const struct dialog_line *l = &d->act_line[side];
+		struct media_line *ml = &act[side].m[0];
+
+		act[side].n = d->act_n[side];
+		ml->family = l->family;
+		ml->receives = l->receives;
+		ml->sends = l->sends;
+		ml->mux = l->mux;
+		ml->rtp_port = l->rtp_port;
+		ml->rtcp_port = l->rtcp_port;
+		memcpy(ml->addr, l->addr, sizeof(ml->addr));
+		memcpy(ml->rtcp_addr, l->addr, sizeof(ml->rtcp_addr));
+	}
+}
+
+int dialog_set_session(struct dialog_table *t, struct dialog *d,
+		       const struct media_desc act[2])
+{
+	unsigned int side;
+
+	if (!session_compact(act)) {
+		if (!d->act_full && !(d->act_full = desc_pool_get(&t->sessions)))
+			return -1;
+		memcpy(d->act_full, act, 2 * sizeof(*act));
+		return 0;
+	}
+	if (d->act_full) {
+		desc_pool_put(&t->sessions, d->act_full);
+		d->act_full = NULL;
+	}
+	for (side = 0; side < 2; side++) {
+		const struct media_line *ml = &act[side].m[0];
+		struct dialog_line *l = &d->act_line[side];
+
+		d->act_n[side] = act[side].n;
+		l->family = ml->family;
+		l->receives = ml->receives;
+		l->sends = ml->sends;
+		l->mux = ml->mux;
+		l->rtp_port = ml->rtp_port;
+		l->rtcp_port = ml->rtcp_port;
+		memcpy(l->addr, ml->addr, sizeof(l->addr));
+	}
+	return 0;
 }
 
 static void addr_copy(uint8_t *dst, const struct sdp_addr *a)
@@ -278,10 +437,12 @@ static bool addr_zero(const uint8_t *a, uint8_t family)
 unsigned int dialog_pinholes(const struct dialog *d, enum pinhole_match mode,
 			     uint32_t timeout_ms, struct pinhole *out)
 {
+	struct media_desc act[2];
 	unsigned int n = 0, i, side;
 
 	if (!d->has_active)
 		return 0;
+	dialog_session(d, act);
 	/*
 	 * Side s receives on stream i when its own description says so and
 	 * the other side sends (RFC 3264 6.1: directions are answered in
@@ -290,11 +451,11 @@ unsigned int dialog_pinholes(const struct dialog *d, enum pinhole_match mode,
 	 */
 	for (i = 0; i < DIALOG_MAX_STREAMS; i++) {
 		for (side = 0; side < 2; side++) {
-			const struct media_line *rx = &d->act[side].m[i];
-			const struct media_line *tx = &d->act[!side].m[i];
+			const struct media_line *rx = &act[side].m[i];
+			const struct media_line *tx = &act[!side].m[i];
 			const uint8_t *peer = NULL;
 
-			if (i >= d->act[side].n || i >= d->act[!side].n ||
+			if (i >= act[side].n || i >= act[!side].n ||
 			    !rx->family || !tx->family || !rx->receives ||
 			    !tx->sends || rx->family != tx->family)
 				continue;

@@ -5,7 +5,10 @@
  * pinholes that state implies.
  *
  * The table is a fixed pool allocated once; nothing is allocated per
- * packet.  An entry is about 650 bytes (sizeof(struct dialog)).
+ * packet.  An entry is 200 bytes (sizeof(struct dialog)); pending offers
+ * and sessions beyond the compact form come from two side pools of as
+ * many entries.  All three are touched, and so made resident, only as
+ * far as they were ever used at once.
  */
 #ifndef VOIPFW_DIALOG_H
 #define VOIPFW_DIALOG_H
@@ -21,8 +24,15 @@
 /* Enabled streams of one session the firewall opens; more are refused.
  * It sizes every call entry. */
 #define DIALOG_MAX_STREAMS	4
-/* Call-ID bytes kept verbatim; longer ones are told apart by a hash. */
-#define DIALOG_CALL_ID_KEEP	PINHOLE_CALL_ID_MAX
+/*
+ * Call-ID bytes kept verbatim; longer ones are told apart by their length
+ * and a hash of the whole.  64 holds the usual UUID@host forms whole.  A
+ * pinhole's tag carries as many (PINHOLE_CALL_ID_MAX may be more: tags
+ * written by a voipfwd that kept more still adopt, by prefix and hash).
+ */
+#define DIALOG_CALL_ID_KEEP	64
+_Static_assert(DIALOG_CALL_ID_KEEP <= PINHOLE_CALL_ID_MAX,
+	       "a pinhole tag holds the kept Call-ID");
 /* Longer Call-IDs are not followed (the message is refused). */
 #define DIALOG_CALL_ID_MAX	255
 /* Pinholes one session can imply: streams x (RTP, RTCP) x 2 sides. */
@@ -67,6 +77,20 @@ enum dialog_state {
 };
 
 /**
+ * struct dialog_line - stream 0 of one side, stored in the call when its
+ * RTCP address is its RTP address (struct media_line less @rtcp_addr).
+ */
+struct dialog_line {
+	uint8_t		family;
+	bool		receives;
+	bool		sends;
+	bool		mux;
+	uint16_t	rtp_port;
+	uint16_t	rtcp_port;
+	uint8_t		addr[16];
+};
+
+/**
  * struct dialog - one call.
  * @call_id, @call_id_len, @call_id_hash: the key (see DIALOG_CALL_ID_KEEP)
  * @caller_tag_hash: hash of the From tag of the initial INVITE (tells
@@ -75,11 +99,17 @@ enum dialog_state {
  * @invite_cseq: CSeq of the INVITE in progress
  * @answer_cseq: CSeq of the INVITE whose 2xx or 18x answered the session
  *              (a later response of that transaction repeats the answer)
- * @offer_side, @offer: the pending offer, not answered yet
- * @has_offer:  an offer is pending
- * @active:     the session pinholes are derived from: @active_offerer
- *              offered @act[0], the other side answered @act[1]
- * @has_active: pinholes are installed for @act
+ * @offer:      the pending offer, not answered yet (NULL: none), from
+ *              @offer_side; held in the table's offer pool, as only calls
+ *              in progress have one (dialog_set_offer(), dialog_drop_offer())
+ * @active_offerer: the session pinholes are derived from was offered by
+ *              this side (its description is [0], the answer [1])
+ * @has_active: pinholes are installed for that session
+ * @act_n, @act_line, @act_full: the session, private: read it with
+ *              dialog_session(), write it with dialog_set_session().  A
+ *              session of one stream a side whose RTCP address is its RTP
+ *              address (nearly every call) lives in @act_n and @act_line;
+ *              any other in @act_full, from the table's session pool
  * @last_ms:    last SIP message of the call
  * @check_ms:   when to look at the call again (expiry)
  * @next:       hash chain (index + 1; 0 ends)
@@ -87,28 +117,32 @@ enum dialog_state {
  *              pinhole changes (engine.c)
  * @unsynced:   a commit of this call's changes failed: the kernel may lack
  *              some of its pinholes, so its next change re-adds them all
+ *
+ * 200 bytes (x86-64).  A pending offer adds one struct media_desc, a
+ * session not in the compact form two, each only while it lasts.
  */
 struct dialog {
 	uint8_t			state;
 	uint8_t			call_id_len;	/* full length */
 	uint8_t			src_family;
+	uint8_t			offer_side;
+	uint8_t			active_offerer;
+	bool			has_active;
+	bool			unsynced;
+	uint8_t			act_n[2];
 	char			call_id[DIALOG_CALL_ID_KEEP];
 	uint64_t		call_id_hash;
 	uint64_t		caller_tag_hash;
 	uint8_t			src[16];
 	uint32_t		invite_cseq;
-	uint8_t			offer_side;
-	bool			has_offer;
-	uint8_t			active_offerer;
-	bool			has_active;
-	struct media_desc	offer;
-	struct media_desc	act[2];
+	uint32_t		answer_cseq;
+	uint32_t		next;
+	uint32_t		commit_epoch;
 	uint64_t		last_ms;
 	uint64_t		check_ms;
-	uint32_t		next;
-	uint32_t		answer_cseq;
-	uint32_t		commit_epoch;
-	bool			unsynced;
+	struct media_desc	*offer;
+	struct media_desc	*act_full;
+	struct dialog_line	act_line[2];
 };
 
 struct dialog_table;
@@ -142,7 +176,28 @@ struct dialog *dialog_find(struct dialog_table *t,
 /* NULL when the table is full. */
 struct dialog *dialog_create(struct dialog_table *t,
 			     const struct dialog_key *key);
+/* Forget @d, its pending offer and its session. */
 void dialog_destroy(struct dialog_table *t, struct dialog *d);
+
+/*
+ * dialog_set_offer - @m, from @side, is @d's pending offer (replacing any).
+ * Returns 0; -1 (ENOSPC) cannot happen while each call holds at most one
+ * (the pool has an entry for every call).
+ */
+int dialog_set_offer(struct dialog_table *t, struct dialog *d,
+		     enum dialog_side side, const struct media_desc *m);
+/* @d has no pending offer any more. */
+void dialog_drop_offer(struct dialog_table *t, struct dialog *d);
+
+/* @d's session: the offerer's description in @act[0], the answer in @act[1]. */
+void dialog_session(const struct dialog *d, struct media_desc act[2]);
+/*
+ * dialog_set_session - store @act as @d's session, in the call when it has
+ * the compact form, else in the session pool.  Returns 0; -1 (ENOSPC)
+ * cannot happen while each call holds at most one.
+ */
+int dialog_set_session(struct dialog_table *t, struct dialog *d,
+		       const struct media_desc act[2]);
 
 /* Iterate every used entry: start with *@cursor = 0. */
 struct dialog *dialog_next(struct dialog_table *t, unsigned int *cursor);
@@ -174,5 +229,12 @@ unsigned int dialog_pinholes(const struct dialog *d, enum pinhole_match mode,
 
 /* Copy the dialog's Call-ID into a pinhole tag. */
 void dialog_tag(const struct dialog *d, struct pinhole_tag *tag);
+
+/* Bytes of @d->call_id that hold the Call-ID (for "%.*s"). */
+static inline int dialog_call_id_kept(const struct dialog *d)
+{
+	return d->call_id_len < DIALOG_CALL_ID_KEEP ? d->call_id_len :
+						      DIALOG_CALL_ID_KEEP;
+}
 
 #endif /* VOIPFW_DIALOG_H */

@@ -19,6 +19,7 @@
 
 #include "engine.h"
 #include "../inspect/inspect.h"
+#include "../pinhole/phref.h"
 
 /*
  * A source's open calls and the pinholes they hold (open addressing,
@@ -31,20 +32,6 @@ struct src_slot {
 	uint32_t	pinholes;
 };
 
-/*
- * A kernel set element and how many calls want it.  Two calls can imply
- * the same key (destination-only matching, or a reused port): the element
- * is added for the first and deleted with the last.
- */
-struct ph_ref {
-	uint32_t	refs;		/* 0: empty */
-	uint8_t		family;
-	bool		has_peer;
-	uint16_t	dport;
-	uint8_t		daddr[16];
-	uint8_t		saddr[16];
-};
-
 struct engine {
 	struct engine_config		cfg;
 	struct pinhole_backend		be;
@@ -53,8 +40,7 @@ struct engine {
 	struct dialog_table		*dialogs;
 	struct src_slot			*srcs;
 	unsigned int			n_srcs;
-	struct ph_ref			*refs;
-	unsigned int			n_refs;
+	struct phref_table		*refs;
 	unsigned int			n_pinholes;
 	struct engine_stats		st;
 	uint64_t			limit_logged_ms;
@@ -145,9 +131,7 @@ struct engine *engine_new(const struct engine_config *cfg,
 	e->srcs = calloc(e->n_srcs, sizeof(*e->srcs));
 	if (!e->srcs)
 		goto err_srcs;
-	/* calloc: only the slots in use become resident */
-	e->n_refs = 2 * cfg->max_pinholes + 1;
-	e->refs = calloc(e->n_refs, sizeof(*e->refs));
+	e->refs = phref_new(cfg->max_pinholes ? cfg->max_pinholes : 1);
 	if (!e->refs)
 		goto err_refs;
 	e->epoch = 1;
@@ -173,7 +157,7 @@ void engine_free(struct engine *e)
 	if (!e)
 		return;
 	free(e->closes);
-	free(e->refs);
+	phref_free(e->refs);
 	free(e->srcs);
 	dialog_table_free(e->dialogs);
 	free(e);
@@ -257,96 +241,6 @@ static void src_slot_free(struct engine *e, struct src_slot *s)
 	}
 }
 
-/* ---- element reference counts ------------------------------------------ */
-
-static unsigned int ref_home(const struct engine *e, uint8_t family,
-			     bool has_peer, uint16_t dport,
-			     const uint8_t *daddr, const uint8_t *saddr)
-{
-	size_t n = family == 6 ? 16 : 4;
-	uint64_t h = dialog_hash(span_make((const char *)daddr, n));
-
-	h ^= (uint64_t)dport << 8 | family | (uint64_t)has_peer << 7;
-	if (has_peer)
-		h ^= dialog_hash(span_make((const char *)saddr, n)) * 31;
-	return (unsigned int)(h % e->n_refs);
-}
-
-static bool ref_is(const struct ph_ref *r, const struct pinhole *ph)
-{
-	size_t n = ph->family == 6 ? 16 : 4;
-
-	return r->refs && r->family == ph->family && r->dport == ph->dport &&
-	       r->has_peer == ph->has_peer && !memcmp(r->daddr, ph->daddr, n) &&
-	       (!ph->has_peer || !memcmp(r->saddr, ph->saddr, n));
-}
-
-/* The slot holding @ph's key, or the empty slot where it would go. */
-static struct ph_ref *ref_slot(struct engine *e, const struct pinhole *ph)
-{
-	unsigned int i = ref_home(e, ph->family, ph->has_peer, ph->dport,
-				  ph->daddr, ph->saddr), k;
-
-	for (k = 0; k < e->n_refs; k++, i = (i + 1) % e->n_refs)
-		if (!e->refs[i].refs || ref_is(&e->refs[i], ph))
-			return &e->refs[i];
-	return NULL;
-}
-
-static uint32_t ref_count(struct engine *e, const struct pinhole *ph)
-{
-	struct ph_ref *r = ref_slot(e, ph);
-
-	return r ? r->refs : 0;
-}
-
-static void ref_inc(struct engine *e, const struct pinhole *ph)
-{
-	struct ph_ref *r = ref_slot(e, ph);
-
-	if (!r)
-		return;		/* cannot happen: 2x max-pinholes slots */
-	if (!r->refs) {
-		memset(r, 0, sizeof(*r));
-		r->family = ph->family;
-		r->has_peer = ph->has_peer;
-		r->dport = ph->dport;
-		memcpy(r->daddr, ph->daddr, 16);
-		if (ph->has_peer)
-			memcpy(r->saddr, ph->saddr, 16);
-	}
-	r->refs++;
-}
-
-static void ref_dec(struct engine *e, const struct pinhole *ph)
-{
-	struct ph_ref *r = ref_slot(e, ph);
-	unsigned int i, j, k;
-
-	if (!r || !r->refs || --r->refs)
-		return;
-	/* backward-shift deletion, as for sources */
-	i = j = (unsigned int)(r - e->refs);
-	for (;;) {
-		e->refs[i].refs = 0;
-		for (;;) {
-			struct ph_ref *o;
-
-			j = (j + 1) % e->n_refs;
-			o = &e->refs[j];
-			if (!o->refs)
-				return;
-			k = ref_home(e, o->family, o->has_peer, o->dport,
-				     o->daddr, o->saddr);
-			if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
-				continue;
-			break;
-		}
-		e->refs[i] = e->refs[j];
-		i = j;
-	}
-}
-
 /* ---- pinhole changes --------------------------------------------------- */
 
 static bool in_list(const struct pinhole *ph, const struct pinhole *list,
@@ -389,7 +283,7 @@ static int pinholes_sync(struct engine *e, struct dialog *d,
 
 	for (i = 0; i < n_old; i++) {
 		gone[i] = !in_list(&e->old[i], e->new, n_new);
-		if (gone[i] && ref_count(e, &e->old[i]) <= 1) {
+		if (gone[i] && phref_count(e->refs, &e->old[i]) <= 1) {
 			e->be.ops->del(e->be.ctx, &e->old[i]);
 			dels++;
 			if (e->cfg.group_commit)
@@ -399,7 +293,7 @@ static int pinholes_sync(struct engine *e, struct dialog *d,
 	}
 	for (i = 0; i < n_new; i++) {
 		fresh[i] = !in_list(&e->new[i], e->old, n_old);
-		if (fresh[i] && ref_count(e, &e->new[i]) == 0) {
+		if (fresh[i] && phref_count(e->refs, &e->new[i]) == 0) {
 			e->be.ops->add(e->be.ctx, &e->new[i]);
 			adds++;
 		} else if (!fresh[i] && d->unsynced) {
@@ -418,18 +312,21 @@ static int pinholes_sync(struct engine *e, struct dialog *d,
 		}
 	} else if ((adds || dels || readds) && e->be.ops->commit(e->be.ctx)) {
 		ELOG(e, LOG_ERR, "call %.*s: pinholes not committed: %s",
-		     (int)(d->call_id_len < DIALOG_CALL_ID_KEEP ?
-			   d->call_id_len : DIALOG_CALL_ID_KEEP),
+		     dialog_call_id_kept(d),
 		     d->call_id, strerror(errno));
 		return -1;
 	}
 	d->unsynced = false;
 	for (i = 0; i < n_old; i++)
 		if (gone[i])
-			ref_dec(e, &e->old[i]);
+			phref_dec(e->refs, &e->old[i]);
+	/* room for 2x max-pinholes keys: the limit check in session_apply()
+	 * keeps them far below that */
 	for (i = 0; i < n_new; i++)
-		if (fresh[i])
-			ref_inc(e, &e->new[i]);
+		if (fresh[i] && phref_inc(e->refs, &e->new[i]))
+			ELOG(e, LOG_ERR, "call %.*s: pinhole not counted: %s",
+			     dialog_call_id_kept(d),
+			     d->call_id, strerror(errno));
 	e->n_pinholes = e->n_pinholes + adds - dels;
 	/* re-adds count as opened: the failed commit did not open them */
 	e->st.pinholes_opened += adds + readds;
@@ -495,7 +392,7 @@ static void closes_retry(struct engine *e)
 	e->n_closing += n;
 	for (i = 0; i < n; i++) {
 		/* a call may have taken the element again meanwhile */
-		if (ref_count(e, &e->closes[i]))
+		if (phref_count(e->refs, &e->closes[i]))
 			continue;
 		e->be.ops->del(e->be.ctx, &e->closes[i]);
 		e->queued = true;
@@ -557,15 +454,20 @@ static int session_apply(struct engine *e, struct dialog *d,
 			 struct engine_verdict *v)
 {
 	unsigned int n_old = pinholes_current(e, d);
+	struct media_desc prev[2], next[2];
 	struct src_slot *src;
-	struct media_desc prev[2];
 	uint8_t prev_offerer = d->active_offerer;
 	bool prev_active = d->has_active;
 	unsigned int n_new;
 
-	memcpy(prev, d->act, sizeof(prev));
-	d->act[0] = *offer;
-	d->act[1] = *answer;
+	dialog_session(d, prev);
+	next[0] = *offer;
+	next[1] = *answer;
+	/* cannot fail: the session pool has an entry for every call */
+	if (dialog_set_session(e->dialogs, d, next)) {
+		v->reason = ENGINE_R_DIALOG_LIMIT;
+		return -1;
+	}
 	d->active_offerer = (uint8_t)offerer;
 	d->has_active = true;
 	n_new = dialog_pinholes(d, e->cfg.match, 0, e->new);
@@ -576,11 +478,10 @@ static int session_apply(struct engine *e, struct dialog *d,
 			e->limit_logged_ms = now_ms;
 			ELOG(e, LOG_WARNING,
 			     "call %.*s: max-pinholes-per-source (%u) reached, media refused",
-			     (int)(d->call_id_len < DIALOG_CALL_ID_KEEP ?
-				   d->call_id_len : DIALOG_CALL_ID_KEEP),
-			     d->call_id, e->cfg.max_pinholes_per_source);
+			     dialog_call_id_kept(d), d->call_id,
+			     e->cfg.max_pinholes_per_source);
 		}
-		memcpy(d->act, prev, sizeof(prev));
+		dialog_set_session(e->dialogs, d, prev);
 		d->active_offerer = prev_offerer;
 		d->has_active = prev_active;
 		v->reason = ENGINE_R_SOURCE_PINHOLE_LIMIT;
@@ -589,8 +490,8 @@ static int session_apply(struct engine *e, struct dialog *d,
 	if (e->n_pinholes + n_new > e->cfg.max_pinholes + n_old) {
 		ELOG(e, LOG_WARNING,
 		     "call %.*s: max-pinholes (%u) reached, media refused",
-		     (int)d->call_id_len, d->call_id, e->cfg.max_pinholes);
-		memcpy(d->act, prev, sizeof(prev));
+		     dialog_call_id_kept(d), d->call_id, e->cfg.max_pinholes);
+		dialog_set_session(e->dialogs, d, prev);
 		d->active_offerer = prev_offerer;
 		d->has_active = prev_active;
 		v->reason = ENGINE_R_PINHOLE_LIMIT;
@@ -599,7 +500,7 @@ static int session_apply(struct engine *e, struct dialog *d,
 	if (pinholes_sync(e, d, n_old, v)) {
 		/* nothing was installed: the call keeps its old session, so
 		 * a retransmission of this message tries again */
-		memcpy(d->act, prev, sizeof(prev));
+		dialog_set_session(e->dialogs, d, prev);
 		d->active_offerer = prev_offerer;
 		d->has_active = prev_active;
 		v->reason = ENGINE_R_COMMIT_FAILED;
@@ -618,22 +519,22 @@ static int on_sdp(struct engine *e, struct dialog *d, enum dialog_side side,
 		  const struct sip_msg *msg, const struct sdp *sdp,
 		  uint64_t now_ms, struct engine_verdict *v)
 {
-	struct media_desc desc;
+	struct media_desc desc, act[2];
 
 	if (media_desc_from_sdp(sdp, &desc)) {
 		v->reason = ENGINE_R_MEDIA_LIMIT;
 		return -1;
 	}
-	if (d->has_offer && d->offer_side != side) {
+	if (d->offer && d->offer_side != side) {
 		if (session_apply(e, d, (enum dialog_side)d->offer_side,
-				  &d->offer, &desc, now_ms, v))
+				  d->offer, &desc, now_ms, v))
 			return -1;	/* the offer stays pending */
 		if (!msg->is_request && msg->cseq_method == SIP_METHOD_INVITE)
 			d->answer_cseq = msg->cseq;
 		/* the initial offer stays open for other forks until a 2xx */
 		if (!(d->state == DIALOG_TRYING &&
 		      !(!msg->is_request && msg->status >= 200)))
-			d->has_offer = false;
+			dialog_drop_offer(e->dialogs, d);
 		return 0;
 	}
 	/*
@@ -644,12 +545,16 @@ static int on_sdp(struct engine *e, struct dialog *d, enum dialog_side side,
 	 */
 	if (!msg->is_request && d->has_active && side != d->active_offerer &&
 	    msg->cseq_method == SIP_METHOD_INVITE &&
-	    msg->cseq == d->answer_cseq)
+	    msg->cseq == d->answer_cseq) {
+		dialog_session(d, act);
 		return session_apply(e, d, (enum dialog_side)d->active_offerer,
-				     &d->act[0], &desc, now_ms, v);
-	d->offer = desc;
-	d->offer_side = (uint8_t)side;
-	d->has_offer = true;
+				     &act[0], &desc, now_ms, v);
+	}
+	/* cannot fail: the offer pool has an entry for every call */
+	if (dialog_set_offer(e->dialogs, d, side, &desc)) {
+		v->reason = ENGINE_R_DIALOG_LIMIT;
+		return -1;
+	}
 	return 0;
 }
 
@@ -751,7 +656,7 @@ static int on_response(struct engine *e, const struct sip_msg *msg,
 				}
 				return 0;
 			}
-			d->has_offer = false;
+			dialog_drop_offer(e->dialogs, d);
 			return 0;
 		}
 		if (msg->status >= 200 && d->state == DIALOG_TRYING) {
@@ -768,7 +673,7 @@ static int on_response(struct engine *e, const struct sip_msg *msg,
 			/* answered in a reliable 18x, 2xx without SDP: the
 			 * initial offer is answered for good */
 			if (!sdp && d->has_active)
-				d->has_offer = false;
+				dialog_drop_offer(e->dialogs, d);
 			return 0;
 		}
 		if (sdp && msg->status > 100)
@@ -886,8 +791,8 @@ void engine_tick(struct engine *e, uint64_t now_ms,
 			d->check_ms = now_ms + e->cfg.pinhole_timeout_s * 1000ULL;
 			continue;
 		}
-		ELOG(e, LOG_INFO, "call %.*s expired", (int)d->call_id_len,
-		     d->call_id);
+		ELOG(e, LOG_INFO, "call %.*s expired",
+		     dialog_call_id_kept(d), d->call_id);
 		memset(&v, 0, sizeof(v));
 		dialog_end(e, d, &v);
 	}
@@ -900,10 +805,12 @@ void engine_adopt(struct engine *e, const struct pinhole *ph, uint64_t now_ms)
 		.len = ph->tag.call_id_full_len,
 		.prefix = ph->tag.call_id,
 	};
+	struct media_desc act[2];
 	struct media_line *rx, *tx;
 	struct dialog *d;
 	unsigned int s = ph->tag.stream, side = ph->tag.side & 1;
 	size_t n = ph->family == 6 ? 16 : 4;
+	bool fresh = false, known;
 
 	if (!key.len || ph->tag.call_id_len < (key.len < DIALOG_CALL_ID_KEEP ?
 					       key.len : DIALOG_CALL_ID_KEEP) ||
@@ -914,18 +821,20 @@ void engine_adopt(struct engine *e, const struct pinhole *ph, uint64_t now_ms)
 		d = dialog_create(e->dialogs, &key);
 		if (!d)
 			return;
+		fresh = true;
 		d->state = DIALOG_ADOPTED;
 		d->has_active = true;
 		d->last_ms = now_ms;
 		d->check_ms = now_ms + e->cfg.pinhole_timeout_s * 1000ULL;
 	}
 	/* the receiving side's line, and the sending side it implies */
-	rx = &d->act[side].m[s];
-	tx = &d->act[!side].m[s];
-	if (d->act[side].n <= s)
-		d->act[side].n = (uint8_t)(s + 1);
-	if (d->act[!side].n <= s)
-		d->act[!side].n = (uint8_t)(s + 1);
+	dialog_session(d, act);
+	rx = &act[side].m[s];
+	tx = &act[!side].m[s];
+	if (act[side].n <= s)
+		act[side].n = (uint8_t)(s + 1);
+	if (act[!side].n <= s)
+		act[!side].n = (uint8_t)(s + 1);
 	rx->family = ph->family;
 	rx->receives = true;
 	if (ph->tag.rtcp) {
@@ -942,7 +851,23 @@ void engine_adopt(struct engine *e, const struct pinhole *ph, uint64_t now_ms)
 		tx->family = ph->family;
 	if (ph->has_peer)
 		memcpy(tx->addr, ph->saddr, n);
-	if (!ref_count(e, ph))
+	/* counted before the call implies it: never a pinhole the table
+	 * lacks; the session store cannot fail (an entry for every call) */
+	known = phref_count(e->refs, ph) != 0;
+	if (phref_inc(e->refs, ph)) {
+		ELOG(e, LOG_WARNING, "max-pinholes (%u) reached: pinhole of call %.*s not adopted",
+		     e->cfg.max_pinholes, (int)ph->tag.call_id_len,
+		     ph->tag.call_id);
+		goto err;
+	}
+	if (dialog_set_session(e->dialogs, d, act)) {
+		phref_dec(e->refs, ph);
+		goto err;
+	}
+	if (!known)
 		e->n_pinholes++;
-	ref_inc(e, ph);
+	return;
+err:
+	if (fresh)
+		dialog_destroy(e->dialogs, d);
 }
