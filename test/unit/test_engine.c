@@ -1849,6 +1849,9 @@ static void test_group(void)
 	CHECK_INT(engine_commit(fx->e), 0);
 	CHECK_INT(fx->rec.n_live, 0);
 	fx_invariants(fx);
+	engine_get_stats(fx->e, &st);
+	CHECK_INT(st.commits, 2);
+	CHECK_INT(st.commit_failures, 0);
 	fx_free(fx);
 
 	unit_case("group commit: answer and BYE of a call in the same batch");

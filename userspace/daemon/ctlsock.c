@@ -60,6 +60,8 @@ static void cmd_status(struct ctlsock *cs, FILE *out, bool json)
 		sum.dropped += st.dropped;
 		sum.pinholes_opened += st.pinholes_opened;
 		sum.pinholes_closed += st.pinholes_closed;
+		sum.commits += st.commits;
+		sum.commit_failures += st.commit_failures;
 		sum.dialogs += st.dialogs;
 		sum.pinholes += st.pinholes;
 		for (r = 0; r < __ENGINE_R_MAX; r++)
@@ -72,6 +74,7 @@ static void cmd_status(struct ctlsock *cs, FILE *out, bool json)
 			"\"fail_mode\":\"%s\",\"calls\":%u,\"pinholes\":%u,"
 			"\"pinholes_opened\":%llu,\"pinholes_closed\":%llu,"
 			"\"messages\":%llu,\"accepted\":%llu,\"dropped\":%llu,"
+			"\"commits\":%llu,\"commit_failures\":%llu,"
 			"\"drops\":{",
 			cs->st->cfg->table.queue_first, cs->st->cfg->table.queue_last,
 			nfttab_queue_path(cs->st->table) == NFTTAB_QUEUE_NATIVE ?
@@ -82,7 +85,9 @@ static void cmd_status(struct ctlsock *cs, FILE *out, bool json)
 			(unsigned long long)sum.pinholes_closed,
 			(unsigned long long)sum.messages,
 			(unsigned long long)sum.accepted,
-			(unsigned long long)sum.dropped);
+			(unsigned long long)sum.dropped,
+			(unsigned long long)sum.commits,
+			(unsigned long long)sum.commit_failures);
 		i = 0;
 		for (r = 1; r < __SIP_REASON_MAX; r++)
 			if (sum.by_sip_reason[r])
@@ -103,12 +108,15 @@ static void cmd_status(struct ctlsock *cs, FILE *out, bool json)
 		"nft queue" : "xt NFQUEUE",
 		cs->st->cfg->table.fail_open ? "open" : "closed");
 	fprintf(out, "calls %u\npinholes %u opened %llu closed %llu\n"
-		"messages %llu accepted %llu dropped %llu\n",
+		"messages %llu accepted %llu dropped %llu\n"
+		"commits %llu failed %llu\n",
 		sum.dialogs, sum.pinholes,
 		(unsigned long long)sum.pinholes_opened,
 		(unsigned long long)sum.pinholes_closed,
 		(unsigned long long)sum.messages,
-		(unsigned long long)sum.accepted, (unsigned long long)sum.dropped);
+		(unsigned long long)sum.accepted, (unsigned long long)sum.dropped,
+		(unsigned long long)sum.commits,
+		(unsigned long long)sum.commit_failures);
 	for (r = 1; r < __SIP_REASON_MAX; r++)
 		if (sum.by_sip_reason[r])
 			fprintf(out, "drop %s %llu\n", sip_reason_str(r),

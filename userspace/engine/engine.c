@@ -310,11 +310,15 @@ static int pinholes_sync(struct engine *e, struct dialog *d,
 			d->commit_epoch = e->epoch;
 			v->pending = true;
 		}
-	} else if ((adds || dels || readds) && e->be.ops->commit(e->be.ctx)) {
-		ELOG(e, LOG_ERR, "call %.*s: pinholes not committed: %s",
-		     dialog_call_id_kept(d),
-		     d->call_id, strerror(errno));
-		return -1;
+	} else if (adds || dels || readds) {
+		if (e->be.ops->commit(e->be.ctx)) {
+			e->st.commit_failures++;
+			ELOG(e, LOG_ERR, "call %.*s: pinholes not committed: %s",
+			     dialog_call_id_kept(d), d->call_id,
+			     strerror(errno));
+			return -1;
+		}
+		e->st.commits++;
 	}
 	d->unsynced = false;
 	for (i = 0; i < n_old; i++)
@@ -349,8 +353,10 @@ int engine_commit(struct engine *e)
 	e->epoch++;
 	if (!e->cfg.group_commit || !queued)
 		goto done;
-	if (!e->be.ops->commit(e->be.ctx))
+	if (!e->be.ops->commit(e->be.ctx)) {
+		e->st.commits++;
 		goto done;
+	}
 	/* nothing of it is live: say so, and make it good later */
 	e->st.commit_failures++;
 	e->st.pinholes_opened -= e->batch_opened;

@@ -154,6 +154,8 @@ const char *engine_reason_str(enum engine_reason r);
  * struct engine_stats - counters for status and metrics.
  * @by_reason:     drops and passes per engine reason
  * @by_sip_reason: parser drops per sip_reason
+ * @commits:       pinhole transactions committed
+ * @commit_failures: and refused (nothing of them live)
  */
 struct engine_stats {
 	uint64_t	messages;
@@ -163,6 +165,7 @@ struct engine_stats {
 	uint64_t	by_sip_reason[__SIP_REASON_MAX];
 	uint64_t	pinholes_opened;
 	uint64_t	pinholes_closed;
+	uint64_t	commits;
 	uint64_t	commit_failures;
 	unsigned int	dialogs;
 	unsigned int	pinholes;
