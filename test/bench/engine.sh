@@ -220,6 +220,19 @@ say "scaling queue 0-1 vs 1 queue: engine $(ratio "$best_e" "$eng_1")x," \
 SPLIT=0
 sip_bench 0 options "1 queue, OPTIONS only (no pinhole commits)"
 
+# Where a call-flow message's time goes, without the queue: the engine
+# alone (parse, dialogs, pinhole bookkeeping) and with real kernel commits
+# of a 64-message batch (information, no goal; the message building of the
+# harness is measured apart and taken out).
+ip netns exec "$NS_OUT" nft delete table inet voipfw 2>/dev/null
+ip netns exec "$NS_OUT" "$vb" engine-cost 20000 64 >"$lab_tmp/cost.out" ||
+	die "engine-cost failed"
+awk '$1 == "build_ns" { b = $2 } $1 == "engine_ns" { e = $2 }
+	$1 == "engine_nfttab_ns" { k = $2 }
+	END { printf "bench:   per call-flow message: engine %d ns, with kernel commits (batch 64) %d ns\n", e - b, k - b }' \
+	"$lab_tmp/cost.out"
+ip netns exec "$NS_OUT" nft delete table inet voipfw 2>/dev/null
+
 # ---- 2. RTP through 10k live pinholes vs no table --------------------------
 
 lab_gw "$lab_voipfwd" --uninstall >/dev/null 2>&1

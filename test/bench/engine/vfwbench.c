@@ -19,6 +19,11 @@
  *   vfwbench latency N                     engine_message with the nfttab
  *                                          backend: time of each 200 OK
  *   vfwbench mkpcap N FILE                 N calls answered, never ended
+ *   vfwbench engine-cost N BATCH           N call flows through the engine
+ *                                          alone: no backend (userspace
+ *                                          cost), then nfttab with a group
+ *                                          commit every BATCH messages
+ *                                          (own netns!); ns per message
  *
  * Senders print "sent N"; the others print "key value" lines the script
  * reads.  The netlink commands change the current netns's table inet
@@ -487,6 +492,107 @@ static int latency(int argc, char **argv)
 	return 0;
 }
 
+/* ---- where a message's time goes --------------------------------------- */
+
+static int null_op(void *ctx, const struct pinhole *ph)
+{
+	(void)ctx, (void)ph;
+	return 0;
+}
+
+static int null_commit(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static const struct pinhole_backend_ops null_ops = {
+	.add = null_op, .del = null_op, .commit = null_commit,
+};
+
+/* ns per message of @n call flows, committing every @batch messages */
+static double flows(const struct pinhole_backend *be, unsigned long n,
+		    unsigned int batch, unsigned long first)
+{
+	struct pkt_meta a = { .family = 4, .proto = IPPROTO_UDP,
+			      .sport = 5060, .dport = 5060 }, b;
+	struct engine_config cfg;
+	struct engine_verdict v;
+	static char buf[2048];
+	unsigned long i, msgs = 0;
+	struct engine *e;
+	double t0, t1;
+	int k, len;
+
+	engine_config_defaults(&cfg);
+	cfg.max_dialogs_per_source = cfg.max_dialogs;
+	cfg.group_commit = true;
+	e = engine_new(&cfg, be, quiet_log, NULL);
+	if (!e)
+		die("engine_new");
+	inet_pton(AF_INET, "10.10.1.2", a.saddr);
+	inet_pton(AF_INET, "10.10.2.2", a.daddr);
+	b = a;
+	memcpy(b.saddr, a.daddr, 16);
+	memcpy(b.daddr, a.saddr, 16);
+	t0 = now_s();
+	for (i = first; i < first + n; i++) {
+		for (k = 0; k < 5; k++) {
+			len = sip_msg(buf, sizeof(buf), i, k, "10.10.1.2",
+				      "10.10.2.2");
+			engine_message(e, k == 1 || k == 4 ? &b : &a, buf,
+				       (size_t)len, 1000000 + i, &v);
+			if (!v.accept)
+				die("message %d of call %lu dropped: %s", k, i,
+				    engine_verdict_reason(&v));
+			if (++msgs % batch == 0 && engine_commit(e))
+				die("commit failed");
+		}
+	}
+	if (engine_commit(e))
+		die("commit failed");
+	t1 = now_s();
+	engine_free(e);
+	return (t1 - t0) * 1e9 / (double)msgs;
+}
+
+static int engine_cost(int argc, char **argv)
+{
+	struct pinhole_backend nb = { &null_ops, NULL };
+	struct pinhole_backend be = { &nfttab_pinhole_ops, NULL };
+	unsigned long n;
+	unsigned int batch;
+	struct nfttab *t;
+	double user, kern;
+
+	if (argc != 3)
+		die("engine-cost N BATCH");
+	n = strtoul(argv[1], NULL, 10);
+	batch = (unsigned int)strtoul(argv[2], NULL, 10);
+	if (!n || !batch)
+		die("engine-cost N BATCH");
+	/* building the messages is part of both: it is measured apart */
+	{
+		static char buf[2048];
+		unsigned long i;
+		double t0 = now_s();
+		int k;
+
+		for (i = 0; i < n; i++)
+			for (k = 0; k < 5; k++)
+				sip_msg(buf, sizeof(buf), i, k, "10.10.1.2",
+					"10.10.2.2");
+		printf("build_ns %.0f\n", (now_s() - t0) * 1e9 / (double)(n * 5));
+	}
+	user = flows(&nb, n, batch, 0);
+	t = table_open();
+	be.ctx = t;
+	kern = flows(&be, n, batch, n);
+	nfttab_close(t);
+	printf("engine_ns %.0f\nengine_nfttab_ns %.0f\n", user, kern);
+	return 0;
+}
+
 /* ---- a capture of N answered calls --------------------------------------- */
 
 static uint16_t ip_csum(const unsigned char *p, size_t n)
@@ -586,6 +692,8 @@ int main(int argc, char **argv)
 		return latency(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "mkpcap"))
 		return mkpcap(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "engine-cost"))
+		return engine_cost(argc - 1, argv + 1);
 	die("unknown command %s", argv[1]);
 	return 2;
 }
