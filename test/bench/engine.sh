@@ -253,6 +253,17 @@ for round in 1 2 3; do
 	echo "no-table" >>"$lab_tmp/rtp.detail"
 	rtp_rate
 	best_none=$(max "$best_none" "$rate")
+	# information: the floor of any nftables rule on this path, one
+	# forward base chain with a single counter rule
+	lab_gw nft -f - <<'EOF' || die "one-rule table"
+table inet vfwbench_one {
+	chain fwd { type filter hook forward priority 0; counter; }
+}
+EOF
+	echo "one-rule-chain" >>"$lab_tmp/rtp.detail"
+	rtp_rate
+	best_one=$(max "${best_one:-0}" "$rate")
+	lab_gw nft delete table inet vfwbench_one
 	lab_gw "$vb" pinholes "$NPH" 10.10.1.2 10.10.2.2 10000 >"$lab_tmp/ph.out" ||
 		die "pinholes: $(cat "$lab_tmp/ph.out")"
 	echo "pinholes" >>"$lab_tmp/rtp.detail"
@@ -281,6 +292,7 @@ done
 r=$(ratio "$best_ph" "$best_none")
 say "rtp pkts/s with $NPH pinholes $best_ph vs no table $best_none = $r" \
     "(goal >= 0.95: $(goal "$r" ">=" 0.95))"
+say "  a forward chain with one counter rule, no voipfw: $best_one = $(ratio "$best_one" "$best_none") of no table; the pinholes are $(ratio "$best_ph" "$best_one") of it (information, no goal)"
 say "  on a host running conntrack: rtp pkts/s with $NPH pinholes $best_phct vs conntrack only $best_ct = $(ratio "$best_phct" "$best_ct") (information, no goal)"
 say "  last pinhole trial: $hits pinhole hits, $drops media drops, $elems elements live"
 awk 'NF == 1 { w = $1; next } { printf "bench:   trial %s: %d forwarded, %d sent\n", w, $1, $2 }' \
