@@ -1,6 +1,7 @@
 #!/bin/sh
 # test/replay.sh [VOIPFWD] - voipfwd --replay over generated captures
-# (test/replay/mkpcap.py) against golden outputs: verdicts, pinholes opened
+# (test/replay/mkpcap.py) against golden outputs: verdicts (SIP over UDP, and
+# over TCP through sipstream: per message and per segment), pinholes opened
 # and closed at the right messages, media passed and dropped.  Also checks
 # the config file's errors name file:line:column and that --replay never
 # touches the kernel (it runs unprivileged-style, without a table).

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # mkpcap.py OUT_DIR - write the captures the replay tests use: SIP call
-# flows with real RTP, built packet by packet (Ethernet/IPv4|IPv6/UDP) so
-# every byte is known.  No third-party modules.
+# flows with real RTP, built packet by packet (Ethernet/IPv4|IPv6/UDP, and
+# IPv4/TCP for SIP over TCP) so every byte is known.  No third-party modules.
 import os
 import socket
 import struct
@@ -42,6 +42,60 @@ def udp_packet(src, sport, dst, dport, payload):
     return eth + ip + udp
 
 
+TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK = 0x01, 0x02, 0x04, 0x08, 0x10
+
+
+def tcp_packet(src, sport, dst, dport, seq, ack, flags, payload=b""):
+    """An IPv4 TCP segment with correct checksums; 20-byte header."""
+    s, d = socket.inet_aton(src), socket.inet_aton(dst)
+    tlen = 20 + len(payload)
+    hdr = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF,
+                      5 << 4, flags, 65535, 0, 0)
+    c = csum(s + d + struct.pack("!xBH", 6, tlen) + hdr + payload)
+    tcp = hdr[:16] + struct.pack("!H", c) + hdr[18:] + payload
+    ip = struct.pack("!BBHHHBBH", 0x45, 0, 20 + tlen, 0, 0x4000, 64, 6, 0) + s + d
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    eth = b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + struct.pack("!H", 0x0800)
+    return eth + ip + tcp
+
+
+class TcpConn:
+    """One TCP connection between a client and a server, both directions'
+    sequence numbers kept so every segment is what a real stack sends."""
+
+    def __init__(self, pc, client, cport, server, sport, isn_c, isn_s):
+        self.pc = pc
+        self.ends = {"c": (client, cport), "s": (server, sport)}
+        self.nxt = {"c": isn_c, "s": isn_s}
+
+    def segment(self, side, flags, payload=b"", seq=None):
+        """Send from side ("c" or "s"); seq given = a retransmission."""
+        other = "s" if side == "c" else "c"
+        (src, sp), (dst, dp) = self.ends[side], self.ends[other]
+        ack = self.nxt[other] if flags & TCP_ACK else 0
+        first = self.nxt[side] if seq is None else seq
+        self.pc.add(tcp_packet(src, sp, dst, dp, first, ack, flags, payload))
+        if seq is None:
+            self.nxt[side] += len(payload) + (1 if flags & (TCP_SYN | TCP_FIN) else 0)
+        return first
+
+    def handshake(self):
+        self.segment("c", TCP_SYN)
+        self.segment("s", TCP_SYN | TCP_ACK)
+        self.segment("c", TCP_ACK)
+
+    def send(self, side, payload):
+        return self.segment(side, TCP_PSH | TCP_ACK, payload)
+
+    def ack(self, side):
+        self.segment(side, TCP_ACK)
+
+    def close(self):
+        self.segment("c", TCP_FIN | TCP_ACK)
+        self.segment("s", TCP_FIN | TCP_ACK)
+        self.segment("c", TCP_ACK)
+
+
 class Pcap:
     def __init__(self, path):
         self.f = open(path, "wb")
@@ -71,10 +125,11 @@ def host(addr):
     return "[%s]" % addr if ":" in addr else addr
 
 
-def sip(first, call, cseq, frm, to, via_host, body="", extra=()):
+def sip(first, call, cseq, frm, to, via_host, body="", extra=(), transport="UDP"):
     via_host = host(via_host)
     hdrs = [first,
-            "Via: SIP/2.0/UDP %s:5060;branch=z9hG4bK%s%d" % (via_host, call[:6], cseq[0]),
+            "Via: SIP/2.0/%s %s:5060;branch=z9hG4bK%s%d" % (transport, via_host, call[:6],
+                                                          cseq[0]),
             "Max-Forwards: 70",
             "From: <sip:1001@pbx.example.com>;tag=%s" % frm,
             "To: <sip:2001@pbx.example.com>%s" % (";tag=" + to if to else ""),
@@ -171,6 +226,62 @@ def main(out):
     bye(pc, a6, b6, "v6-1@2001:db8:1::10")
     junk = b"INVITE sip:x@y SIP/2.0\r\nVia: SIP/2.0/UDP 1.2.3.4;;,;,,\r\n\r\n"
     pc.add(udp_packet(evil, 5060, b, 5060, junk))
+    pc.close()
+
+    # SIP over TCP, the whole call on one connection from the caller's
+    # port 40000 to the callee's 5060 (sequence numbers absolute, as the
+    # output prints them: caller from 1000, callee from 5000)
+    pc = Pcap(os.path.join(out, "tcp-call.pcap"))
+    call = "tcp-1@10.0.1.10"
+
+    def tsip(first, cseq, to, body=""):
+        return sip(first, call, cseq, "ft1", to, a, body, transport="TCP")
+
+    c = TcpConn(pc, a, 40000, b, 5060, 1000, 5000)
+    c.handshake()
+    inv = tsip("INVITE sip:2001@%s SIP/2.0" % b, (1, "INVITE"), None, sdp(a, 16300))
+    cut = inv.index(b"\r\n\r\n") // 2
+    c.send("c", inv[:cut])                                # starts the INVITE: passes, unjudged
+    c.ack("s")
+    c.send("c", inv[cut:])                                # completes it: judged
+    c.ack("s")
+    pc.add(udp_packet(a, 16300, b, 18300, rtp(1)))        # before the answer: dropped
+    pc.add(udp_packet(b, 18300, a, 16300, rtp(1)))        # dropped
+    c.send("s", tsip("SIP/2.0 100 Trying", (1, "INVITE"), None) +
+           tsip("SIP/2.0 180 Ringing", (1, "INVITE"), "tt2"))   # two messages, one segment
+    c.ack("c")
+    ok = tsip("SIP/2.0 200 OK", (1, "INVITE"), "tt2", sdp(b, 18300))
+    seq = c.send("s", ok)                                 # the answer: pinholes open
+    c.segment("s", TCP_PSH | TCP_ACK, ok, seq=seq)        # its retransmission: not judged again
+    c.ack("c")
+    c.send("c", tsip("ACK sip:2001@%s SIP/2.0" % b, (1, "ACK"), "tt2"))
+    c.ack("s")
+    for i in range(3):                                    # 6 pass
+        pc.add(udp_packet(a, 16300, b, 18300, rtp(i + 2)))
+        pc.add(udp_packet(b, 18300, a, 16300, rtp(i + 2)))
+    pc.add(udp_packet(evil, 4000, a, 16300, rtp(9)))      # right port, wrong peer: dropped
+
+    # meanwhile a scanner's connection: a malformed request is refused,
+    # and so is its retransmission; the scanner resets
+    sc = TcpConn(pc, evil, 41000, b, 5060, 9000, 7000)
+    sc.handshake()
+    junk = b"OPTIONS sip:x@y SIP/2.0\r\nVia: SIP/2.0/TCP 1.2.3.4;;,;,,\r\nContent-Length: 0\r\n\r\n"
+    seq = sc.send("c", junk)
+    sc.segment("c", TCP_PSH | TCP_ACK, junk, seq=seq)
+    sc.segment("c", TCP_RST)
+    # ...and reconnects from the same port with a new ISN: the reset ended
+    # the old direction's state, so this is a new stream, not out of order
+    sc = TcpConn(pc, evil, 41000, b, 5060, 20000, 30000)
+    sc.handshake()
+    sc.send("c", sip("OPTIONS sip:2001@%s SIP/2.0" % b, "scan-1@203.0.113.9", (1, "OPTIONS"),
+                     "st1", None, evil, transport="TCP"))
+    sc.close()
+
+    c.send("c", tsip("BYE sip:2001@%s SIP/2.0" % b, (2, "BYE"), "tt2"))   # pinholes close
+    c.send("s", tsip("SIP/2.0 200 OK", (2, "BYE"), "tt2"))
+    c.close()
+    pc.add(udp_packet(b, 18300, a, 16300, rtp(99)))       # after BYE: dropped
+    pc.add(udp_packet(a, 16300, b, 18300, rtp(99)))       # dropped
     pc.close()
 
 

@@ -1,13 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * replay.c - the engine over a pcap file.
+ * replay.c - the engine over a pcap file, through the daemon's pipeline:
+ * UDP payloads are messages, TCP segments go through sipstream.
  *
- * Output, one line per SIP message:
- *   T.ttt SRC.PORT > DST.PORT WHAT: pass|drop REASON
- * then, for the pinholes the message opened or closed:
- *     pinhole open|close udp ADDR PORT [from PEER] call CALL-ID
+ * Output, for a SIP datagram:
+ *   T.ttt SRC.PORT > DST.PORT WHAT
+ *       pinhole open|close udp ADDR PORT [from PEER] call CALL-ID
+ *       verdict pass|drop REASON
+ * for a TCP segment with payload (payload-less ones print nothing):
+ *   T.ttt SRC.PORT > DST.PORT tcp seq SEQ len LEN[ fin][ rst]
+ *       message WHAT                      for each message it completes,
+ *       pinhole open|close ...            each with its pinholes
+ *       verdict pass|drop REASON          and verdict
+ *       segment pass|drop
  * Media in the capture is checked against the pinholes as the kernel
- * would (including their idle timeout) and counted in the summary.
+ * would (including their idle timeout) and counted in the summary; a
+ * second summary line counts TCP segments, when there were any.
+ * doc/voipfwd.8 documents this format: keep the two in step.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,10 +28,15 @@
 #include <syslog.h>
 
 #include "engine/netpkt.h"
+#include "engine/sipstream.h"
 #include "replay.h"
 #include "sip/sip.h"
 
 #define REPLAY_MAX_LIVE		4096
+
+/* TCP flags as netpkt reports them */
+#define REPLAY_TCP_FIN		0x01
+#define REPLAY_TCP_RST		0x04
 
 /* A pinhole the simulated kernel holds, with its last refresh. */
 struct live_hole {
@@ -33,6 +47,8 @@ struct live_hole {
 struct replay {
 	FILE			*out;
 	const struct voipfwd_config *cfg;
+	struct engine		*engine;
+	struct sipstream_table	*streams;
 	struct live_hole	live[REPLAY_MAX_LIVE];
 	unsigned int		n_live;
 	struct pinhole		pending[DIALOG_MAX_PINHOLES * 2];
@@ -42,6 +58,9 @@ struct replay {
 	uint64_t		media_pass;
 	uint64_t		media_drop;
 	uint64_t		lost_holes;
+	uint64_t		tcp_segments;
+	uint64_t		tcp_pass;
+	uint64_t		tcp_drop;
 };
 
 static int rp_queue(struct replay *r, const struct pinhole *ph, bool add)
@@ -148,7 +167,7 @@ static void print_endpoint(FILE *out, const struct pkt_meta *m, bool src)
 	fprintf(out, "%s.%u", a, src ? m->sport : m->dport);
 }
 
-/* What a message is, for the verdict line: "INVITE" or "200 INVITE". */
+/* What a message is, for its first line: "INVITE" or "200". */
 static void print_what(FILE *out, const char *p, size_t len)
 {
 	const char *eol = memchr(p, '\r', len > 80 ? 80 : len);
@@ -163,6 +182,79 @@ static void print_what(FILE *out, const char *p, size_t len)
 	sp = memchr(p, ' ', n);
 	fprintf(out, "%.*s", (int)(sp ? (size_t)(sp - p) : (n > 16 ? 16 : n)),
 		p);
+}
+
+/* "T.ttt SRC.PORT > DST.PORT ", the start of a packet's first line. */
+static void print_packet(const struct replay *r, const struct pkt_meta *m)
+{
+	fprintf(r->out, "%llu.%03llu ",
+		(unsigned long long)(r->now_ms / 1000),
+		(unsigned long long)(r->now_ms % 1000));
+	print_endpoint(r->out, m, true);
+	fprintf(r->out, " > ");
+	print_endpoint(r->out, m, false);
+	fputc(' ', r->out);
+}
+
+/*
+ * One message to the engine.  Pinhole lines print at commit, inside
+ * engine_message (the replay engine commits at once): the line naming the
+ * message is finished before, so they follow it.
+ */
+static bool judge(struct replay *r, const struct pkt_meta *meta,
+		  const char *msg, size_t len)
+{
+	struct engine_verdict v;
+
+	engine_message(r->engine, meta, msg, len, r->now_ms, &v);
+	fprintf(r->out, "    verdict %s %s\n", v.accept ? "pass" : "drop",
+		engine_verdict_reason(&v));
+	return v.accept;
+}
+
+/* sipstream's callback: one whole message of a TCP stream. */
+static bool judge_stream_message(void *arg, const struct pkt_meta *meta,
+				 const char *msg, size_t len)
+{
+	struct replay *r = arg;
+	size_t skip = 0;
+
+	/* sip_frame_length counts CRLF keep-alives into the next message */
+	while (skip < len && (msg[skip] == '\r' || msg[skip] == '\n'))
+		skip++;
+	fprintf(r->out, "    message ");
+	print_what(r->out, msg + skip, len - skip);
+	fputc('\n', r->out);
+	return judge(r, meta, msg, len);
+}
+
+/*
+ * A TCP segment to or from a SIP port, as the daemon's on_packet takes
+ * it: payload-less ones (handshake, ACK, FIN, RST) reach sipstream too, so
+ * a FIN or RST ends the direction's state, but print nothing.
+ */
+static void tcp_segment(struct replay *r, const struct netpkt *pkt)
+{
+	bool pass;
+
+	if (pkt->payload_len) {
+		print_packet(r, &pkt->meta);
+		fprintf(r->out, "tcp seq %u len %zu%s%s\n", pkt->tcp_seq,
+			pkt->payload_len,
+			pkt->tcp_flags & REPLAY_TCP_FIN ? " fin" : "",
+			pkt->tcp_flags & REPLAY_TCP_RST ? " rst" : "");
+	}
+	pass = sipstream_segment(r->streams, &pkt->meta, pkt->tcp_seq,
+				 pkt->tcp_flags, pkt->payload, pkt->payload_len,
+				 r->now_ms, judge_stream_message, r);
+	if (!pkt->payload_len)
+		return;
+	r->tcp_segments++;
+	if (pass)
+		r->tcp_pass++;
+	else
+		r->tcp_drop++;
+	fprintf(r->out, "    segment %s\n", pass ? "pass" : "drop");
 }
 
 static void media_packet(struct replay *r, const struct netpkt *pkt)
@@ -230,7 +322,6 @@ int replay_run(const struct voipfwd_config *cfg, const char *path, FILE *out,
 	struct engine_stats st;
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
-	struct engine *e = NULL;
 	struct replay *r;
 	uint64_t last_tick = 0;
 	pcap_t *pc;
@@ -250,13 +341,18 @@ int replay_run(const struct voipfwd_config *cfg, const char *path, FILE *out,
 		goto err_pcap;
 	}
 	dlt = pcap_datalink(pc);
-	e = engine_new(&cfg->engine, &be, rp_log, r);
-	if (!e) {
+	r->engine = engine_new(&cfg->engine, &be, rp_log, r);
+	if (!r->engine) {
 		snprintf(err, errlen, "engine: %s", strerror(errno));
 		goto err_engine;
 	}
+	/* as each daemon worker: 1024 directions, 5 minutes idle */
+	r->streams = sipstream_new(1024, 300);
+	if (!r->streams) {
+		snprintf(err, errlen, "out of memory");
+		goto err_streams;
+	}
 	while ((n = pcap_next_ex(pc, &hdr, &data)) == 1) {
-		struct engine_verdict v;
 		struct netpkt pkt;
 		int off = link_offset(dlt, data, hdr->caplen);
 
@@ -264,7 +360,8 @@ int replay_run(const struct voipfwd_config *cfg, const char *path, FILE *out,
 			    (uint64_t)hdr->ts.tv_usec / 1000;
 		if (r->now_ms - last_tick >= 1000) {
 			rp_expire(r);
-			engine_tick(e, r->now_ms, rp_alive, r);
+			engine_tick(r->engine, r->now_ms, rp_alive, r);
+			sipstream_expire(r->streams, r->now_ms);
 			last_tick = r->now_ms;
 		}
 		if (off < 0 || netpkt_parse(data + off, hdr->caplen - (size_t)off,
@@ -276,29 +373,22 @@ int replay_run(const struct voipfwd_config *cfg, const char *path, FILE *out,
 				media_packet(r, &pkt);
 			continue;
 		}
+		if (pkt.meta.proto == IPPROTO_TCP) {
+			tcp_segment(r, &pkt);
+			continue;
+		}
 		if (!pkt.payload_len)
-			continue;	/* TCP handshakes and ACKs */
-		fprintf(out, "%llu.%03llu ",
-			(unsigned long long)(r->now_ms / 1000),
-			(unsigned long long)(r->now_ms % 1000));
-		print_endpoint(out, &pkt.meta, true);
-		fprintf(out, " > ");
-		print_endpoint(out, &pkt.meta, false);
-		fprintf(out, " ");
+			continue;
+		print_packet(r, &pkt.meta);
 		print_what(out, (const char *)pkt.payload, pkt.payload_len);
-		/* pinhole lines print at commit, inside engine_message: the
-		 * verdict line is finished first so they follow it */
-		fprintf(out, "\n");
-		engine_message(e, &pkt.meta, (const char *)pkt.payload,
-			       pkt.payload_len, r->now_ms, &v);
-		fprintf(out, "    verdict %s %s\n", v.accept ? "pass" : "drop",
-			engine_verdict_reason(&v));
+		fputc('\n', out);
+		judge(r, &pkt.meta, (const char *)pkt.payload, pkt.payload_len);
 	}
 	if (n == -1) {
 		snprintf(err, errlen, "%s: %s", path, pcap_geterr(pc));
 		goto out;
 	}
-	engine_get_stats(e, &st);
+	engine_get_stats(r->engine, &st);
 	fprintf(out, "summary: %llu messages, %llu passed, %llu dropped; "
 		"%llu pinholes opened, %llu closed, %u calls and %u pinholes left; "
 		"media %llu passed, %llu dropped\n",
@@ -308,9 +398,17 @@ int replay_run(const struct voipfwd_config *cfg, const char *path, FILE *out,
 		(unsigned long long)st.pinholes_closed, st.dialogs, st.pinholes,
 		(unsigned long long)r->media_pass,
 		(unsigned long long)r->media_drop);
+	if (r->tcp_segments)
+		fprintf(out, "summary: tcp %llu segments with payload, "
+			"%llu passed, %llu dropped\n",
+			(unsigned long long)r->tcp_segments,
+			(unsigned long long)r->tcp_pass,
+			(unsigned long long)r->tcp_drop);
 	rc = 0;
 out:
-	engine_free(e);
+	sipstream_free(r->streams);
+err_streams:
+	engine_free(r->engine);
 err_engine:
 	pcap_close(pc);
 err_pcap:
