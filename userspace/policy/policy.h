@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * policy.h - voipfw.conf(5), the zones/services/inter-zone policy file,
+ * as a data model: what the ruleset compiler and `voipfwctl apply`
+ * consume, and what `voipfwctl check` validates.
+ *
+ * policy_parse() takes a buffer and a file name and returns either a
+ * complete, checked model or NULL with the first error as
+ * "FILE:LINE:COL: message".  Parsing stops at the first error: a later
+ * error is often a consequence of an earlier one, and a file with any
+ * error changes nothing anyway.  Syntax and per-item errors come in file
+ * order; names in rules are resolved at the end (zones and services may
+ * be declared after the rules that use them), so an unknown name is only
+ * reported once the whole file has parsed.
+ *
+ * Every item carries the line and column it came from so that generated
+ * rules can say where they came from ("voipfw.conf:12").  Lines and
+ * columns count from 1, columns in bytes; line 0 means "not from the
+ * file" (a built-in service, a default).
+ *
+ * The model owns its memory (no pointers into the parsed buffer); free
+ * it with policy_free().  There is no global state.
+ */
+#ifndef VOIPFW_POLICY_H
+#define VOIPFW_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sip/sip_validate.h"
+
+/* Limits of the language (voipfw.conf(5) LIMITS); exceeding any is an error. */
+#define POLICY_NAME_MAX			31	/* zone and service names */
+#define POLICY_IFNAME_MAX		15	/* IFNAMSIZ - 1 */
+#define POLICY_LINE_MAX			4096	/* bytes, without the newline */
+#define POLICY_FILE_MAX			(1024 * 1024)
+#define POLICY_MAX_ZONES		256
+#define POLICY_MAX_SERVICES		256	/* in the file; built-ins apart */
+#define POLICY_MAX_RULES		4096
+#define POLICY_ZONE_MAX_IFACES		64
+#define POLICY_ZONE_MAX_VLANS		64
+#define POLICY_ZONE_MAX_SUBNETS		64
+#define POLICY_SERVICE_MAX_PORTS	32
+#define POLICY_RULE_MAX_SERVICES	32
+
+/* A rule's FROM or TO that is `any` rather than a zone index. */
+#define POLICY_ZONE_ANY			(-1)
+
+/**
+ * struct policy_loc - where an item starts in the file.
+ * @line: 1-based; 0 when the item is not from the file
+ * @col:  1-based byte column
+ */
+struct policy_loc {
+	uint32_t	line;
+	uint32_t	col;
+};
+
+/**
+ * struct policy_iface - a routed interface of a zone (`interface`).
+ * @name: 1 to POLICY_IFNAME_MAX bytes of [A-Za-z0-9.:@_-], NUL-terminated
+ * @loc:  where the name stands
+ */
+struct policy_iface {
+	char			name[POLICY_IFNAME_MAX + 1];
+	struct policy_loc	loc;
+};
+
+/**
+ * struct policy_vlan - bridged traffic of one 802.1Q tag (`vlan ID on BR`).
+ * @id:     1-4094
+ * @bridge: the bridge the tagged frames cross, NUL-terminated
+ * @loc:    where `vlan` stands
+ */
+struct policy_vlan {
+	uint16_t		id;
+	char			bridge[POLICY_IFNAME_MAX + 1];
+	struct policy_loc	loc;
+};
+
+/**
+ * struct policy_subnet - an IPv4 or IPv6 prefix (`subnet`).
+ * @family: AF_INET or AF_INET6
+ * @plen:   prefix length, 0-32 or 0-128 (a bare address: the maximum)
+ * @addr:   network byte order, 4 or 16 bytes used; host bits are zero
+ *          (a prefix with host bits set is refused, not masked)
+ * @loc:    where the prefix stands
+ */
+struct policy_subnet {
+	uint8_t			family;
+	uint8_t			plen;
+	uint8_t			addr[16];
+	struct policy_loc	loc;
+};
+
+/**
+ * struct policy_zone_sip - a zone's `sip { }` block.
+ * @strictness:     parse policy of SIP from the zone (default: default)
+ * @loc:            the block; line 0 when the zone has none
+ * @strictness_loc: the `strictness` setting; line 0 when not given
+ */
+struct policy_zone_sip {
+	enum sip_strictness	strictness;
+	struct policy_loc	loc;
+	struct policy_loc	strictness_loc;
+};
+
+/**
+ * struct policy_zone - a `zone NAME { }`: hosts by side and by address.
+ * @name:    1 to POLICY_NAME_MAX of [a-z0-9_-], starting with a letter
+ * @loc:     where the name stands
+ * @ifaces:  routed interfaces, in file order; no interface is in two zones
+ * @vlans:   VLANs on bridges, in file order; no (id, bridge) in two zones
+ * @subnets: prefixes, in file order; no two prefixes of any zones overlap
+ * @sip:     the zone's SIP settings
+ * A zone has at least one interface, VLAN or subnet.
+ */
+struct policy_zone {
+	char			name[POLICY_NAME_MAX + 1];
+	struct policy_loc	loc;
+	unsigned int		n_ifaces;
+	unsigned int		n_vlans;
+	unsigned int		n_subnets;
+	struct policy_iface	ifaces[POLICY_ZONE_MAX_IFACES];
+	struct policy_vlan	vlans[POLICY_ZONE_MAX_VLANS];
+	struct policy_subnet	subnets[POLICY_ZONE_MAX_SUBNETS];
+	struct policy_zone_sip	sip;
+};
+
+/**
+ * struct policy_ports - destination ports of one protocol (`udp 5060-5061`).
+ * @proto: IPPROTO_UDP or IPPROTO_TCP
+ * @lo:    first port, 1-65535
+ * @hi:    last port, @lo-65535 (equal to @lo for a single port)
+ * @loc:   where the protocol keyword stands
+ * Ranges of one protocol in one service never overlap.
+ */
+struct policy_ports {
+	uint8_t			proto;
+	uint16_t		lo;
+	uint16_t		hi;
+	struct policy_loc	loc;
+};
+
+/**
+ * struct policy_service - a `service NAME { }` or a built-in one.
+ * @name:    as for zones
+ * @loc:     where the name stands; line 0 for a built-in
+ * @builtin: true while the built-in definition stands (a service of the
+ *           same name in the file replaces it, in the same slot)
+ * @media:   the service is `media`: the pinholes voipfwd opens, no ports
+ * @n_ports: number of @ports; 0 iff @media
+ * @ports:   protocol and port ranges, in file order
+ */
+struct policy_service {
+	char			name[POLICY_NAME_MAX + 1];
+	struct policy_loc	loc;
+	bool			builtin;
+	bool			media;
+	unsigned int		n_ports;
+	struct policy_ports	ports[POLICY_SERVICE_MAX_PORTS];
+};
+
+/* A rule's verdict and the default policy. */
+enum policy_action {
+	POLICY_DROP = 0,
+	POLICY_ACCEPT,
+};
+
+/**
+ * struct policy_ref - a name a rule uses, resolved after parsing.
+ * @name:  the name as written (`any` for any zone)
+ * @index: zone or service index in the model; POLICY_ZONE_ANY for `any`
+ * @loc:   where the name stands
+ */
+struct policy_ref {
+	char			name[POLICY_NAME_MAX + 1];
+	int			index;
+	struct policy_loc	loc;
+};
+
+/**
+ * struct policy_rule - one `allow` or `deny`, one cell of the matrix.
+ * @action:     POLICY_ACCEPT for allow, POLICY_DROP for deny
+ * @loc:        where `allow`/`deny` stands
+ * @from, @to:  zone references (index POLICY_ZONE_ANY for `any`)
+ * @n_services: 0 only for a deny without services: everything
+ * @services:   service references in the order written, no duplicates
+ */
+struct policy_rule {
+	enum policy_action	action;
+	struct policy_loc	loc;
+	struct policy_ref	from;
+	struct policy_ref	to;
+	unsigned int		n_services;
+	struct policy_ref	services[POLICY_RULE_MAX_SERVICES];
+};
+
+/* The traffic classes `qos` marks, in the order of enum values. */
+enum policy_dscp_slot {
+	POLICY_DSCP_RTP = 0,	/* pinholed RTP/AVP media */
+	POLICY_DSCP_SRTP,	/* pinholed SAVP/SAVPF media */
+	POLICY_DSCP_SIP,
+	POLICY_DSCP_SIP_TLS,
+	__POLICY_DSCP_MAX
+};
+
+/**
+ * struct policy_qos - the `qos { }` block, defaults filled in.
+ * @loc:          the block; line 0 when the file has none
+ * @dscp:         DSCP per class, 0-63 (defaults: media ef, SIP cs3)
+ * @dscp_loc:     where each was set; line 0 for a default
+ * @priority:     tc class id MAJOR << 16 | MINOR for pinholed media;
+ *                0 for none (the default)
+ * @priority_loc: where it was set; line 0 when not
+ */
+struct policy_qos {
+	struct policy_loc	loc;
+	uint8_t			dscp[__POLICY_DSCP_MAX];
+	struct policy_loc	dscp_loc[__POLICY_DSCP_MAX];
+	uint32_t		priority;
+	struct policy_loc	priority_loc;
+};
+
+/**
+ * struct policy - one parsed and checked voipfw.conf.
+ * @file:       the file name given to policy_parse() (for "FILE:LINE")
+ * @zones:      in file order; rules refer to them by index
+ * @services:   the built-ins first, in voipfw.conf(5)'s order, then the
+ *              file's in file order; a redefined built-in keeps its slot
+ * @rules:      in file order: the first that matches decides
+ * @policy:     verdict for traffic between zones no rule matches
+ * @policy_loc: where `policy` was set; line 0 for the default (drop)
+ * @qos:        marking of voice
+ * @n_file_services: services defined in the file (replacements included)
+ */
+struct policy {
+	char			*file;
+	struct policy_zone	*zones;
+	unsigned int		n_zones;
+	struct policy_service	*services;
+	unsigned int		n_services;
+	unsigned int		n_file_services;
+	struct policy_rule	*rules;
+	unsigned int		n_rules;
+	enum policy_action	policy;
+	struct policy_loc	policy_loc;
+	struct policy_qos	qos;
+
+	/* allocated room of the arrays above (private) */
+	unsigned int		zones_cap;
+	unsigned int		services_cap;
+	unsigned int		rules_cap;
+};
+
+/* Room for "FILE:LINE:COL: message" with a long path. */
+#define POLICY_ERR_TEXT		4608
+
+/**
+ * struct policy_error - why policy_parse() failed.
+ * @loc:       where; line 0 when not about a place in the file
+ * @sys_errno: 0 for an error in the file; ENOMEM when memory ran out
+ * @msg:       the message alone
+ * @text:      "FILE:LINE:COL: message"
+ */
+struct policy_error {
+	struct policy_loc	loc;
+	int			sys_errno;
+	char			msg[256];
+	char			text[POLICY_ERR_TEXT];
+};
+
+/**
+ * policy_parse - parse and check @len bytes of voipfw.conf(5) at @buf.
+ * @file: the name errors and generated comments use (copied)
+ * Returns the model, or NULL with @err filled in.  @buf need not be
+ * NUL-terminated; nothing is read outside [@buf, @buf + @len).
+ */
+struct policy *policy_parse(const char *buf, size_t len, const char *file,
+			    struct policy_error *err);
+
+/**
+ * policy_read_file - read @path whole for policy_parse().
+ * Reads at most POLICY_FILE_MAX + 1 bytes, so that policy_parse() reports
+ * a file that is too large at the byte that is one too many.  Returns 0
+ * with a malloc'ed *@buf (free() it) and its length, or -1 with errno.
+ */
+int policy_read_file(const char *path, char **buf, size_t *len);
+
+void policy_free(struct policy *pol);
+
+/* Index of the zone or service called @name, or -1. */
+int policy_zone_find(const struct policy *pol, const char *name);
+int policy_service_find(const struct policy *pol, const char *name);
+
+const char *policy_action_str(enum policy_action a);
+const char *policy_dscp_slot_str(enum policy_dscp_slot s);
+
+/* "10.0.20.0/24", "fd00:20::/64"; returns snprintf()'s result. */
+int policy_subnet_format(const struct policy_subnet *s, char *buf, size_t size);
+
+#endif /* VOIPFW_POLICY_H */

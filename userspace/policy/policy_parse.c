@@ -1,0 +1,1106 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * policy_parse.c - the lexer and parser of voipfw.conf(5).
+ *
+ * The grammar (voipfw.conf(5) is the contract; this is how it is read):
+ *
+ *   file      = *( [ stmt ] end )
+ *   end       = ";" / NEWLINE / EOF          ("}" also ends a statement
+ *                                              inside a block)
+ *   stmt      = "zone" NAME block / "service" NAME block
+ *             / "allow" ref "->" ref ":" svcs
+ *             / "deny" ref "->" ref [ ":" svcs ]
+ *             / "policy" ( "accept" / "drop" ) / "qos" block
+ *   block     = *NEWLINE "{" *( [ setting ] end ) "}"
+ *   svcs      = NAME *( "," NAME )
+ *   zone:     "interface" 1*IFNAME / "vlan" ID "on" IFNAME
+ *             / "subnet" 1*CIDR / "sip" block
+ *   sip:      "strictness" ( "default" / "strict" )
+ *   service:  PROTO PORTS *( "," PROTO PORTS ) / "media"
+ *   qos:      ( "rtp" / "srtp" / "sip" / "sip-tls" ) "dscp" CLASS
+ *             / "priority" MAJOR ":" MINOR
+ *
+ * Tokens are read on demand in one of two modes, because ':' means
+ * different things: in NAME mode (keywords, zone and service names) it
+ * is a token of its own, so "allow a -> pbx: sip" reads; in WORD mode
+ * (interfaces, addresses, ports, priorities) it belongs to the word, so
+ * eth0:1, fd00::1 and 1:10 read as one word.  "->" always ends a word.
+ *
+ * Every read is bounded by the buffer's length; no NUL terminator is
+ * assumed.  A line is checked against POLICY_LINE_MAX when the lexer
+ * enters it, so no token is longer than a line.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "policy_int.h"
+
+enum tok_type {
+	TOK_EOF = 0,
+	TOK_END,	/* newline or ';' */
+	TOK_LBRACE,
+	TOK_RBRACE,
+	TOK_COMMA,
+	TOK_COLON,	/* NAME mode only */
+	TOK_ARROW,
+	TOK_WORD,
+	TOK_BAD,	/* one byte no token may hold */
+};
+
+enum lex_mode {
+	LEX_NAME,
+	LEX_WORD,
+};
+
+struct tok {
+	enum tok_type		type;
+	const char		*p;
+	size_t			len;
+	struct policy_loc	loc;
+};
+
+struct parser {
+	const char		*buf;
+	size_t			len;
+	size_t			pos;
+	uint32_t		line;
+	size_t			line_start;
+	const char		*file;
+	struct policy		*pol;
+	struct policy_error	*err;
+};
+
+/* Words quoted in messages are cut here: a message stays one line. */
+#define QUOTE_MAX	40
+#define Q(t)		(int)((t)->len < QUOTE_MAX ? (t)->len : QUOTE_MAX), (t)->p
+
+#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define perr(p, loc, ...)	policy_err((p)->err, (p)->file, (loc), __VA_ARGS__)
+
+/* ---- lexer ----------------------------------------------------------------- */
+
+static bool is_alnum(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+static bool is_word_char(unsigned char c, enum lex_mode mode)
+{
+	if (is_alnum(c))
+		return true;
+	switch (c) {
+	case '_': case '-': case '.': case '@': case '/':
+		return true;
+	case ':':
+		return mode == LEX_WORD;
+	}
+	return false;
+}
+
+static struct policy_loc loc_at(const struct parser *p, size_t pos)
+{
+	return (struct policy_loc){ p->line, (uint32_t)(pos - p->line_start + 1) };
+}
+
+/* Refuse the line starting at p->line_start if it is too long. */
+static int check_line(struct parser *p)
+{
+	size_t rest = p->len - p->line_start;
+	size_t n = rest < POLICY_LINE_MAX + 1 ? rest : POLICY_LINE_MAX + 1;
+
+	if (n == POLICY_LINE_MAX + 1 && !memchr(p->buf + p->line_start, '\n', n))
+		return perr(p, loc_at(p, p->line_start + POLICY_LINE_MAX),
+			    "line longer than %d bytes", POLICY_LINE_MAX);
+	return 0;
+}
+
+/* The next token, without consuming it. */
+static void lex(const struct parser *p, enum lex_mode mode, struct tok *t)
+{
+	const char *b = p->buf;
+	size_t pos = p->pos, end = p->len;
+	unsigned char c;
+
+	while (pos < end && (b[pos] == ' ' || b[pos] == '\t' || b[pos] == '\r'))
+		pos++;
+	/* a comment runs to the end of the line and may hold any byte */
+	if (pos < end && b[pos] == '#')
+		while (pos < end && b[pos] != '\n')
+			pos++;
+	t->p = b + pos;
+	t->len = 1;
+	t->loc = loc_at(p, pos);
+	if (pos >= end) {
+		t->type = TOK_EOF;
+		t->len = 0;
+		return;
+	}
+	c = (unsigned char)b[pos];
+	if (c == '-' && pos + 1 < end && b[pos + 1] == '>') {
+		t->type = TOK_ARROW;
+		t->len = 2;
+		return;
+	}
+	switch (c) {
+	case '\n': case ';':
+		t->type = TOK_END;
+		return;
+	case '{':
+		t->type = TOK_LBRACE;
+		return;
+	case '}':
+		t->type = TOK_RBRACE;
+		return;
+	case ',':
+		t->type = TOK_COMMA;
+		return;
+	case ':':
+		if (mode == LEX_NAME) {
+			t->type = TOK_COLON;
+			return;
+		}
+		break;
+	}
+	if (!is_word_char(c, mode)) {
+		t->type = TOK_BAD;
+		return;
+	}
+	t->type = TOK_WORD;
+	while (pos + t->len < end) {
+		c = (unsigned char)b[pos + t->len];
+		if (!is_word_char(c, mode) ||
+		    (c == '-' && pos + t->len + 1 < end &&
+		     b[pos + t->len + 1] == '>'))
+			break;
+		t->len++;
+	}
+}
+
+/* Consume @t (which lex() returned at the current position). */
+static int advance(struct parser *p, const struct tok *t)
+{
+	p->pos = (size_t)(t->p - p->buf) + t->len;
+	if (t->type == TOK_END && t->p[0] == '\n') {
+		p->line++;
+		p->line_start = p->pos;
+		return check_line(p);
+	}
+	return 0;
+}
+
+static bool tok_is(const struct tok *t, const char *word)
+{
+	size_t n = strlen(word);
+
+	return t->type == TOK_WORD && t->len == n && !memcmp(t->p, word, n);
+}
+
+/* "expected X, got Y" - or, for a byte no token may hold, just that. */
+static int unexpected(struct parser *p, const struct tok *t,
+		      const char *expected)
+{
+	unsigned char c = t->len ? (unsigned char)t->p[0] : 0;
+
+	switch (t->type) {
+	case TOK_BAD:
+		if (c > 0x20 && c < 0x7f)
+			return perr(p, t->loc, "unexpected character '%c'", c);
+		return perr(p, t->loc, "unexpected byte 0x%02x", c);
+	case TOK_EOF:
+		return perr(p, t->loc, "%s, got end of file", expected);
+	case TOK_END:
+		return perr(p, t->loc, "%s, got %s", expected,
+			    c == '\n' ? "end of line" : "';'");
+	default:
+		return perr(p, t->loc, "%s, got '%.*s'", expected, Q(t));
+	}
+}
+
+/* A statement ends at a newline, ';', end of file, or a block's '}'. */
+static int expect_end(struct parser *p, bool in_block)
+{
+	struct tok t;
+
+	lex(p, LEX_NAME, &t);
+	if (t.type == TOK_END)
+		return advance(p, &t);
+	if (t.type == TOK_EOF || (in_block && t.type == TOK_RBRACE))
+		return 0;
+	return unexpected(p, &t, "expected end of statement (newline or ';')");
+}
+
+/* '{' after a block's head; it may stand on a line of its own. */
+static int expect_open(struct parser *p, struct policy_loc *loc)
+{
+	struct tok t;
+
+	for (;;) {
+		lex(p, LEX_NAME, &t);
+		if (t.type != TOK_END || t.p[0] != '\n')
+			break;
+		if (advance(p, &t))
+			return -1;
+	}
+	if (t.type != TOK_LBRACE)
+		return unexpected(p, &t, "expected '{'");
+	*loc = t.loc;
+	return advance(p, &t);
+}
+
+/* ---- names ----------------------------------------------------------------- */
+
+static int check_name(struct parser *p, const struct tok *t, const char *what)
+{
+	size_t i;
+
+	if (t->len > POLICY_NAME_MAX)
+		return perr(p, t->loc, "%s name '%.*s' is longer than %d characters",
+			    what, Q(t), POLICY_NAME_MAX);
+	for (i = 0; i < t->len; i++) {
+		unsigned char c = (unsigned char)t->p[i];
+
+		if ((c >= 'a' && c <= 'z') ||
+		    (i && ((c >= '0' && c <= '9') || c == '-' || c == '_')))
+			continue;
+		return perr(p, t->loc, "bad %s name '%.*s': use lower-case letters, "
+			    "digits, '-' and '_', starting with a letter",
+			    what, Q(t));
+	}
+	return 0;
+}
+
+/* A zone or service name, or `any`, copied to @out. */
+static int parse_name(struct parser *p, const char *what, char *out,
+		      struct policy_loc *loc)
+{
+	char expected[48];
+	struct tok t;
+
+	lex(p, LEX_NAME, &t);
+	if (t.type != TOK_WORD) {
+		snprintf(expected, sizeof(expected), "expected a %s name", what);
+		return unexpected(p, &t, expected);
+	}
+	if (check_name(p, &t, what))
+		return -1;
+	memcpy(out, t.p, t.len);
+	out[t.len] = '\0';
+	*loc = t.loc;
+	return advance(p, &t);
+}
+
+/* An interface or bridge name: as the kernel allows, IFNAMSIZ - 1 bytes. */
+static int check_ifname(struct parser *p, const struct tok *t, const char *what)
+{
+	size_t i;
+
+	if (t->len > POLICY_IFNAME_MAX)
+		return perr(p, t->loc, "%s name '%.*s' is longer than %d characters",
+			    what, Q(t), POLICY_IFNAME_MAX);
+	for (i = 0; i < t->len; i++) {
+		unsigned char c = (unsigned char)t->p[i];
+
+		if (!is_alnum(c) && !strchr(".:@_-", c))
+			break;
+	}
+	/* the kernel refuses "." and ".." (dev_valid_name()) */
+	if (i < t->len || tok_is(t, ".") || tok_is(t, ".."))
+		return perr(p, t->loc, "bad %s name '%.*s': use letters, digits "
+			    "and . - _ : @", what, Q(t));
+	return 0;
+}
+
+/* ---- numbers ------------------------------------------------------------- */
+
+/* 1*DIGIT with a value no larger than @max; -1 if not all digits, -2 if too large. */
+static int parse_uint(const char *s, size_t len, uint32_t max, uint32_t *out)
+{
+	uint32_t v = 0;
+	size_t i;
+
+	if (!len)
+		return -1;
+	for (i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+	for (i = 0; i < len; i++) {
+		v = v * 10 + (uint32_t)(s[i] - '0');
+		if (v > max)
+			return -2;
+	}
+	*out = v;
+	return 0;
+}
+
+/* 1*4HEXDIG, as tc(8) writes the halves of a class id. */
+static int parse_hex16(const char *s, size_t len, uint32_t *out)
+{
+	uint32_t v = 0;
+	size_t i;
+
+	if (!len || len > 4)
+		return -1;
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (uint32_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (uint32_t)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v = v * 16 + (uint32_t)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* ---- keyword tables ----------------------------------------------------- */
+
+/**
+ * struct policy_kw - one statement or setting.
+ * @name:  the keyword
+ * @parse: reads what follows the keyword (the keyword is consumed), up
+ *         to but not including the end of the statement
+ * @arg:   passed to @parse (a protocol, a DSCP slot)
+ */
+struct policy_kw {
+	const char	*name;
+	int		(*parse)(struct parser *p, const struct tok *kw,
+				 void *obj, int arg);
+	int		arg;
+};
+
+static const struct policy_kw *kw_find(const struct policy_kw *tab,
+				       size_t n, const struct tok *t)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (tok_is(t, tab[i].name))
+			return &tab[i];
+	return NULL;
+}
+
+static int unknown_kw(struct parser *p, const struct tok *t,
+		      const struct policy_kw *tab, size_t n, const char *what)
+{
+	struct policy_suggest sg;
+	char head[48];
+	size_t i;
+
+	if (what)
+		snprintf(head, sizeof(head), "unknown %s setting", what);
+	else
+		snprintf(head, sizeof(head), "unknown statement");
+	policy_suggest_init(&sg, t->p, t->len);
+	for (i = 0; i < n; i++)
+		policy_suggest_offer(&sg, tab[i].name);
+	if (sg.best)
+		return perr(p, t->loc, "%s '%.*s' (did you mean '%s'?)", head,
+			    Q(t), sg.best);
+	return perr(p, t->loc, "%s '%.*s'", head, Q(t));
+}
+
+/* The settings of a block after its '{', through its '}'. */
+static int parse_block(struct parser *p, const char *what,
+		       struct policy_loc open, const struct policy_kw *tab,
+		       size_t n, void *obj)
+{
+	const struct policy_kw *kw;
+	char expected[64];
+	struct tok t;
+
+	for (;;) {
+		lex(p, LEX_NAME, &t);
+		switch (t.type) {
+		case TOK_EOF:
+			return perr(p, t.loc, "unexpected end of file: the %s "
+				    "block opened at line %u has no '}'", what,
+				    open.line);
+		case TOK_END:
+			if (advance(p, &t))
+				return -1;
+			continue;
+		case TOK_RBRACE:
+			return advance(p, &t);
+		case TOK_WORD:
+			kw = kw_find(tab, n, &t);
+			if (!kw)
+				return unknown_kw(p, &t, tab, n, what);
+			if (advance(p, &t) || kw->parse(p, &t, obj, kw->arg) ||
+			    expect_end(p, true))
+				return -1;
+			continue;
+		default:
+			snprintf(expected, sizeof(expected),
+				 "expected a %s setting or '}'", what);
+			return unexpected(p, &t, expected);
+		}
+	}
+}
+
+/* ---- zone ------------------------------------------------------------------ */
+
+static int zone_interface(struct parser *p, const struct tok *kw, void *obj,
+			  int arg)
+{
+	struct policy_zone *z = obj;
+	struct policy_iface *ifc;
+	unsigned int n = 0;
+	struct tok t;
+
+	(void)kw;
+	(void)arg;
+	for (;; n++) {
+		lex(p, LEX_WORD, &t);
+		if (t.type != TOK_WORD)
+			break;
+		if (check_ifname(p, &t, "interface"))
+			return -1;
+		if (z->n_ifaces >= POLICY_ZONE_MAX_IFACES)
+			return perr(p, t.loc, "too many interfaces in zone '%s' "
+				    "(at most %d)", z->name, POLICY_ZONE_MAX_IFACES);
+		ifc = &z->ifaces[z->n_ifaces];
+		memcpy(ifc->name, t.p, t.len);
+		ifc->name[t.len] = '\0';
+		ifc->loc = t.loc;
+		if (policy_check_iface(p->pol, ifc->name, t.loc, p->err))
+			return -1;
+		z->n_ifaces++;
+		if (advance(p, &t))
+			return -1;
+	}
+	if (!n)
+		return unexpected(p, &t, "expected an interface name");
+	return 0;
+}
+
+static int zone_vlan(struct parser *p, const struct tok *kw, void *obj,
+		     int arg)
+{
+	struct policy_zone *z = obj;
+	struct policy_vlan *v;
+	struct tok t;
+	uint32_t id;
+	int rc;
+
+	(void)arg;
+	lex(p, LEX_WORD, &t);
+	if (t.type != TOK_WORD)
+		return unexpected(p, &t, "expected a VLAN id (1-4094)");
+	rc = parse_uint(t.p, t.len, 4094, &id);
+	if (rc == -1)
+		return perr(p, t.loc, "bad VLAN id '%.*s' (a number 1-4094)", Q(&t));
+	if (rc == -2 || id == 0)
+		return perr(p, t.loc, "VLAN id %.*s out of range (1-4094)", Q(&t));
+	if (advance(p, &t))
+		return -1;
+	lex(p, LEX_NAME, &t);
+	if (!tok_is(&t, "on"))
+		return unexpected(p, &t, "expected 'on' after the VLAN id");
+	if (advance(p, &t))
+		return -1;
+	lex(p, LEX_WORD, &t);
+	if (t.type != TOK_WORD)
+		return unexpected(p, &t, "expected a bridge name");
+	if (check_ifname(p, &t, "bridge"))
+		return -1;
+	if (z->n_vlans >= POLICY_ZONE_MAX_VLANS)
+		return perr(p, kw->loc, "too many VLANs in zone '%s' (at most %d)",
+			    z->name, POLICY_ZONE_MAX_VLANS);
+	v = &z->vlans[z->n_vlans];
+	v->id = (uint16_t)id;
+	memcpy(v->bridge, t.p, t.len);
+	v->bridge[t.len] = '\0';
+	v->loc = kw->loc;
+	if (policy_check_vlan(p->pol, id, v->bridge, kw->loc, p->err))
+		return -1;
+	z->n_vlans++;
+	return advance(p, &t);
+}
+
+/*
+ * ADDR[/LEN], IPv4 dotted quad or IPv6 as inet_pton() reads them.  A
+ * prefix with host bits set is refused, not masked: "10.0.20.5/24" is
+ * more likely a typo for a host or for another prefix than a way to say
+ * 10.0.20.0/24, and a firewall should not guess.
+ */
+static int parse_cidr(struct parser *p, const struct tok *t,
+		      struct policy_subnet *sn)
+{
+	char text[64], *slash, fixed[64];
+	unsigned int max, i;
+	uint32_t plen;
+	int rc;
+
+	if (t->len >= sizeof(text))
+		return perr(p, t->loc, "bad address '%.*s'", Q(t));
+	memcpy(text, t->p, t->len);
+	text[t->len] = '\0';
+	slash = strchr(text, '/');
+	if (slash)
+		*slash = '\0';
+	memset(sn, 0, sizeof(*sn));
+	sn->family = strchr(text, ':') ? AF_INET6 : AF_INET;
+	max = sn->family == AF_INET ? 32 : 128;
+	if (inet_pton(sn->family, text, sn->addr) != 1)
+		return perr(p, t->loc, "bad %s address '%s'",
+			    sn->family == AF_INET ? "IPv4" : "IPv6", text);
+	plen = max;
+	if (slash) {
+		rc = parse_uint(slash + 1, strlen(slash + 1), max, &plen);
+		if (rc)
+			return perr(p, t->loc, "bad prefix length '/%s' (0-%u)",
+				    slash + 1, max);
+	}
+	sn->plen = (uint8_t)plen;
+	sn->loc = t->loc;
+	for (i = plen; i < max; i++)
+		if (sn->addr[i / 8] & (0x80 >> (i % 8)))
+			break;
+	if (i < max) {
+		struct policy_subnet m = *sn;
+
+		for (i = plen; i < max; i++)
+			m.addr[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+		policy_subnet_format(&m, fixed, sizeof(fixed));
+		return perr(p, t->loc, "%.*s has host bits set (did you mean %s?)",
+			    Q(t), fixed);
+	}
+	return 0;
+}
+
+static int zone_subnet(struct parser *p, const struct tok *kw, void *obj,
+		       int arg)
+{
+	struct policy_zone *z = obj;
+	struct policy_subnet sn;
+	unsigned int n = 0;
+	struct tok t;
+
+	(void)kw;
+	(void)arg;
+	for (;; n++) {
+		lex(p, LEX_WORD, &t);
+		if (t.type != TOK_WORD)
+			break;
+		if (parse_cidr(p, &t, &sn))
+			return -1;
+		if (z->n_subnets >= POLICY_ZONE_MAX_SUBNETS)
+			return perr(p, t.loc, "too many subnets in zone '%s' "
+				    "(at most %d)", z->name, POLICY_ZONE_MAX_SUBNETS);
+		if (policy_check_subnet(p->pol, &sn, p->err))
+			return -1;
+		z->subnets[z->n_subnets++] = sn;
+		if (advance(p, &t))
+			return -1;
+	}
+	if (!n)
+		return unexpected(p, &t, "expected a subnet (ADDRESS[/LENGTH])");
+	return 0;
+}
+
+static int sip_strictness(struct parser *p, const struct tok *kw, void *obj,
+			  int arg)
+{
+	struct policy_zone *z = obj;
+	struct tok t;
+
+	(void)arg;
+	if (z->sip.strictness_loc.line)
+		return perr(p, kw->loc, "strictness given twice (first at line %u)",
+			    z->sip.strictness_loc.line);
+	lex(p, LEX_NAME, &t);
+	if (tok_is(&t, "default"))
+		z->sip.strictness = SIP_POLICY_DEFAULT;
+	else if (tok_is(&t, "strict"))
+		z->sip.strictness = SIP_POLICY_STRICT;
+	else if (t.type == TOK_WORD)
+		return perr(p, t.loc, "unknown strictness '%.*s' (default or strict)",
+			    Q(&t));
+	else
+		return unexpected(p, &t, "expected 'default' or 'strict'");
+	z->sip.strictness_loc = kw->loc;
+	return advance(p, &t);
+}
+
+static const struct policy_kw sip_kws[] = {
+	{ "strictness",	sip_strictness,	0 },
+};
+
+static int zone_sip(struct parser *p, const struct tok *kw, void *obj, int arg)
+{
+	struct policy_zone *z = obj;
+	struct policy_loc open;
+
+	(void)arg;
+	if (z->sip.loc.line)
+		return perr(p, kw->loc, "sip block given twice in zone '%s' "
+			    "(first at line %u)", z->name, z->sip.loc.line);
+	z->sip.loc = kw->loc;
+	if (expect_open(p, &open))
+		return -1;
+	return parse_block(p, "sip", open, sip_kws, ARRAY_LEN(sip_kws), z);
+}
+
+static const struct policy_kw zone_kws[] = {
+	{ "interface",	zone_interface,	0 },
+	{ "vlan",	zone_vlan,	0 },
+	{ "subnet",	zone_subnet,	0 },
+	{ "sip",	zone_sip,	0 },
+};
+
+static int stmt_zone(struct parser *p, const struct tok *kw, void *obj,
+		     int arg)
+{
+	struct policy *pol = p->pol;
+	struct policy_loc loc, open;
+	struct policy_zone *z;
+	char name[POLICY_NAME_MAX + 1];
+	int i;
+
+	(void)kw;
+	(void)obj;
+	(void)arg;
+	if (parse_name(p, "zone", name, &loc))
+		return -1;
+	if (!strcmp(name, "any"))
+		return perr(p, loc, "'any' is reserved: in rules it stands for "
+			    "every zone");
+	i = policy_zone_find(pol, name);
+	if (i >= 0)
+		return perr(p, loc, "zone '%s' already defined at line %u", name,
+			    pol->zones[i].loc.line);
+	if (pol->n_zones >= POLICY_MAX_ZONES)
+		return perr(p, loc, "too many zones (at most %d)",
+			    POLICY_MAX_ZONES);
+	z = policy_zone_add(pol);
+	if (!z)
+		return policy_err_nomem(p->err, p->file, loc);
+	memcpy(z->name, name, sizeof(z->name));
+	z->loc = loc;
+	z->sip.strictness = SIP_POLICY_DEFAULT;
+	if (expect_open(p, &open) ||
+	    parse_block(p, "zone", open, zone_kws, ARRAY_LEN(zone_kws), z))
+		return -1;
+	if (!z->n_ifaces && !z->n_vlans && !z->n_subnets)
+		return perr(p, loc, "zone '%s' names no interface, VLAN or subnet",
+			    name);
+	return 0;
+}
+
+/* ---- service --------------------------------------------------------------- */
+
+static const char mixed_media[] = "a service is either ports or 'media', not both";
+
+/* udp|tcp PORT[-PORT] *( "," udp|tcp PORT[-PORT] ); @kw is the first proto. */
+static int service_ports(struct parser *p, const struct tok *kw, void *obj,
+			 int arg)
+{
+	struct policy_service *s = obj;
+	struct policy_loc at = kw->loc;
+	struct policy_ports *pr;
+	const char *dash;
+	struct tok t;
+	uint32_t lo, hi;
+	int rc;
+
+	for (;;) {
+		if (s->media)
+			return perr(p, at, mixed_media);
+		lex(p, LEX_WORD, &t);
+		if (t.type != TOK_WORD)
+			return unexpected(p, &t, "expected a port or PORT-PORT");
+		dash = memchr(t.p, '-', t.len);
+		rc = parse_uint(t.p, dash ? (size_t)(dash - t.p) : t.len, 65535, &lo);
+		if (rc != -1 && dash)
+			rc = parse_uint(dash + 1, t.len - (size_t)(dash + 1 - t.p),
+					65535, &hi);
+		else
+			hi = lo;
+		if (rc == -1)
+			return perr(p, t.loc, "bad port '%.*s' (a number 1-65535 "
+				    "or a range PORT-PORT)", Q(&t));
+		if (rc == -2 || lo == 0 || hi == 0)
+			return perr(p, t.loc, "port %.*s out of range (1-65535)",
+				    Q(&t));
+		if (lo > hi)
+			return perr(p, t.loc, "port range %.*s is reversed "
+				    "(LOW-HIGH)", Q(&t));
+		if (s->n_ports >= POLICY_SERVICE_MAX_PORTS)
+			return perr(p, at, "too many port ranges in service '%s' "
+				    "(at most %d)", s->name, POLICY_SERVICE_MAX_PORTS);
+		pr = &s->ports[s->n_ports];
+		pr->proto = (uint8_t)arg;
+		pr->lo = (uint16_t)lo;
+		pr->hi = (uint16_t)hi;
+		pr->loc = at;
+		if (policy_check_ports(s, pr, p->file, p->err))
+			return -1;
+		s->n_ports++;
+		if (advance(p, &t))
+			return -1;
+
+		lex(p, LEX_NAME, &t);
+		if (t.type != TOK_COMMA)
+			return 0;
+		if (advance(p, &t))
+			return -1;
+		lex(p, LEX_NAME, &t);
+		if (tok_is(&t, "udp"))
+			arg = IPPROTO_UDP;
+		else if (tok_is(&t, "tcp"))
+			arg = IPPROTO_TCP;
+		else
+			return unexpected(p, &t, "expected 'udp' or 'tcp' after ','");
+		at = t.loc;
+		if (advance(p, &t))
+			return -1;
+	}
+}
+
+static int service_media(struct parser *p, const struct tok *kw, void *obj,
+			 int arg)
+{
+	struct policy_service *s = obj;
+
+	(void)arg;
+	if (s->media)
+		return perr(p, kw->loc, "'media' given twice");
+	if (s->n_ports)
+		return perr(p, kw->loc, mixed_media);
+	s->media = true;
+	return 0;
+}
+
+static const struct policy_kw service_kws[] = {
+	{ "udp",	service_ports,	IPPROTO_UDP },
+	{ "tcp",	service_ports,	IPPROTO_TCP },
+	{ "media",	service_media,	0 },
+};
+
+static int stmt_service(struct parser *p, const struct tok *kw, void *obj,
+			int arg)
+{
+	struct policy *pol = p->pol;
+	struct policy_loc loc, open;
+	struct policy_service *s;
+	char name[POLICY_NAME_MAX + 1];
+	int i;
+
+	(void)kw;
+	(void)obj;
+	(void)arg;
+	if (parse_name(p, "service", name, &loc))
+		return -1;
+	i = policy_service_find(pol, name);
+	if (i >= 0 && !pol->services[i].builtin)
+		return perr(p, loc, "service '%s' already defined at line %u",
+			    name, pol->services[i].loc.line);
+	if (pol->n_file_services >= POLICY_MAX_SERVICES)
+		return perr(p, loc, "too many services (at most %d besides the "
+			    "built-in ones)", POLICY_MAX_SERVICES);
+	/* a built-in of the same name is replaced, in its slot */
+	s = i >= 0 ? &pol->services[i] : policy_service_add(pol);
+	if (!s)
+		return policy_err_nomem(p->err, p->file, loc);
+	memset(s, 0, sizeof(*s));
+	memcpy(s->name, name, sizeof(s->name));
+	s->loc = loc;
+	pol->n_file_services++;
+	if (expect_open(p, &open) ||
+	    parse_block(p, "service", open, service_kws,
+			ARRAY_LEN(service_kws), s))
+		return -1;
+	if (!s->media && !s->n_ports)
+		return perr(p, loc, "service '%s' has no ports and no media", name);
+	return 0;
+}
+
+/* ---- rules ------------------------------------------------------------------ */
+
+static int parse_ref(struct parser *p, const char *what, struct policy_ref *ref)
+{
+	ref->index = -1;
+	return parse_name(p, what, ref->name, &ref->loc);
+}
+
+/* allow FROM -> TO : SERVICE [, SERVICE ...]; deny FROM -> TO [: ...] */
+static int stmt_rule(struct parser *p, const struct tok *kw, void *obj,
+		     int action)
+{
+	struct policy *pol = p->pol;
+	struct policy_rule *r;
+	struct policy_ref *ref;
+	struct tok t;
+	unsigned int i;
+
+	(void)obj;
+	if (pol->n_rules >= POLICY_MAX_RULES)
+		return perr(p, kw->loc, "too many rules (at most %d)",
+			    POLICY_MAX_RULES);
+	r = policy_rule_add(pol);
+	if (!r)
+		return policy_err_nomem(p->err, p->file, kw->loc);
+	r->action = (enum policy_action)action;
+	r->loc = kw->loc;
+	if (parse_ref(p, "zone", &r->from))
+		return -1;
+	lex(p, LEX_NAME, &t);
+	if (t.type != TOK_ARROW)
+		return unexpected(p, &t, "expected '->'");
+	if (advance(p, &t) || parse_ref(p, "zone", &r->to))
+		return -1;
+	lex(p, LEX_NAME, &t);
+	if (t.type != TOK_COLON) {
+		if (action == POLICY_DROP)
+			return 0;
+		return unexpected(p, &t, "expected ':' and the services allowed");
+	}
+	if (advance(p, &t))
+		return -1;
+	for (;;) {
+		lex(p, LEX_NAME, &t);
+		if (r->n_services >= POLICY_RULE_MAX_SERVICES)
+			return perr(p, t.loc, "too many services in one rule "
+				    "(at most %d)", POLICY_RULE_MAX_SERVICES);
+		ref = &r->services[r->n_services];
+		if (parse_ref(p, "service", ref))
+			return -1;
+		for (i = 0; i < r->n_services; i++)
+			if (!strcmp(r->services[i].name, ref->name))
+				return perr(p, ref->loc, "service '%s' listed "
+					    "twice in this rule", ref->name);
+		r->n_services++;
+		lex(p, LEX_NAME, &t);
+		if (t.type != TOK_COMMA)
+			return 0;
+		if (advance(p, &t))
+			return -1;
+	}
+}
+
+static int stmt_policy(struct parser *p, const struct tok *kw, void *obj,
+		       int arg)
+{
+	struct policy *pol = p->pol;
+	struct tok t;
+
+	(void)obj;
+	(void)arg;
+	if (pol->policy_loc.line)
+		return perr(p, kw->loc, "policy given twice (first at line %u)",
+			    pol->policy_loc.line);
+	lex(p, LEX_NAME, &t);
+	if (tok_is(&t, "accept"))
+		pol->policy = POLICY_ACCEPT;
+	else if (tok_is(&t, "drop"))
+		pol->policy = POLICY_DROP;
+	else
+		return unexpected(p, &t, "expected 'accept' or 'drop'");
+	pol->policy_loc = kw->loc;
+	return advance(p, &t);
+}
+
+/* ---- qos -------------------------------------------------------------------- */
+
+/* ef, cs0-cs7, af11-af43 (RFC 2474, 2597, 3246) or 0-63; -1 if none. */
+static int dscp_value(const struct tok *t)
+{
+	uint32_t v;
+	char a, b;
+
+	if (tok_is(t, "ef"))
+		return 46;
+	if (t->len == 3 && !memcmp(t->p, "cs", 2) && t->p[2] >= '0' &&
+	    t->p[2] <= '7')
+		return (t->p[2] - '0') * 8;
+	if (t->len == 4 && !memcmp(t->p, "af", 2)) {
+		a = t->p[2];
+		b = t->p[3];
+		if (a >= '1' && a <= '4' && b >= '1' && b <= '3')
+			return (a - '0') * 8 + (b - '0') * 2;
+	}
+	if (parse_uint(t->p, t->len, 63, &v) == 0)
+		return (int)v;
+	return -1;
+}
+
+static int qos_dscp(struct parser *p, const struct tok *kw, void *obj,
+		    int slot)
+{
+	struct policy_qos *q = obj;
+	char expected[48];
+	struct tok t;
+	uint32_t v;
+	int d;
+
+	if (q->dscp_loc[slot].line)
+		return perr(p, kw->loc, "'%s dscp' given twice (first at line %u)",
+			    policy_dscp_slot_str(slot), q->dscp_loc[slot].line);
+	lex(p, LEX_NAME, &t);
+	if (!tok_is(&t, "dscp")) {
+		snprintf(expected, sizeof(expected), "expected 'dscp' after '%s'",
+			 policy_dscp_slot_str(slot));
+		return unexpected(p, &t, expected);
+	}
+	if (advance(p, &t))
+		return -1;
+	lex(p, LEX_NAME, &t);
+	if (t.type != TOK_WORD)
+		return unexpected(p, &t, "expected a DSCP class");
+	d = dscp_value(&t);
+	if (d < 0 && parse_uint(t.p, t.len, UINT32_MAX, &v) != -1)
+		return perr(p, t.loc, "DSCP %.*s out of range (0-63)", Q(&t));
+	if (d < 0)
+		return perr(p, t.loc, "unknown DSCP class '%.*s' (ef, cs0-cs7, "
+			    "af11-af43 or a number 0-63)", Q(&t));
+	q->dscp[slot] = (uint8_t)d;
+	q->dscp_loc[slot] = kw->loc;
+	return advance(p, &t);
+}
+
+/* MAJOR:MINOR in hex, as tc(8) writes class ids ("1:10" is 0x10001). */
+static int qos_priority(struct parser *p, const struct tok *kw, void *obj,
+			int arg)
+{
+	struct policy_qos *q = obj;
+	uint32_t major, minor;
+	const char *colon;
+	struct tok t;
+
+	(void)arg;
+	if (q->priority_loc.line)
+		return perr(p, kw->loc, "priority given twice (first at line %u)",
+			    q->priority_loc.line);
+	lex(p, LEX_WORD, &t);
+	if (t.type != TOK_WORD)
+		return unexpected(p, &t, "expected MAJOR:MINOR");
+	colon = memchr(t.p, ':', t.len);
+	if (!colon || parse_hex16(t.p, (size_t)(colon - t.p), &major) ||
+	    parse_hex16(colon + 1, t.len - (size_t)(colon + 1 - t.p), &minor))
+		return perr(p, t.loc, "bad priority '%.*s': MAJOR:MINOR in hex, "
+			    "as tc(8) writes class ids (1:10)", Q(&t));
+	if (!major || !minor)
+		return perr(p, t.loc, "priority %.*s is not a class: MAJOR and "
+			    "MINOR are 1-ffff", Q(&t));
+	q->priority = major << 16 | minor;
+	q->priority_loc = kw->loc;
+	return advance(p, &t);
+}
+
+static const struct policy_kw qos_kws[] = {
+	{ "rtp",	qos_dscp,	POLICY_DSCP_RTP },
+	{ "srtp",	qos_dscp,	POLICY_DSCP_SRTP },
+	{ "sip",	qos_dscp,	POLICY_DSCP_SIP },
+	{ "sip-tls",	qos_dscp,	POLICY_DSCP_SIP_TLS },
+	{ "priority",	qos_priority,	0 },
+};
+
+static int stmt_qos(struct parser *p, const struct tok *kw, void *obj,
+		    int arg)
+{
+	struct policy_qos *q = &p->pol->qos;
+	struct policy_loc open;
+
+	(void)obj;
+	(void)arg;
+	if (q->loc.line)
+		return perr(p, kw->loc, "qos given twice (first at line %u)",
+			    q->loc.line);
+	q->loc = kw->loc;
+	if (expect_open(p, &open))
+		return -1;
+	return parse_block(p, "qos", open, qos_kws, ARRAY_LEN(qos_kws), q);
+}
+
+/* ---- the file ---------------------------------------------------------------- */
+
+static const struct policy_kw top_kws[] = {
+	{ "zone",	stmt_zone,	0 },
+	{ "service",	stmt_service,	0 },
+	{ "allow",	stmt_rule,	POLICY_ACCEPT },
+	{ "deny",	stmt_rule,	POLICY_DROP },
+	{ "policy",	stmt_policy,	0 },
+	{ "qos",	stmt_qos,	0 },
+};
+
+/* Line and column of byte @off, for the one error not found by the lexer. */
+static struct policy_loc loc_of_offset(const char *buf, size_t off)
+{
+	struct policy_loc loc = { 1, 1 };
+	size_t i, start = 0;
+
+	for (i = 0; i < off; i++)
+		if (buf[i] == '\n') {
+			loc.line++;
+			start = i + 1;
+		}
+	loc.col = (uint32_t)(off - start + 1);
+	return loc;
+}
+
+static int parse_file(struct parser *p)
+{
+	const struct policy_kw *kw;
+	struct tok t;
+
+	if (p->len > POLICY_FILE_MAX)
+		return perr(p, loc_of_offset(p->buf, POLICY_FILE_MAX),
+			    "file larger than 1 MiB");
+	if (check_line(p))
+		return -1;
+	for (;;) {
+		lex(p, LEX_NAME, &t);
+		switch (t.type) {
+		case TOK_EOF:
+			return policy_resolve(p->pol, p->err);
+		case TOK_END:
+			if (advance(p, &t))
+				return -1;
+			continue;
+		case TOK_WORD:
+			kw = kw_find(top_kws, ARRAY_LEN(top_kws), &t);
+			if (!kw)
+				return unknown_kw(p, &t, top_kws,
+						  ARRAY_LEN(top_kws), NULL);
+			if (advance(p, &t) || kw->parse(p, &t, NULL, kw->arg) ||
+			    expect_end(p, false))
+				return -1;
+			continue;
+		default:
+			return unexpected(p, &t, "expected a statement");
+		}
+	}
+}
+
+struct policy *policy_parse(const char *buf, size_t len, const char *file,
+			    struct policy_error *err)
+{
+	struct parser p = {
+		.buf	= buf,
+		.len	= len,
+		.line	= 1,
+		.file	= file,
+		.err	= err,
+	};
+
+	memset(err, 0, sizeof(*err));
+	p.pol = policy_new(file);
+	if (!p.pol) {
+		policy_err_nomem(err, file, (struct policy_loc){ 0, 0 });
+		return NULL;
+	}
+	if (parse_file(&p)) {
+		policy_free(p.pol);
+		return NULL;
+	}
+	return p.pol;
+}
