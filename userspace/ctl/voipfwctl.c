@@ -9,6 +9,7 @@
 
 /* Every command, in the order `voipfwctl --help` lists them. */
 static const struct ctl_cmd_ops *const ctl_cmds[] = {
+	&ctl_cmd_check,
 	&ctl_cmd_check_sip,
 	&ctl_cmd_status,
 	&ctl_cmd_calls,
@@ -29,7 +30,8 @@ static void usage(FILE *out)
 		fprintf(out, "  %-12s %s\n", ctl_cmds[i]->name,
 			ctl_cmds[i]->summary);
 	fprintf(out, "\nExit status: 0 success, 1 a message was dropped "
-		"(check-sip), 2 usage, I/O error or voipfwd unreachable.\n"
+		"(check-sip) or an invalid\n"
+		"file (check), 2 usage, I/O error or voipfwd unreachable.\n"
 		"See voipfwctl(8).\n");
 }
 
