@@ -30,6 +30,7 @@ grep_out() {	# description, file, pattern
 
 check "--help" 0 "$ctl" --help
 grep_out "--help lists check-sip" "$tmp/out" "check-sip"
+grep_out "--help lists check" "$tmp/out" "^  check  "
 check "no command" 2 "$ctl"
 check "unknown command" 2 "$ctl" frobnicate
 check "check-sip --help" 0 "$ctl" check-sip --help
@@ -57,6 +58,34 @@ check "truncated message drops" 1 "$ctl" check-sip "$tmp/trunc.sip"
 grep_out "truncated reason" "$tmp/out" "drop: truncated:"
 : >"$tmp/empty.sip"
 check "empty file drops" 1 "$ctl" check-sip "$tmp/empty.sip"
+
+# check: voipfw.conf(5).  The man page's EXAMPLE, straight from its source.
+sed -n '/^\.SH EXAMPLE/,/^\.SH/{/^\./d;p}' "$top/doc/voipfw.conf.5" >"$tmp/example.conf"
+check "check: the man page EXAMPLE is valid" 0 "$ctl" check "$tmp/example.conf"
+grep_out "check summary line" "$tmp/out" \
+	"^$tmp/example.conf: 4 zones, 1 service, 6 rules, policy drop\$"
+printf 'zone voice { interface eth0.20 }\nallow voive -> any: sip\n' >"$tmp/typo.conf"
+check "check: unknown zone" 1 "$ctl" check "$tmp/typo.conf"
+grep_out "check error is FILE:LINE:COL: message" "$tmp/err" \
+	"^$tmp/typo.conf:2:7: unknown zone 'voive' (did you mean 'voice'?)\$"
+if [ -s "$tmp/out" ]; then failed=$((failed + 1)); echo "FAIL: check printed on stdout for an invalid file"; else passed=$((passed + 1)); fi
+printf 'policy accept\nzone a { subnet 10.0.0.1/8 }\n' >"$tmp/bits.conf"
+check "check: host bits" 1 "$ctl" check "$tmp/bits.conf"
+grep_out "host bits message" "$tmp/err" "bits.conf:2:17: 10.0.0.1/8 has host bits set (did you mean 10.0.0.0/8?)"
+: >"$tmp/empty.conf"
+check "check: an empty file is valid" 0 "$ctl" check "$tmp/empty.conf"
+grep_out "empty summary" "$tmp/out" "empty.conf: 0 zones, 0 services, 0 rules, policy drop\$"
+check "check: missing file" 2 "$ctl" check "$tmp/nonexistent.conf"
+grep_out "check: missing file is named" "$tmp/err" "nonexistent.conf: No such file or directory"
+check "check: a directory" 2 "$ctl" check "$tmp"
+check "check without FILE" 2 "$ctl" check
+check "check with two FILEs" 2 "$ctl" check "$tmp/empty.conf" "$tmp/empty.conf"
+check "check: unknown option" 2 "$ctl" check --bogus "$tmp/empty.conf"
+check "check --help" 0 "$ctl" check --help
+grep_out "check --help shows the error format" "$tmp/out" "FILE:LINE:COL: message"
+head -c 1048577 /dev/zero | tr '\0' '\n' >"$tmp/big.conf"
+check "check: a file over 1 MiB is invalid" 1 "$ctl" check "$tmp/big.conf"
+grep_out "large file reason" "$tmp/err" "big.conf:1048577:1: file larger than 1 MiB"
 
 # --media golden output (paths made relative to the repo root)
 (cd "$top" && "$ctl" check-sip --media test/corpus/sip/*.sip) >"$tmp/media"
