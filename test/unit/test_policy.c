@@ -436,6 +436,8 @@ static const struct err_case err_cases[] = {
 	{ "zone a { address 10.0.0.1 }", "t.conf:1:10: unknown zone setting 'address'" },
 	{ "zone a { interface }", "t.conf:1:20: expected an interface name, got '}'" },
 	{ "zone a { interface; }", "t.conf:1:19: expected an interface name, got ';'" },
+	{ "zone a { interface x\nzone b { interface y }", "t.conf:2:1: 'zone' inside the zone block opened at line 1: is a '}' missing?" },
+	{ "qos { rtp dscp ef\nallow a -> b: sip", "t.conf:2:1: 'allow' inside the qos block opened at line 1: is a '}' missing?" },
 	{ "zone a { , }", "t.conf:1:10: expected a zone setting or '}', got ','" },
 	/* names */
 	{ "zone Voice { interface x }", "t.conf:1:6: bad zone name 'Voice': use lower-case letters, digits, '-' and '_', starting with a letter" },
@@ -719,6 +721,15 @@ static void test_limits(void)
 	check_gen(&g, "t.conf:1025:1: file larger than 1 MiB");
 }
 
+static void test_null(void)
+{
+	struct policy *pol = policy_parse(NULL, 0, "t.conf", &err);
+
+	unit_case("policy_parse(NULL, 0): an empty file");
+	CHECK_MSG(pol, "%s", err.text);
+	policy_free(pol);
+}
+
 static void test_read_file(void)
 {
 	char *buf = NULL;
@@ -737,6 +748,7 @@ int main(void)
 	test_valid();
 	test_errors();
 	test_limits();
+	test_null();
 	test_read_file();
 	return unit_summary("policy");
 }

@@ -408,6 +408,10 @@ static int unknown_kw(struct parser *p, const struct tok *t,
 	return perr(p, t->loc, "%s '%.*s'", head, Q(t));
 }
 
+/* The statements, defined with their parsers below. */
+#define N_TOP_KWS	6
+static const struct policy_kw top_kws[N_TOP_KWS];
+
 /* The settings of a block after its '{', through its '}'. */
 static int parse_block(struct parser *p, const char *what,
 		       struct policy_loc open, const struct policy_kw *tab,
@@ -432,6 +436,11 @@ static int parse_block(struct parser *p, const char *what,
 			return advance(p, &t);
 		case TOK_WORD:
 			kw = kw_find(tab, n, &t);
+			/* a statement inside a block: most likely a lost '}' */
+			if (!kw && kw_find(top_kws, N_TOP_KWS, &t))
+				return perr(p, t.loc, "'%.*s' inside the %s block "
+					    "opened at line %u: is a '}' missing?",
+					    Q(&t), what, open.line);
 			if (!kw)
 				return unknown_kw(p, &t, tab, n, what);
 			if (advance(p, &t) || kw->parse(p, &t, obj, kw->arg) ||
@@ -1023,7 +1032,7 @@ static int stmt_qos(struct parser *p, const struct tok *kw, void *obj,
 
 /* ---- the file ---------------------------------------------------------------- */
 
-static const struct policy_kw top_kws[] = {
+static const struct policy_kw top_kws[N_TOP_KWS] = {
 	{ "zone",	stmt_zone,	0 },
 	{ "service",	stmt_service,	0 },
 	{ "allow",	stmt_rule,	POLICY_ACCEPT },
@@ -1067,10 +1076,9 @@ static int parse_file(struct parser *p)
 				return -1;
 			continue;
 		case TOK_WORD:
-			kw = kw_find(top_kws, ARRAY_LEN(top_kws), &t);
+			kw = kw_find(top_kws, N_TOP_KWS, &t);
 			if (!kw)
-				return unknown_kw(p, &t, top_kws,
-						  ARRAY_LEN(top_kws), NULL);
+				return unknown_kw(p, &t, top_kws, N_TOP_KWS, NULL);
 			if (advance(p, &t) || kw->parse(p, &t, NULL, kw->arg) ||
 			    expect_end(p, false))
 				return -1;
@@ -1085,7 +1093,7 @@ struct policy *policy_parse(const char *buf, size_t len, const char *file,
 			    struct policy_error *err)
 {
 	struct parser p = {
-		.buf	= buf,
+		.buf	= buf ? buf : "",	/* (NULL, 0): no pointer arithmetic on NULL */
 		.len	= len,
 		.line	= 1,
 		.file	= file,
