@@ -12,7 +12,7 @@
 enum ctl_exit {
 	CTL_EXIT_OK	= 0,	/* success; check-sip: every message passed */
 	CTL_EXIT_DROP	= 1,	/* check-sip: at least one message dropped */
-	CTL_EXIT_INVALID = 1,	/* check: the file has an error */
+	CTL_EXIT_INVALID = 1,	/* check, compile: the file has an error */
 	CTL_EXIT_USAGE	= 2,	/* bad usage, unreadable file, I/O error */
 };
 
@@ -33,6 +33,7 @@ struct ctl_cmd_ops {
 };
 
 extern const struct ctl_cmd_ops ctl_cmd_check;
+extern const struct ctl_cmd_ops ctl_cmd_compile;
 extern const struct ctl_cmd_ops ctl_cmd_check_sip;
 extern const struct ctl_cmd_ops ctl_cmd_status;
 extern const struct ctl_cmd_ops ctl_cmd_calls;

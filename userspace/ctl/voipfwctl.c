@@ -10,6 +10,7 @@
 /* Every command, in the order `voipfwctl --help` lists them. */
 static const struct ctl_cmd_ops *const ctl_cmds[] = {
 	&ctl_cmd_check,
+	&ctl_cmd_compile,
 	&ctl_cmd_check_sip,
 	&ctl_cmd_status,
 	&ctl_cmd_calls,
@@ -31,7 +32,7 @@ static void usage(FILE *out)
 			ctl_cmds[i]->summary);
 	fprintf(out, "\nExit status: 0 success, 1 a message was dropped "
 		"(check-sip) or an invalid\n"
-		"file (check), 2 usage, I/O error or voipfwd unreachable.\n"
+		"file (check, compile), 2 usage, I/O error or voipfwd unreachable.\n"
 		"See voipfwctl(8).\n");
 }
 
