@@ -460,9 +460,8 @@ static bool put_matrix_cell(struct compile *c, const struct policy_ref *from,
 			}
 		}
 	if (ok && (!f.n || !t.n))
-		sb_printf(&c->out, "\t\t# %s:%u: no compiled zone on one side: "
-			  "nothing\n", c->file, r ? r->loc.line :
-			  c->pol->policy_loc.line);
+		sb_printf(&c->out, "\t\t# no compiled zone on one side: "
+			  "nothing\n");
 	sides_free(&f);
 	sides_free(&t);
 	return ok;
