@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_policy_nft.c - the policy compiler's pure parts: DSCP and tc
+ * priority as nft writes them, and how many lines of which shape a rule
+ * compiles to (families, `any`, overlapping zones, VLAN zones left out).
+ * The whole scripts are golden-tested by test/policy.sh and applied to
+ * the kernel by test/net/policy.sh.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+#include "policy/policy.h"
+#include "policy/policy_nft.h"
+
+static void test_dscp(void)
+{
+	static const struct {
+		uint8_t		dscp;
+		const char	*want;
+	} rows[] = {
+		{ 0, "cs0" }, { 8, "cs1" }, { 10, "af11" }, { 24, "cs3" },
+		{ 34, "af41" }, { 38, "af43" }, { 46, "ef" }, { 56, "cs7" },
+		{ 1, "1" }, { 44, "44" }, { 63, "63" },
+	};
+	unsigned int i;
+	char buf[8];
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		unit_case("dscp %u", rows[i].dscp);
+		policy_nft_dscp_format(rows[i].dscp, buf, sizeof(buf));
+		CHECK_STR(buf, rows[i].want);
+	}
+}
+
+static void test_priority(void)
+{
+	static const struct {
+		uint32_t	prio;
+		const char	*want;
+	} rows[] = {
+		{ 0, "none" }, { 0x10006, "1:6" }, { 0x10010, "1:10" },
+		{ 0xffffffff, "ffff:ffff" }, { 0xa0001, "a:1" },
+	};
+	unsigned int i;
+	char buf[16];
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		unit_case("priority 0x%x", rows[i].prio);
+		policy_nft_priority_format(rows[i].prio, buf, sizeof(buf));
+		CHECK_STR(buf, rows[i].want);
+	}
+}
+
+/* Lines of @script that contain @needle. */
+static unsigned int count(const char *script, const char *needle)
+{
+	unsigned int n = 0;
+	const char *p = script;
+
+	while ((p = strstr(p, needle))) {
+		n++;
+		p += strlen(needle);
+	}
+	return n;
+}
+
+static const char zones[] =
+	"zone v4   { interface e4; subnet 10.0.4.0/24 }\n"
+	"zone v6   { interface e6; subnet fd00:6::/64 }\n"
+	"zone dual { interface ed; subnet 10.0.0.0/24 fd00::/64 }\n"
+	"zone ifo  { interface ei }\n"
+	"zone ifo2 { interface ej }\n"
+	"zone sub  { subnet 192.0.2.0/24 }\n"
+	"zone br   { vlan 20 on br0; subnet 198.51.100.0/24 }\n";
+
+/*
+ * Each row: one rule after @zones, and how many lines carry the rule's
+ * comment ("t.conf:8").  Families must agree on both sides; a media
+ * service is one line per pinhole set of the pair's family (2 per
+ * family); `any` shares one line for interface-only zones and one per
+ * family for subnet-only zones.
+ */
+static void test_shapes(void)
+{
+	static const struct {
+		const char	*rule;
+		unsigned int	lines;
+		const char	*has;	/* a line the script must hold */
+	} rows[] = {
+		{ "allow v4 -> v4: https", 1,
+		  "iifname \"e4\" ip saddr 10.0.4.0/24 oifname \"e4\" ip daddr 10.0.4.0/24 tcp dport 443 counter accept comment \"t.conf:8\"" },
+		{ "allow v4 -> v6: https", 0, NULL },
+		{ "allow dual -> dual: https", 2, "ip6 saddr fd00::/64 oifname \"ed\" ip6 daddr fd00::/64" },
+		{ "allow v4 -> ifo: https", 1, NULL },
+		{ "allow ifo -> dual: https", 2, NULL },
+		{ "allow v4 -> ifo: dns", 2,
+		  "oifname \"ei\" tcp dport 53 counter accept" },
+		{ "allow v4 -> ifo: rtp", 2, "@pinhole4_peer counter accept" },
+		{ "allow ifo -> ifo2: rtp", 4, "@pinhole6 counter accept" },
+		{ "allow v6 -> sub: rtp", 0, NULL },
+		{ "deny ifo -> sub", 1,
+		  "iifname \"ei\" ip daddr 192.0.2.0/24 counter drop comment \"t.conf:8\"" },
+		{ "deny ifo -> any", 6,
+		  "iifname \"ei\" oifname { \"ei\", \"ej\" } counter drop" },
+		{ "allow any -> ifo: sip", 12, NULL },
+		{ "allow any -> ifo: tftp, ntp", 12, NULL },
+		{ "allow br -> ifo: sip", 0, NULL },
+		{ "deny ifo -> br", 0, NULL },
+		{ "allow sub -> v4: sip-tls", 1,
+		  "ip saddr 192.0.2.0/24 oifname \"e4\" ip daddr 10.0.4.0/24 tcp dport 5061" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct policy_error err;
+		struct policy *pol;
+		char text[1024], *script, *warn = NULL, *again;
+
+		unit_case("%s", rows[i].rule);
+		snprintf(text, sizeof(text), "%s%s\n", zones, rows[i].rule);
+		pol = policy_parse(text, strlen(text), "dir/t.conf", &err);
+		if (!CHECK_MSG(pol, "%s", err.text))
+			continue;
+		script = policy_nft_compile(pol, &warn);
+		if (CHECK(script)) {
+			CHECK_INT(count(script, "comment \"t.conf:8\""),
+				  rows[i].lines);
+			if (rows[i].has)
+				CHECK_MSG(strstr(script, rows[i].has),
+					  "no \"%s\" in:\n%s", rows[i].has,
+					  script);
+			/* deterministic */
+			again = policy_nft_compile(pol, NULL);
+			CHECK(again && !strcmp(again, script));
+			free(again);
+		}
+		/* the VLAN zone always warns, naming file, line and column */
+		CHECK(warn && strstr(warn, "dir/t.conf:7:13: warning: zone br: "
+				     "vlan 20 on br0 is not compiled yet"));
+		CHECK(warn && strstr(warn, "dir/t.conf:7:6: warning: zone br "
+				     "has VLANs but no interface"));
+		free(warn);
+		free(script);
+		policy_free(pol);
+	}
+}
+
+static void test_no_warnings(void)
+{
+	static const char text[] = "zone a { interface a }\n";
+	struct policy_error err;
+	struct policy *pol;
+	char *script, *warn = (char *)1;
+
+	unit_case("no warnings: NULL");
+	pol = policy_parse(text, strlen(text), "t.conf", &err);
+	if (!CHECK(pol))
+		return;
+	script = policy_nft_compile(pol, &warn);
+	CHECK(script);
+	CHECK(warn == NULL);
+	/* re-apply: declared, flushed, then filled, in this order */
+	CHECK(script && strstr(script, "flush chain inet voipfw zones_forward\n"
+			       "flush chain inet voipfw zones_qos\n"
+			       "table inet voipfw {\n"));
+	free(script);
+	policy_free(pol);
+}
+
+int main(void)
+{
+	test_dscp();
+	test_priority();
+	test_shapes();
+	test_no_warnings();
+	return unit_summary("policy_nft");
+}
