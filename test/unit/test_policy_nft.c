@@ -169,8 +169,42 @@ static void test_no_warnings(void)
 	policy_free(pol);
 }
 
+/* The file's name lands in quoted comments: no quote, newline or path. */
+static void test_file_name(void)
+{
+	static const struct {
+		const char	*file;
+		const char	*want;
+	} rows[] = {
+		{ "/etc/voipfw/voipfw.conf", "comment \"voipfw.conf:1\"" },
+		{ "a\"b\n# c.conf", "comment \"a_b___c.conf:1\"" },
+		{ "x/" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		  "comment \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:1\"" },
+	};
+	static const char text[] = "allow any -> any: sip\nzone a { interface a }\n";
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct policy_error err;
+		struct policy *pol;
+		char *script;
+
+		unit_case("file name %u", i);
+		pol = policy_parse(text, strlen(text), rows[i].file, &err);
+		if (!CHECK_MSG(pol, "%s", err.text))
+			continue;
+		script = policy_nft_compile(pol, NULL);
+		CHECK_MSG(script && strstr(script, rows[i].want), "no %s in:\n%s",
+			  rows[i].want, script ? script : "(null)");
+		CHECK(script && !strchr(script, '\\'));
+		free(script);
+		policy_free(pol);
+	}
+}
+
 int main(void)
 {
+	test_file_name();
 	test_dscp();
 	test_priority();
 	test_shapes();

@@ -106,6 +106,27 @@ int policy_nft_priority_format(uint32_t prio, char *buf, size_t size)
  * @family is set, an address of that family in any of @subz's zones.
  * A zone reference compiles to a few of these; a rule to their pairs.
  */
+/*
+ * The file's name in comments: its base name, cut to leave room in nft's
+ * 128-byte comments, with every byte but [A-Za-z0-9._+-] as '_': the name
+ * is the operator's, but it lands inside quotes and '#' lines of a script.
+ */
+#define POLICY_NFT_FILE_MAX	64
+
+static void comment_name(char *out, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *p = slash ? slash + 1 : path;
+	size_t i;
+
+	for (i = 0; p[i] && i < POLICY_NFT_FILE_MAX; i++)
+		out[i] = (p[i] >= 'a' && p[i] <= 'z') ||
+			 (p[i] >= 'A' && p[i] <= 'Z') ||
+			 (p[i] >= '0' && p[i] <= '9') ||
+			 strchr("._+-", p[i]) ? p[i] : '_';
+	out[i] = '\0';
+}
+
 struct side {
 	const struct policy_zone	**ifz;
 	unsigned int			n_ifz;
@@ -122,7 +143,7 @@ struct sides {
 
 struct compile {
 	const struct policy	*pol;
-	const char		*file;	/* basename, for comments */
+	char			file[POLICY_NFT_FILE_MAX + 1];	/* for comments */
 	struct sbuf		out;
 	struct sbuf		warn;
 	bool			*skip;	/* per zone: left out (VLANs only) */
@@ -609,11 +630,10 @@ static void check_unsupported(struct compile *c)
 char *policy_nft_compile(const struct policy *pol, char **warnings)
 {
 	struct compile c = { .pol = pol };
-	const char *slash = strrchr(pol->file, '/');
 
 	if (warnings)
 		*warnings = NULL;
-	c.file = slash ? slash + 1 : pol->file;
+	comment_name(c.file, pol->file);
 	c.skip = calloc(pol->n_zones ? pol->n_zones : 1, sizeof(*c.skip));
 	if (!c.skip)
 		goto err;
@@ -639,7 +659,6 @@ char *policy_nft_compile(const struct policy *pol, char **warnings)
 		goto err;
 	put_qos(&c);
 	sb_printf(&c.out, "}\n");
-	sb_printf(&c.warn, "%s", "");
 	if (c.out.oom || c.warn.oom)
 		goto err;
 	free(c.skip);
