@@ -18,6 +18,8 @@ for a in "$@"; do
 	*) ctl=$a ;;
 	esac
 done
+# golden() compiles from the file's directory: the path must not be relative
+case $ctl in /*) ;; *) ctl=$(pwd)/$ctl ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
