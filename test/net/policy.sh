@@ -249,7 +249,11 @@ expect "allowed service passes" "$(send 10.0.1.2 10.0.2.2 7000 3)" 3
 expect "its replies pass (b -> a is denied, but they are replies)" \
 	"$(cat "$tmp/replies")" "replies 3"
 # one socket: the first datagram is new, the rest belong to its connection
-expect "the allow rule counted the first" "$(counter 'udp dport 7000')" 1
+# once conntrack has confirmed it, which a datagram right behind the first
+# may overtake (on another CPU): 1 to 3
+n=$(counter 'udp dport 7000')
+expect "the allow rule counted them (new ones only: $n)" \
+	"$([ "$n" -ge 1 ] && [ "$n" -le 3 ] && echo yes)" yes
 expect "another port: dropped" "$(send 10.0.1.2 10.0.2.2 7001 4)" 0
 expect "the policy line counted them" "$(counter 'comment "zones.conf:6"')" 4
 expect "an address outside zone a's subnet: untouched" \
