@@ -6,6 +6,8 @@
  * promise policy.h makes (names well formed, zones non-empty and
  * disjoint, prefixes without host bits, port ranges ordered, references
  * resolved), and an error always names a place inside the input.
+ * Every model also goes through the nft compiler (policy_nft.c): it
+ * returns a script whose every rule names its origin in a comment.
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "policy/policy.h"
+#include "policy/policy_nft.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -113,6 +116,26 @@ static void check_model(const struct policy *pol, uint32_t lines)
 		ASSERT(pol->qos.dscp[i] <= 63);
 }
 
+/* The script: every line inside a chain is a comment, a chain's type
+ * line, or a rule that ends with its origin's comment. */
+static void check_compile(const struct policy *pol)
+{
+	char *script, *warn, *line, *end;
+
+	script = policy_nft_compile(pol, &warn);
+	ASSERT(script);
+	for (line = script; *line; line = end + 1) {
+		end = strchr(line, '\n');
+		ASSERT(end);
+		*end = '\0';
+		if (!strncmp(line, "\t\t", 2) && line[2] != '#' &&
+		    strncmp(line + 2, "type ", 5))
+			ASSERT(strstr(line, " comment \""));
+	}
+	free(script);
+	free(warn);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct policy_error err;
@@ -126,6 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pol = policy_parse((const char *)data, size, "fuzz.conf", &err);
 	if (pol) {
 		check_model(pol, lines);
+		check_compile(pol);
 		policy_free(pol);
 		return 0;
 	}
