@@ -17,11 +17,6 @@
 #include "ctl.h"
 #include "policy/policy.h"
 
-static const struct option check_opts[] = {
-	{ "help",	no_argument,		NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
 static void check_help(FILE *out)
 {
 	fprintf(out,
@@ -36,66 +31,86 @@ static void check_help(FILE *out)
 		"Exit status: 0 valid, 1 invalid, 2 usage error or unreadable FILE.\n");
 }
 
-static int check_run(int argc, char **argv, FILE *out, FILE *err)
+static const struct option policy_opts[] = {
+	{ "help",	no_argument,		NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+int ctl_policy_cmd(const struct ctl_cmd_ops *cmd, int argc, char **argv,
+		   FILE *out, FILE *err, struct policy **pol)
 {
-	struct policy_error *perr = NULL;
-	struct policy *pol = NULL;
+	struct policy_error *perr;
 	const char *path;
 	char *buf = NULL;
 	size_t len;
 	int c, rc;
 
+	*pol = NULL;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", check_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", policy_opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			check_help(out);
+			cmd->help(out);
 			return CTL_EXIT_OK;
 		default:
-			check_help(err);
+			cmd->help(err);
 			return CTL_EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 1) {
-		fprintf(err, "voipfwctl check: %s\n", optind >= argc ?
+		fprintf(err, "voipfwctl %s: %s\n", cmd->name, optind >= argc ?
 			"no FILE given" : "one FILE at a time");
-		check_help(err);
+		cmd->help(err);
 		return CTL_EXIT_USAGE;
 	}
 	path = argv[optind];
 	if (policy_read_file(path, &buf, &len)) {
-		fprintf(err, "voipfwctl check: %s: %s\n", path, strerror(errno));
+		fprintf(err, "voipfwctl %s: %s: %s\n", cmd->name, path,
+			strerror(errno));
 		return CTL_EXIT_USAGE;
 	}
 	perr = malloc(sizeof(*perr));
 	if (!perr) {
-		fprintf(err, "voipfwctl check: out of memory\n");
-		rc = CTL_EXIT_USAGE;
-		goto out;
+		fprintf(err, "voipfwctl %s: out of memory\n", cmd->name);
+		free(buf);
+		return CTL_EXIT_USAGE;
 	}
-	pol = policy_parse(buf, len, path, perr);
-	if (!pol) {
+	*pol = policy_parse(buf, len, path, perr);
+	rc = -1;
+	if (!*pol) {
 		fprintf(err, "%s\n", perr->text);
 		/* running out of memory says nothing about the file */
 		rc = perr->sys_errno ? CTL_EXIT_USAGE : CTL_EXIT_INVALID;
-		goto out;
 	}
+	free(perr);
+	free(buf);
+	return rc;
+}
+
+int ctl_finish(const char *name, FILE *out, FILE *err, int rc)
+{
+	if (fflush(out) == EOF) {
+		fprintf(err, "voipfwctl %s: write error: %s\n", name,
+			strerror(errno));
+		return CTL_EXIT_USAGE;
+	}
+	return rc;
+}
+
+static int check_run(int argc, char **argv, FILE *out, FILE *err)
+{
+	struct policy *pol;
+	int rc = ctl_policy_cmd(&ctl_cmd_check, argc, argv, out, err, &pol);
+
+	if (rc >= 0)
+		return ctl_finish("check", out, err, rc);
 	fprintf(out, "%s: %u zone%s, %u service%s, %u rule%s, policy %s\n",
-		path, pol->n_zones, pol->n_zones == 1 ? "" : "s",
+		pol->file, pol->n_zones, pol->n_zones == 1 ? "" : "s",
 		pol->n_file_services, pol->n_file_services == 1 ? "" : "s",
 		pol->n_rules, pol->n_rules == 1 ? "" : "s",
 		policy_action_str(pol->policy));
-	rc = CTL_EXIT_OK;
-out:
 	policy_free(pol);
-	free(perr);
-	free(buf);
-	if (fflush(out) == EOF) {
-		fprintf(err, "voipfwctl check: write error: %s\n",
-			strerror(errno));
-		rc = CTL_EXIT_USAGE;
-	}
-	return rc;
+	return ctl_finish("check", out, err, CTL_EXIT_OK);
 }
 
 const struct ctl_cmd_ops ctl_cmd_check = {

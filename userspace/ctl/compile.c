@@ -9,18 +9,12 @@
  *   FILE:LINE:COL: message       the file's first error (stderr, exit 1)
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ctl.h"
 #include "policy/policy.h"
 #include "policy/policy_nft.h"
-
-static const struct option compile_opts[] = {
-	{ "help",	no_argument,		NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
 
 static void compile_help(FILE *out)
 {
@@ -40,70 +34,26 @@ static void compile_help(FILE *out)
 
 static int compile_run(int argc, char **argv, FILE *out, FILE *err)
 {
-	struct policy_error *perr = NULL;
-	struct policy *pol = NULL;
-	char *buf = NULL, *script = NULL, *warnings = NULL;
-	const char *path;
-	size_t len;
-	int c, rc;
+	char *script, *warnings = NULL;
+	struct policy *pol;
+	int rc = ctl_policy_cmd(&ctl_cmd_compile, argc, argv, out, err, &pol);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", compile_opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			compile_help(out);
-			return CTL_EXIT_OK;
-		default:
-			compile_help(err);
-			return CTL_EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 1) {
-		fprintf(err, "voipfwctl compile: %s\n", optind >= argc ?
-			"no FILE given" : "one FILE at a time");
-		compile_help(err);
-		return CTL_EXIT_USAGE;
-	}
-	path = argv[optind];
-	if (policy_read_file(path, &buf, &len)) {
-		fprintf(err, "voipfwctl compile: %s: %s\n", path,
-			strerror(errno));
-		return CTL_EXIT_USAGE;
-	}
-	perr = malloc(sizeof(*perr));
-	if (!perr) {
-		fprintf(err, "voipfwctl compile: out of memory\n");
-		rc = CTL_EXIT_USAGE;
-		goto out;
-	}
-	pol = policy_parse(buf, len, path, perr);
-	if (!pol) {
-		fprintf(err, "%s\n", perr->text);
-		rc = perr->sys_errno ? CTL_EXIT_USAGE : CTL_EXIT_INVALID;
-		goto out;
-	}
+	if (rc >= 0)
+		return ctl_finish("compile", out, err, rc);
 	script = policy_nft_compile(pol, &warnings);
 	if (!script) {
 		fprintf(err, "voipfwctl compile: %s\n", strerror(errno));
 		rc = CTL_EXIT_USAGE;
-		goto out;
+	} else {
+		if (warnings)
+			fputs(warnings, err);
+		fputs(script, out);
+		rc = CTL_EXIT_OK;
 	}
-	if (warnings)
-		fputs(warnings, err);
-	fputs(script, out);
-	rc = CTL_EXIT_OK;
-out:
 	free(warnings);
 	free(script);
 	policy_free(pol);
-	free(perr);
-	free(buf);
-	if (fflush(out) == EOF) {
-		fprintf(err, "voipfwctl compile: write error: %s\n",
-			strerror(errno));
-		rc = CTL_EXIT_USAGE;
-	}
-	return rc;
+	return ctl_finish("compile", out, err, rc);
 }
 
 const struct ctl_cmd_ops ctl_cmd_compile = {

@@ -32,6 +32,21 @@ struct ctl_cmd_ops {
 	void		(*help)(FILE *out);
 };
 
+struct policy;
+
+/*
+ * ctl_policy_cmd - the common front of the verbs that take one
+ * voipfw.conf(5): parse the options (only --help), read and parse FILE,
+ * print what went wrong to @err as "voipfwctl CMD: ..." or
+ * "FILE:LINE:COL: message".  Returns -1 with *@pol set when the verb
+ * goes on (free it with policy_free()), else the verb's exit code.
+ */
+int ctl_policy_cmd(const struct ctl_cmd_ops *cmd, int argc, char **argv,
+		   FILE *out, FILE *err, struct policy **pol);
+
+/* fflush(@out) or say why not; returns @rc, or CTL_EXIT_USAGE. */
+int ctl_finish(const char *name, FILE *out, FILE *err, int rc);
+
 extern const struct ctl_cmd_ops ctl_cmd_check;
 extern const struct ctl_cmd_ops ctl_cmd_compile;
 extern const struct ctl_cmd_ops ctl_cmd_check_sip;
