@@ -29,7 +29,9 @@
 # Needs root, ip, nft, python3 and sipp (./scripts/deps test) and a build
 # (make); exits 4 (skip) without.  Last line: "e2e: N passed, N failed"
 # (with ", N skipped" when any were).  E2E_KEEP=1 keeps the temporary
-# directory (logs, SIPp traces).
+# directory (logs, SIPp traces).  E2E_QUEUE_PATH=native or xt: check that
+# the kernel runs the SIP rules through that queue path (make test runs
+# the suite in scripts/vm with native).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 LAB_BUILD=${1:-$top/build}
@@ -73,22 +75,28 @@ at_most() {
 		fail "$1: got '${2:-nothing}', want at most $3"; fi
 }
 
-missing=$(lab_missing)
-if [ -n "$missing" ]; then
-	echo "e2e: SKIP: missing:" $missing
+# skip_all REASON: the suite cannot run here: exit 4 (skip), unless
+# E2E_QUEUE_PATH asks for a check that then cannot be made: a failure
+skip_all() {
+	if [ -n "${E2E_QUEUE_PATH:-}" ]; then
+		echo "FAIL: cannot check the $E2E_QUEUE_PATH queue path: $*"
+		echo "e2e: 0 passed, 1 failed"
+		exit 1
+	fi
+	echo "e2e: SKIP: $*"
 	echo "e2e: 0 passed, 0 failed"
 	exit 4
-fi
+}
+
+missing=$(lab_missing)
+[ -z "$missing" ] || skip_all "missing:" $missing
 
 lab_init e2e
 trap lab_cleanup EXIT
 trap 'exit 1' INT TERM HUP PIPE
 
-if ! lab_net 2>"$lab_tmp/net.err"; then
-	echo "e2e: SKIP: cannot build the namespaces: $(head -n 1 "$lab_tmp/net.err")"
-	echo "e2e: 0 passed, 0 failed"
-	exit 4
-fi
+lab_net 2>"$lab_tmp/net.err" ||
+	skip_all "cannot build the namespaces: $(head -n 1 "$lab_tmp/net.err")"
 # IPv6 checks need IPv6 in the namespaces (not disabled on this kernel)
 v6=
 lab_has_v6 && v6=yes
@@ -275,6 +283,20 @@ lab_config media-ports 10000-20000 pinhole-timeout 60
 lab_start || { fail "voipfwd does not start"; summary; exit 1; }
 ok "voipfwd runs in the gw"
 echo "   ($(grep -o 'SIP reaches voipfwd through [^;(]*[^;( ]' "$lab_log" | head -n 1))"
+# The queue path the kernel runs: nft lists the xt NFQUEUE target
+# (nft_compat) as "queue" too, so read the rules' bytecode.
+qpath=$(lab_gw nft --debug=netlink list chain inet voipfw sip 2>/dev/null |
+	sed -n 's/^ *\[ \(queue\|target name NFQUEUE\) .*/\1/p' | sort -u | tr '\n' ' ')
+case $qpath in
+"queue ") qpath=native ;;
+"target name NFQUEUE ") qpath=xt ;;
+*) qpath="unknown (${qpath:-no queue rule})" ;;
+esac
+echo "   (the kernel's SIP rules: the $qpath queue path)"
+[ -n "${E2E_QUEUE_PATH:-}" ] &&
+	expect "the SIP rules use the $E2E_QUEUE_PATH queue path (kernel bytecode)" \
+		"$qpath" "$E2E_QUEUE_PATH"
+
 # One round of the tools the in-call checks use: a udptool.py send, an
 # nft listing, a voipfwctl query (the median of three).  The calls below
 # hold long enough for their checks where a round takes up to 300 ms (a
