@@ -299,8 +299,8 @@ echo "   (the kernel's SIP rules: the $qpath queue path)"
 
 # One round of the tools the in-call checks use: a udptool.py send, an
 # nft listing, a voipfwctl query (the median of three).  The calls below
-# hold long enough for their checks where a round takes up to 300 ms (a
-# host: ~150 ms); where it takes longer (qemu TCG: 1.5-3.5 s, every
+# hold long enough for their checks where a round takes up to 200 ms (a
+# host: 110-140 ms); where it takes longer (qemu TCG: 1-3.5 s, every
 # process start 200-800 ms) they hold, their RTP plays, and the waits for
 # their timed events last, that many times longer.  Only call durations
 # scale, never a threshold; and checks that something did not pass are
@@ -314,7 +314,7 @@ for i in 1 2 3; do
 	rounds="$rounds $((($(date +%s%N) - t0) / 1000000))"
 done
 round=$(printf '%s\n' $rounds | sort -n | sed -n 2p)
-hold_scale=$(((round + 299) / 300))
+hold_scale=$(((round + 199) / 200))
 LAB_SIPP_TIMEOUT=$((60 * hold_scale))
 echo "   (one round of the test's tools: $round ms (of$rounds); calls hold x$hold_scale)"
 held() { echo $(($1 * hold_scale)); }
