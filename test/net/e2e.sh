@@ -121,6 +121,15 @@ for f in phone.sniff pbx.sniff out.sniff out.recv watch; do
 	lab_wait_for 5 test -e "$lab_tmp/$f.ready" ||
 		{ fail "observer $f did not start: $(cat "$lab_tmp/$f.err")"; summary; exit 1; }
 done
+# nft monitor listens once it reports a table of the test's own, added
+# and removed in the gw's throwaway namespace
+lab_bg "$NS_GW" "$lab_tmp/monitor" nft monitor
+monitor_hears() {
+	lab_gw nft add table inet e2e_monitor && lab_gw nft delete table inet e2e_monitor &&
+		grep -q '^add table inet e2e_monitor' "$lab_tmp/monitor"
+}
+lab_wait_for 10 monitor_hears ||
+	{ fail "nft monitor did not start: $(head -n 3 "$lab_tmp/monitor")"; summary; exit 1; }
 
 # strays HOST [PORT]: how many of the test's marked datagrams reached HOST
 strays() {
@@ -262,19 +271,17 @@ teardown() {
 	expect "$1: no call left" "$(lab_ctl calls)" ""
 }
 
-# monitor_start / monitor_stop: element additions seen by nft monitor in
-# the gw between the two, in $adds and $dels
-monitor_start() {
-	lab_bg "$NS_GW" "$lab_tmp/monitor" nft monitor
-	mon=$lab_last
-	sleep 0.3
-}
+# monitor_start / monitor_stop: element additions and deletions seen by
+# nft monitor in the gw between the two, in $adds and $dels.  One monitor
+# runs all along, known to listen (started with the observers): one per check
+# might not yet (under TCG nft takes up to a second to start), and "no
+# element added" would then pass unseen.
+monitor_start() { mon0=$(wc -l <"$lab_tmp/monitor"); }
 monitor_stop() {
 	sleep 0.3
-	kill "$mon" 2>/dev/null
-	wait "$mon" 2>/dev/null
-	adds=$(grep -c '^add element inet voipfw pinhole' "$lab_tmp/monitor")
-	dels=$(grep -c '^delete element inet voipfw pinhole' "$lab_tmp/monitor")
+	tail -n +$((mon0 + 1)) "$lab_tmp/monitor" >"$lab_tmp/monitor.part"
+	adds=$(grep -c '^add element inet voipfw pinhole' "$lab_tmp/monitor.part")
+	dels=$(grep -c '^delete element inet voipfw pinhole' "$lab_tmp/monitor.part")
 }
 
 # ---- the daemon ---------------------------------------------------------------
