@@ -202,12 +202,13 @@ lab_bg() {
 
 # lab_sipp NS NAME SIPP-ARGS...: SIPp in the background in NS, in the
 # temporary directory (scenarios, rtp.pcap, logs); its pid in $lab_last.
+# It gives up after $LAB_SIPP_TIMEOUT seconds (default 60).
 # Logs: $lab_tmp/NAME.out (screens, exit line), NAME errors log.
 lab_sipp() {
 	n=$1 name=$2
 	shift 2
 	( cd "$lab_tmp" && exec ip netns exec "$n" sipp -nostdin -trace_err \
-		-error_file "$lab_tmp/$name.err" -timeout 60 -timeout_error \
+		-error_file "$lab_tmp/$name.err" -timeout "${LAB_SIPP_TIMEOUT:-60}" -timeout_error \
 		"$@" ) >"$lab_tmp/$name.out" 2>&1 &
 	lab_last=$!
 	lab_pids="$lab_pids $lab_last"
