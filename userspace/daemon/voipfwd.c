@@ -167,11 +167,21 @@ static enum pktq_verdict on_packet(void *arg, const struct pktq_packet *p)
 	return v.accept ? PKTQ_ACCEPT : PKTQ_DROP;
 }
 
+/*
+ * Does @ph still exist in the kernel?  A lookup that fails keeps the call
+ * (ending a live call would cut its media); the failure is logged, so a
+ * call that outlives its media says why.
+ */
 static bool pinhole_alive(void *arg, const struct pinhole *ph)
 {
 	struct voipfwd_worker *w = arg;
+	int rc = nfttab_pinhole_exists(w->table, ph);
 
-	return nfttab_pinhole_exists(w->table, ph) != 0;
+	if (rc < 0)
+		voipfwd_log(NULL, LOG_WARNING,
+			    "queue %u: %s; the call is kept until the next check",
+			    w->queue_num, nfttab_error(w->table));
+	return rc != 0;
 }
 
 static void *worker_main(void *arg)
