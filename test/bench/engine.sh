@@ -257,7 +257,7 @@ for round in 1 2 3; do
 	# forward base chain with a single counter rule
 	lab_gw nft -f - <<'EOF' || die "one-rule table"
 table inet vfwbench_one {
-	chain fwd { type filter hook forward priority 0; counter; }
+	chain one { type filter hook forward priority 0; counter; }
 }
 EOF
 	echo "one-rule-chain" >>"$lab_tmp/rtp.detail"
