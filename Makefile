@@ -43,6 +43,9 @@ NET_BINS	:= $(NET_SRCS:test/net/%.c=$(BUILD)/net/%)
 
 CTL_SRCS	:= $(wildcard userspace/ctl/*.c)
 CTL_OBJS	:= $(CTL_SRCS:%.c=$(BUILD)/obj/%.o)
+# apply, rollback, show, diff: the policy chains through libnftables
+CTL_PKGS	:= libnftables
+CTL_LIBS	= $$(pkg-config --libs $(CTL_PKGS))
 
 UNIT_SRCS	:= $(filter-out test/unit/unit.c,$(wildcard test/unit/test_*.c))
 UNIT_BINS	:= $(UNIT_SRCS:test/unit/%.c=$(BUILD)/unit/%)
@@ -68,7 +71,7 @@ $(LIB): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(BUILD)/voipfwctl: $(CTL_OBJS) $(LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $(CTL_OBJS) $(LIB) $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CTL_OBJS) $(LIB) $(CTL_LIBS) $(LDFLAGS)
 
 $(BUILD)/voipfwd: $(DAEMON_OBJS) $(SYS_LIB) $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $(DAEMON_OBJS) $(SYS_LIB) $(LIB) $(SYS_LIBS) -lpcap -lpthread $(LDFLAGS)

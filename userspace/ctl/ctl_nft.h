@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ctl_nft.h - the policy chains in the kernel, through libnftables, in
+ * the current network namespace (root, or CAP_NET_ADMIN).
+ *
+ * Every function that fails returns -1 with *@errtext set to a malloc'ed
+ * text (nft's own error output where there is one; free() it).
+ */
+#ifndef VOIPFW_CTL_NFT_H
+#define VOIPFW_CTL_NFT_H
+
+#include <stdbool.h>
+
+/*
+ * ctl_nft_apply - run the script in the file @path as one transaction:
+ * first as a dry run (validated against the live kernel, nothing
+ * committed), then for real.  nft sends the whole script in one batch,
+ * so a failure at either step leaves the live ruleset as it was.
+ *
+ * A file rather than a buffer: libnftables 1.0.6 quotes the first line
+ * of a buffer under every error, not the line the error is on; from a
+ * file its messages say "PATH:LINE:COL" and quote the right line.
+ */
+int ctl_nft_apply(const char *path, char **errtext);
+
+/*
+ * ctl_nft_remove_policy - delete both policy chains in one transaction
+ * (what is left when the first policy ever applied is rolled back).
+ * Chains that are not there are not an error.
+ */
+int ctl_nft_remove_policy(char **errtext);
+
+/*
+ * ctl_nft_list_policy - "list chain" of both policy chains, with
+ * counters or @stateless.  *@text is set to the listing (malloc'ed),
+ * or to NULL when table inet voipfw has neither chain; returns 0.
+ */
+int ctl_nft_list_policy(bool stateless, char **text, char **errtext);
+
+#endif /* VOIPFW_CTL_NFT_H */
