@@ -87,6 +87,41 @@ head -c 1048577 /dev/zero | tr '\0' '\n' >"$tmp/big.conf"
 check "check: a file over 1 MiB is invalid" 1 "$ctl" check "$tmp/big.conf"
 grep_out "large file reason" "$tmp/err" "big.conf:1048577:1: file larger than 1 MiB"
 
+# apply, rollback, confirm, show, diff: what needs no root and no kernel
+st=$tmp/state-none
+check "apply without FILE" 2 "$ctl" apply
+check "apply with two FILEs" 2 "$ctl" apply "$tmp/empty.conf" "$tmp/empty.conf"
+check "apply --confirm not a number" 2 "$ctl" apply --confirm 5s --state-dir "$st" "$tmp/empty.conf"
+grep_out "apply --confirm range named" "$tmp/err" "seconds from 1 to 86400"
+check "apply --confirm 0" 2 "$ctl" apply --confirm 0 --state-dir "$st" "$tmp/empty.conf"
+check "apply: missing file" 2 "$ctl" apply --state-dir "$st" "$tmp/nonexistent.conf"
+grep_out "apply: missing file is named" "$tmp/err" "voipfwctl apply: $tmp/nonexistent.conf: No such file or directory"
+check "apply: invalid file" 1 "$ctl" apply --state-dir "$st" "$tmp/typo.conf"
+grep_out "apply: error is FILE:LINE:COL: message" "$tmp/err" "^$tmp/typo.conf:2:7: unknown zone"
+if [ -e "$st" ]; then failed=$((failed + 1)); echo "FAIL: an invalid file created the state dir"; else passed=$((passed + 1)); fi
+check "apply: empty --state-dir" 2 "$ctl" apply --state-dir "" "$tmp/empty.conf"
+check "apply --help" 0 "$ctl" apply --help
+grep_out "apply --help names --confirm" "$tmp/out" "--confirm SECONDS"
+check "rollback with an argument" 2 "$ctl" rollback --state-dir "$st" extra
+check "rollback: nothing to roll back to" 1 "$ctl" rollback --state-dir "$st"
+grep_out "rollback: reason" "$tmp/err" "nothing to roll back to"
+check "rollback --help" 0 "$ctl" rollback --help
+check "confirm: nothing pending" 1 "$ctl" confirm --state-dir "$st"
+grep_out "confirm: reason" "$tmp/err" "nothing to confirm"
+check "confirm --bogus" 2 "$ctl" confirm --bogus
+check "confirm --help" 0 "$ctl" confirm --help
+check "show with an argument" 2 "$ctl" show "$tmp/empty.conf"
+check "show --help" 0 "$ctl" show --help
+check "diff without FILE" 2 "$ctl" diff
+check "diff: invalid file" 1 "$ctl" diff --state-dir "$st" "$tmp/typo.conf"
+check "diff: missing file" 2 "$ctl" diff --state-dir "$st" "$tmp/nonexistent.conf"
+check "diff --help" 0 "$ctl" diff --help
+printf 'zone a { interface a0 }\nzone b { interface b0 }\nallow a -> b: sip\n' >"$tmp/ab.conf"
+check "diff against nothing applied" 0 "$ctl" diff --state-dir "$st" "$tmp/ab.conf"
+grep_out "diff: header" "$tmp/out" "^+++ $tmp/ab.conf\$"
+grep_out "diff: the rule is added" "$tmp/out" '^+.*iifname "a0" oifname "b0".*comment "ab.conf:3"'
+if [ -e "$st" ]; then failed=$((failed + 1)); echo "FAIL: diff created the state dir"; else passed=$((passed + 1)); fi
+
 # --media golden output (paths made relative to the repo root)
 (cd "$top" && "$ctl" check-sip --media test/corpus/sip/*.sip) >"$tmp/media"
 if diff -u "$sip/EXPECTED.media" "$tmp/media"; then passed=$((passed + 1)); else

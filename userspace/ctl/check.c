@@ -36,14 +36,47 @@ static const struct option policy_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+int ctl_policy_load(const char *name, const char *path, const char *as,
+		    FILE *err, struct policy **pol, char **text, size_t *len)
+{
+	struct policy_error *perr;
+	char *buf = NULL;
+	size_t n;
+	int rc;
+
+	*pol = NULL;
+	if (policy_read_file(path, &buf, &n)) {
+		fprintf(err, "voipfwctl %s: %s: %s\n", name, path,
+			strerror(errno));
+		return CTL_EXIT_USAGE;
+	}
+	perr = malloc(sizeof(*perr));
+	if (!perr) {
+		fprintf(err, "voipfwctl %s: out of memory\n", name);
+		free(buf);
+		return CTL_EXIT_USAGE;
+	}
+	*pol = policy_parse(buf, n, as ? as : path, perr);
+	rc = -1;
+	if (!*pol) {
+		fprintf(err, "%s\n", perr->text);
+		/* running out of memory says nothing about the file */
+		rc = perr->sys_errno ? CTL_EXIT_USAGE : CTL_EXIT_INVALID;
+	}
+	free(perr);
+	if (rc < 0 && text) {
+		*text = buf;
+		*len = n;
+	} else {
+		free(buf);
+	}
+	return rc;
+}
+
 int ctl_policy_cmd(const struct ctl_cmd_ops *cmd, int argc, char **argv,
 		   FILE *out, FILE *err, struct policy **pol)
 {
-	struct policy_error *perr;
-	const char *path;
-	char *buf = NULL;
-	size_t len;
-	int c, rc;
+	int c;
 
 	*pol = NULL;
 	optind = 1;
@@ -63,28 +96,8 @@ int ctl_policy_cmd(const struct ctl_cmd_ops *cmd, int argc, char **argv,
 		cmd->help(err);
 		return CTL_EXIT_USAGE;
 	}
-	path = argv[optind];
-	if (policy_read_file(path, &buf, &len)) {
-		fprintf(err, "voipfwctl %s: %s: %s\n", cmd->name, path,
-			strerror(errno));
-		return CTL_EXIT_USAGE;
-	}
-	perr = malloc(sizeof(*perr));
-	if (!perr) {
-		fprintf(err, "voipfwctl %s: out of memory\n", cmd->name);
-		free(buf);
-		return CTL_EXIT_USAGE;
-	}
-	*pol = policy_parse(buf, len, path, perr);
-	rc = -1;
-	if (!*pol) {
-		fprintf(err, "%s\n", perr->text);
-		/* running out of memory says nothing about the file */
-		rc = perr->sys_errno ? CTL_EXIT_USAGE : CTL_EXIT_INVALID;
-	}
-	free(perr);
-	free(buf);
-	return rc;
+	return ctl_policy_load(cmd->name, argv[optind], NULL, err, pol,
+			       NULL, NULL);
 }
 
 int ctl_finish(const char *name, FILE *out, FILE *err, int rc)

@@ -6,13 +6,18 @@
 #ifndef VOIPFW_CTL_H
 #define VOIPFW_CTL_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Exit codes shared by every command (documented in voipfwctl(8)). */
 enum ctl_exit {
 	CTL_EXIT_OK	= 0,	/* success; check-sip: every message passed */
 	CTL_EXIT_DROP	= 1,	/* check-sip: at least one message dropped */
-	CTL_EXIT_INVALID = 1,	/* check, compile: the file has an error */
+	CTL_EXIT_INVALID = 1,	/* check, compile, apply, diff: the file has
+				   an error; apply, rollback: the kernel
+				   refused the ruleset, nothing to roll back
+				   to, a confirm is pending; confirm:
+				   nothing to confirm */
 	CTL_EXIT_USAGE	= 2,	/* bad usage, unreadable file, I/O error */
 };
 
@@ -44,6 +49,16 @@ struct policy;
 int ctl_policy_cmd(const struct ctl_cmd_ops *cmd, int argc, char **argv,
 		   FILE *out, FILE *err, struct policy **pol);
 
+/*
+ * ctl_policy_load - read and parse the voipfw.conf(5) at @path, named
+ * @as in messages and rule comments (NULL: @path), reporting as
+ * ctl_policy_cmd() does.  Returns -1 with *@pol set and, when @text is
+ * not NULL, the file's bytes in *@text and *@len (free() them); else the
+ * verb's exit code with *@pol NULL.
+ */
+int ctl_policy_load(const char *name, const char *path, const char *as,
+		    FILE *err, struct policy **pol, char **text, size_t *len);
+
 /* fflush(@out) or say why not; returns @rc, or CTL_EXIT_USAGE. */
 int ctl_finish(const char *name, FILE *out, FILE *err, int rc);
 
@@ -53,5 +68,41 @@ extern const struct ctl_cmd_ops ctl_cmd_check_sip;
 extern const struct ctl_cmd_ops ctl_cmd_status;
 extern const struct ctl_cmd_ops ctl_cmd_calls;
 extern const struct ctl_cmd_ops ctl_cmd_pinholes;
+extern const struct ctl_cmd_ops ctl_cmd_apply;
+extern const struct ctl_cmd_ops ctl_cmd_rollback;
+extern const struct ctl_cmd_ops ctl_cmd_confirm;
+extern const struct ctl_cmd_ops ctl_cmd_show;
+extern const struct ctl_cmd_ops ctl_cmd_diff;
+
+/**
+ * struct ctl_state_args - the options of the verbs that keep state.
+ * @file:      the one FILE argument (apply, diff), else NULL
+ * @state_dir: --state-dir, default CTL_STATE_DIR
+ * @confirm:   --confirm SECONDS (apply), 0 when not given
+ */
+struct ctl_state_args {
+	const char	*file;
+	const char	*state_dir;
+	long		confirm;
+};
+
+/*
+ * ctl_state_args - parse --state-dir, --help, and --confirm when
+ * @confirm_opt, and @nfiles (0 or 1) FILE arguments.  Returns -1 when
+ * the verb goes on, else its exit code (help printed, usage error).
+ */
+int ctl_state_args(const struct ctl_cmd_ops *cmd, int argc, char **argv,
+		   FILE *out, FILE *err, bool confirm_opt, int nfiles,
+		   struct ctl_state_args *a);
+
+/*
+ * ctl_version_script - compile a saved voipfw.conf under the name it was
+ * applied from (so the rule comments are those of the original apply).
+ * Returns the malloc'ed script, or NULL after saying why on @err as
+ * "voipfwctl VERB: WHAT: ...".
+ */
+struct ctl_version;
+char *ctl_version_script(const char *verb, const char *what,
+			 const struct ctl_version *v, FILE *err);
 
 #endif /* VOIPFW_CTL_H */

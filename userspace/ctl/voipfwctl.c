@@ -11,6 +11,11 @@
 static const struct ctl_cmd_ops *const ctl_cmds[] = {
 	&ctl_cmd_check,
 	&ctl_cmd_compile,
+	&ctl_cmd_apply,
+	&ctl_cmd_rollback,
+	&ctl_cmd_confirm,
+	&ctl_cmd_show,
+	&ctl_cmd_diff,
 	&ctl_cmd_check_sip,
 	&ctl_cmd_status,
 	&ctl_cmd_calls,
@@ -31,8 +36,10 @@ static void usage(FILE *out)
 		fprintf(out, "  %-12s %s\n", ctl_cmds[i]->name,
 			ctl_cmds[i]->summary);
 	fprintf(out, "\nExit status: 0 success, 1 a message was dropped "
-		"(check-sip) or an invalid\n"
-		"file (check, compile), 2 usage, I/O error or voipfwd unreachable.\n"
+		"(check-sip), an invalid\n"
+		"file (check, compile, apply, diff), a ruleset the kernel refused,\n"
+		"nothing to roll back to or to confirm, a confirm pending (apply,\n"
+		"rollback); 2 usage, I/O error or voipfwd unreachable.\n"
 		"See voipfwctl(8).\n");
 }
 
