@@ -13,7 +13,8 @@
 # shows an added rule and notices chains changed by hand; show lists
 # the chains; --confirm 2 rolls back by itself, --confirm 5 + confirm
 # keeps the policy and stops the watcher; an unconfirmed first apply
-# removes the chains again.
+# removes the chains again; the watcher says what it did to syslog (a
+# stand-in /dev/log in a private mount namespace).
 #
 # Needs root, ip netns and nft; exits 4 (skip) without.
 # Last line: "apply: N passed, N failed".
@@ -44,7 +45,7 @@ kill_watcher() {
 }
 
 cleanup() {
-	for d in "$st" "$tmp/state2"; do kill_watcher "$d"; done
+	for d in "$st" "$tmp/state2" "$tmp/state3"; do kill_watcher "$d"; done
 	for n in "$ns" "$ns2"; do
 		ip netns del "$n" 2>/dev/null
 	done
@@ -299,6 +300,45 @@ ctl rollback --state-dir "$tmp/state2"
 expect "and rollback brings it back" "$rc" 0
 chains >"$tmp/c.5"
 same "with v1's chains" "$tmp/c.1" "$tmp/c.5"
+
+echo "--- the watcher logs to syslog"
+# a private mount namespace with a /dev of its own, where a datagram
+# socket stands in for syslog's /dev/log; the host's /dev is not touched
+if command -v unshare >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1; then
+	cat >"$tmp/logtest.sh" <<EOF2
+mount -t tmpfs tmpfs /dev && mknod -m 666 /dev/null c 1 3 || exit 3
+python3 -c '
+import socket
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+open("$tmp/log.ready", "w").close()
+s.settimeout(4)
+try:
+    while True:
+        print(s.recv(4096).decode(errors="replace"), flush=True)
+except socket.timeout:
+    pass
+' >"$tmp/syslog" &
+i=0
+while [ ! -e "$tmp/log.ready" ] && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i + 1)); done
+ip netns exec "$ns" "$ctl" apply --confirm 1 --state-dir "$tmp/state3" "$tmp/d1/voipfw.conf" >/dev/null
+wait
+EOF2
+	unshare -m sh "$tmp/logtest.sh"
+	if [ $? -eq 3 ]; then
+		echo "skip: no private /dev (unshare -m)"
+	else
+		has "syslog: the watcher says it waits" "$tmp/syslog" \
+			"voipfwctl\[[0-9]*\]: $tmp/d1/voipfw.conf version 1 applied: rolls back in 1 s"
+		has "syslog: and that it rolled back" "$tmp/syslog" \
+			"not confirmed within 1 s: rolled back"
+		has "syslog: and what it did" "$tmp/syslog" \
+			"removed the policy chains: no version before"
+		expect "syslog: the chains are gone" "$(chains)" ""
+	fi
+else
+	echo "skip: no unshare or python3 for the syslog check"
+fi
 
 echo "--- diff notices a hand edit"
 ctl apply --state-dir "$st" "$conf"

@@ -307,9 +307,12 @@ static int expire(const struct ctl_state *st, const char *verb, FILE *out,
 		ctl_state_version_free(&cur);
 		return CTL_EXIT_USAGE;
 	}
-	fprintf(out, "removed the policy chains (no version before %s, "
-		"version %lu; it is now previous)\n", rc ? "?" : cur.file,
-		rc ? 0 : cur.version);
+	if (rc)
+		fputs("removed the policy chains\n", out);
+	else
+		fprintf(out, "removed the policy chains: no version before %s "
+			"(version %lu), which is now previous\n", cur.file,
+			cur.version);
 	ctl_state_version_free(&cur);
 	return CTL_EXIT_OK;
 }
