@@ -282,8 +282,11 @@ same "confirm: applied.conf is v3" "$tmp/v3.conf" "$st/applied.conf"
 echo "--- an unconfirmed first apply removes the policy"
 mkdir "$tmp/d1"
 cp "$tmp/v1.conf" "$tmp/d1/voipfw.conf"
-ctl apply --confirm 1 --state-dir "$tmp/state2" "$tmp/d1/voipfw.conf"
-expect "first apply --confirm 1: exit 0" "$rc" 0
+# a relative --state-dir: the watcher works from "/", the path must not
+cd "$tmp" || exit 1
+ctl apply --confirm 1 --state-dir state2 "$tmp/d1/voipfw.conf"
+cd "$top" || exit 1
+expect "first apply --confirm 1 (relative --state-dir): exit 0" "$rc" 0
 i=0
 while [ $i -lt 50 ]; do
 	[ -z "$(chains)" ] && [ ! -e "$tmp/state2/confirm.pid" ] && break

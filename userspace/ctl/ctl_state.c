@@ -47,6 +47,11 @@ int ctl_state_open(struct ctl_state *st, const char *dir, bool create)
 		errno = ENOTDIR;
 		goto err;
 	}
+	/* absolute: the confirm watcher works from "/" */
+	free(st->dir);
+	st->dir = realpath(dir, NULL);
+	if (!st->dir)
+		goto err;
 	lock = st_path(st, "lock", "");
 	if (!lock)
 		goto err;

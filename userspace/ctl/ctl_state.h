@@ -42,7 +42,7 @@
 
 /**
  * struct ctl_state - an open, locked state directory.
- * @dir:    its path
+ * @dir:    its absolute path (as given when it is absent)
  * @lockfd: the flock()ed lock file, or -1 when the directory is absent
  *          (opened without creating it: the state is empty)
  */
