@@ -3,7 +3,8 @@
  * test_linediff.c - the unified line diff of `voipfwctl diff`: hunks
  * and ranges as diff -u writes them (rows checked against GNU diff
  * 3.8), and on random texts that the hunks patch the old text into the
- * new one and that the number of changed lines is minimal.
+ * new one and that the number of changed lines is minimal; past the
+ * table's cap, a correct but whole replacement.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,9 +153,34 @@ static void test_random(void)
 	}
 }
 
+/* Past LINEDIFF_MAX_CELLS: all old lines out, all new lines in. */
+static void test_cap(void)
+{
+	size_t n = 4100, i;	/* 4100 * 4100 > 16 Mi cells */
+	char *a = malloc(2 * n + 1), *b = malloc(2 * n + 1), *out = NULL;
+	long changed;
+
+	unit_case("a middle too large for the table");
+	if (!CHECK(a && b))
+		goto out;
+	for (i = 0; i < n; i++) {
+		a[2 * i] = 'a', a[2 * i + 1] = '\n';
+		b[2 * i] = (char)(i == n / 2 ? 'a' : 'b'), b[2 * i + 1] = '\n';
+	}
+	changed = linediff_unified(a, 2 * n, b, 2 * n, &out);
+	/* minimal would be 2 * (n - 1): one line in common */
+	CHECK_INT(changed, 2 * n);
+	CHECK(out && !strncmp(out, "@@ -1,4100 +1,4100 @@\n-a\n", 25));
+out:
+	free(out);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	test_rows();
 	test_random();
+	test_cap();
 	return unit_summary("linediff");
 }
