@@ -531,11 +531,21 @@ static int apply_run(int argc, char **argv, FILE *out, FILE *err)
 	if (!have_prev && prev.version >= v.version)
 		v.version = prev.version + 1;
 	ctl_state_now(v.time);
+	/*
+	 * previous first, then applied (ctl_state.h).  If either fails the
+	 * kernel has the new policy and the state dir does not say so; it
+	 * is not undone (apply.nft was just written there, so this is a
+	 * disk that filled up or failed in between): the operator is told,
+	 * exit 2, and with --confirm no watcher is started, which the
+	 * message says too.
+	 */
 	if (!v.file ||
 	    (!have_cur && ctl_state_save(&st, CTL_STATE_PREVIOUS, &cur)) ||
 	    ctl_state_save(&st, CTL_STATE_APPLIED, &v)) {
-		fprintf(err, "voipfwctl apply: applied, but %s: %s\n", st.dir,
-			strerror(errno));
+		fprintf(err, "voipfwctl apply: %s is applied, but the state "
+			"directory %s was not updated: %s%s\n", a.file, st.dir,
+			strerror(errno), a.confirm ? "; no confirm watcher "
+			"started, roll back by hand" : "");
 		rc = CTL_EXIT_USAGE;
 		goto out_versions;
 	}
