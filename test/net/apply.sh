@@ -20,7 +20,7 @@
 # Last line: "apply: N passed, N failed".
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${1:-$top/build}
+build=$(cd "${1:-$top/build}" && pwd) || exit 2
 bin=$build/net/nfttab_test
 ctl=$build/voipfwctl
 ns=voipfw-apply-$$
