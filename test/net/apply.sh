@@ -22,7 +22,9 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$top/build}" && pwd) || exit 2
 bin=$build/net/nfttab_test
-ctl=$build/voipfwctl
+# VOIPFWCTL: another voipfwctl to test (the ASan build: test/run)
+ctl=${VOIPFWCTL:-$build/voipfwctl}
+case $ctl in /*) ;; *) ctl=$PWD/$ctl ;; esac
 ns=voipfw-apply-$$
 ns2=voipfw-apply-$$-b
 tmp=$(mktemp -d)
