@@ -56,15 +56,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP PIPE
 
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-expect() {
-	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: got '$2', want '$3'"; fi
-}
-same() {
-	if cmp -s "$2" "$3"; then ok "$1"; else
-		fail "$1:"; diff "$2" "$3" | sed 's/^/    /'; fi
-}
+. "$top/test/net/check.sh"
 has() {	# description, file, pattern
 	if grep -q -- "$3" "$2"; then ok "$1"; else
 		fail "$1: no '$3' in:"; sed 's/^/    /' "$2"; fi

@@ -54,14 +54,9 @@ summary() {
 	fi
 }
 
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+. "$top/test/net/check.sh"
 skip() { skipped=$((skipped + 1)); echo "skip: $*"; }
 
-# expect DESC GOT WANT
-expect() {
-	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: got '$2', want '$3'"; fi
-}
 
 # at_least DESC GOT MIN
 at_least() {

@@ -54,24 +54,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP PIPE
 
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-# expect DESC GOT WANT
-expect() {
-	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: got '$2', want '$3'"; fi
-}
+. "$top/test/net/check.sh"
 
 # has DESC FILE PATTERN: FILE has a line matching the fixed string
 has() {
 	if grep -qF -- "$3" "$2"; then ok "$1"; else
 		fail "$1: no '$3' in:"; sed 's/^/    /' "$2"; fi
-}
-
-# same DESC FILE1 FILE2
-same() {
-	if cmp -s "$2" "$3"; then ok "$1"; else
-		fail "$1:"; diff "$2" "$3" | sed 's/^/    /'; fi
 }
 
 # ---- feature probes -------------------------------------------------------

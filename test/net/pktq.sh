@@ -45,13 +45,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+. "$top/test/net/check.sh"
 
-# expect DESC GOT WANT
-expect() {
-	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: got '$2', want '$3'"; fi
-}
 
 # ---- feature probes -------------------------------------------------------
 

@@ -50,15 +50,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP PIPE
 
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-expect() {
-	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: got '$2', want '$3'"; fi
-}
-same() {
-	if cmp -s "$2" "$3"; then ok "$1"; else
-		fail "$1:"; diff "$2" "$3" | sed 's/^/    /'; fi
-}
+. "$top/test/net/check.sh"
 
 [ "$(id -u)" = 0 ] || skip "needs root"
 for tool in ip nft python3; do
