@@ -183,6 +183,15 @@ const struct dialog *engine_next_dialog(struct engine *e, unsigned int *cursor)
 #define ELOG(e, prio, ...) \
 	do { if ((e)->log) (e)->log((e)->log_arg, prio, __VA_ARGS__); } while (0)
 
+/* Limits are logged at most once a second: is it time again? */
+static bool limit_log_due(struct engine *e, uint64_t now_ms)
+{
+	if (now_ms - e->limit_logged_ms < 1000)
+		return false;
+	e->limit_logged_ms = now_ms;
+	return true;
+}
+
 /* ---- per-source call counts ------------------------------------------ */
 
 static struct src_slot *src_slot(struct engine *e, uint8_t family,
@@ -348,44 +357,41 @@ int engine_commit(struct engine *e)
 	struct dialog *d;
 	uint32_t failed = e->epoch;
 	bool queued = e->queued;
+	int rc = 0;
 
 	e->queued = false;
 	e->epoch++;
-	if (!e->cfg.group_commit || !queued)
-		goto done;
-	if (!e->be.ops->commit(e->be.ctx)) {
+	if (!e->cfg.group_commit || !queued) {
+		/* nothing to send */
+	} else if (!e->be.ops->commit(e->be.ctx)) {
 		e->st.commits++;
-		goto done;
+	} else {
+		/* nothing of it is live: say so, and make it good later */
+		e->st.commit_failures++;
+		e->st.pinholes_opened -= e->batch_opened;
+		e->st.pinholes_closed -= e->batch_closed;
+		/* their messages were counted as passed: count the fail mode */
+		e->st.by_reason[ENGINE_R_OK] -= e->batch_messages;
+		e->st.by_reason[ENGINE_R_COMMIT_FAILED] += e->batch_messages;
+		if (!e->cfg.fail_open) {
+			e->st.accepted -= e->batch_messages;
+			e->st.dropped += e->batch_messages;
+		}
+		while ((d = dialog_next(e->dialogs, &cursor)))
+			if (d->commit_epoch == failed)
+				d->unsynced = true;
+		e->n_retry += e->n_closing;
+		ELOG(e, LOG_ERR,
+		     "pinhole commit failed: %s; %llu opened and %llu closed are not live: their calls retry with their next message, the closes are retried each second%s",
+		     strerror(errno), (unsigned long long)e->batch_opened,
+		     (unsigned long long)e->batch_closed,
+		     e->closes_lost ? " (some did not fit: they close at their kernel timeout)" : "");
+		rc = -1;
 	}
-	/* nothing of it is live: say so, and make it good later */
-	e->st.commit_failures++;
-	e->st.pinholes_opened -= e->batch_opened;
-	e->st.pinholes_closed -= e->batch_closed;
-	/* their messages were counted as passed: count the fail mode */
-	e->st.by_reason[ENGINE_R_OK] -= e->batch_messages;
-	e->st.by_reason[ENGINE_R_COMMIT_FAILED] += e->batch_messages;
-	if (!e->cfg.fail_open) {
-		e->st.accepted -= e->batch_messages;
-		e->st.dropped += e->batch_messages;
-	}
-	while ((d = dialog_next(e->dialogs, &cursor)))
-		if (d->commit_epoch == failed)
-			d->unsynced = true;
-	e->n_retry += e->n_closing;
-	ELOG(e, LOG_ERR,
-	     "pinhole commit failed: %s; %llu opened and %llu closed are not live: their calls retry with their next message, the closes are retried each second%s",
-	     strerror(errno), (unsigned long long)e->batch_opened,
-	     (unsigned long long)e->batch_closed,
-	     e->closes_lost ? " (some did not fit: they close at their kernel timeout)" : "");
 	e->n_closing = 0;
 	e->closes_lost = 0;
 	e->batch_opened = e->batch_closed = e->batch_messages = 0;
-	return -1;
-done:
-	e->n_closing = 0;
-	e->closes_lost = 0;
-	e->batch_opened = e->batch_closed = e->batch_messages = 0;
-	return 0;
+	return rc;
 }
 
 /* With group commit: queue again the closes a failed commit lost. */
@@ -480,41 +486,35 @@ static int session_apply(struct engine *e, struct dialog *d,
 	src = d->src_family ? src_slot(e, d->src_family, d->src, false) : NULL;
 	if (src && n_new > n_old &&
 	    src->pinholes + n_new - n_old > e->cfg.max_pinholes_per_source) {
-		if (now_ms - e->limit_logged_ms >= 1000) {
-			e->limit_logged_ms = now_ms;
+		if (limit_log_due(e, now_ms))
 			ELOG(e, LOG_WARNING,
 			     "call %.*s: max-pinholes-per-source (%u) reached, media refused",
 			     dialog_call_id_kept(d), d->call_id,
 			     e->cfg.max_pinholes_per_source);
-		}
-		dialog_set_session(e->dialogs, d, prev);
-		d->active_offerer = prev_offerer;
-		d->has_active = prev_active;
 		v->reason = ENGINE_R_SOURCE_PINHOLE_LIMIT;
-		return -1;
+		goto undo;
 	}
 	if (e->n_pinholes + n_new > e->cfg.max_pinholes + n_old) {
 		ELOG(e, LOG_WARNING,
 		     "call %.*s: max-pinholes (%u) reached, media refused",
 		     dialog_call_id_kept(d), d->call_id, e->cfg.max_pinholes);
-		dialog_set_session(e->dialogs, d, prev);
-		d->active_offerer = prev_offerer;
-		d->has_active = prev_active;
 		v->reason = ENGINE_R_PINHOLE_LIMIT;
-		return -1;
+		goto undo;
 	}
 	if (pinholes_sync(e, d, n_old, v)) {
 		/* nothing was installed: the call keeps its old session, so
 		 * a retransmission of this message tries again */
-		dialog_set_session(e->dialogs, d, prev);
-		d->active_offerer = prev_offerer;
-		d->has_active = prev_active;
 		v->reason = ENGINE_R_COMMIT_FAILED;
-		return -1;
+		goto undo;
 	}
 	if (src)
 		src->pinholes = src->pinholes + n_new - n_old;
 	return 0;
+undo:
+	dialog_set_session(e->dialogs, d, prev);
+	d->active_offerer = prev_offerer;
+	d->has_active = prev_active;
+	return -1;
 }
 
 /*
@@ -578,23 +578,19 @@ static int on_request(struct engine *e, const struct pkt_meta *meta,
 			s = src_slot(e, meta->family, meta->saddr, true);
 			if (s && s->count >= e->cfg.max_dialogs_per_source) {
 				v->reason = ENGINE_R_SOURCE_LIMIT;
-				if (now_ms - e->limit_logged_ms >= 1000) {
-					e->limit_logged_ms = now_ms;
+				if (limit_log_due(e, now_ms))
 					ELOG(e, LOG_WARNING,
 					     "max-dialogs-per-source (%u) reached: new calls from this source refused",
 					     e->cfg.max_dialogs_per_source);
-				}
 				return -1;
 			}
 			d = dialog_create(e->dialogs, key);
 			if (!d) {
 				v->reason = ENGINE_R_DIALOG_LIMIT;
-				if (now_ms - e->limit_logged_ms >= 1000) {
-					e->limit_logged_ms = now_ms;
+				if (limit_log_due(e, now_ms))
 					ELOG(e, LOG_WARNING,
 					     "max-dialogs (%u) reached: new calls refused",
 					     e->cfg.max_dialogs);
-				}
 				return -1;
 			}
 			if (s)
