@@ -2,7 +2,7 @@
 # test/vm/smoke.sh - scripts/vm works: it boots Debian's distro kernel in
 # qemu, runs a command there and hands back its exit status and output; the
 # guest kernel's modules load (nft_queue, 8021q, veth); the host root is
-# read-only inside and /tmp writable.  12 VM boots of about 4 s each under
+# read-only inside and /tmp writable.  13 VM boots of about 4 s each under
 # TCG plus an 8 s timeout check: about 70 s (plus ~10 s to download the
 # kernel into build/vm the first time).  Closes with "vm: N passed, N
 # failed"; exits 1 if any failed.
@@ -125,6 +125,21 @@ rm -rf "$rw"
 t=$(date +%s)
 check "--timeout kills the VM, exit 124" 124 --timeout 8 -- sleep 600
 echo "   (timeout run: $(($(date +%s) - t)) s)"
+
+# A guest kernel panic ends the VM at once with 126, names the panic, and
+# the kernel's log (replayed at the panic) comes out with its backtrace.
+check "a guest kernel panic: exit 126" 126 --timeout 60 -- sh -c \
+	'echo 1 >/proc/sys/kernel/sysrq; echo c >/proc/sysrq-trigger; sleep 30'
+if grep -q "^vm: the guest kernel panicked before the command finished: Kernel panic - not syncing: sysrq triggered crash" "$tmp/out"; then
+	pass "a guest kernel panic: named"
+else
+	fail "a guest kernel panic: not named"
+fi
+if grep -q "Call Trace:" "$tmp/out"; then
+	pass "a guest kernel panic: its backtrace shown"
+else
+	fail "a guest kernel panic: no backtrace"
+fi
 
 echo "   (whole smoke test: $(($(date +%s) - start)) s)"
 echo "vm: $passed passed, $failed failed"
