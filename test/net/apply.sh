@@ -11,7 +11,10 @@
 # way) leave `nft -s list ruleset` byte for byte as it was; rollback
 # restores the previous version's chains exactly, twice returns; diff
 # shows an added rule and notices chains changed by hand; show lists
-# the chains; --confirm 2 rolls back by itself, --confirm 5 + confirm
+# the chains; a config with VLAN zones on a kernel without bridge
+# filtering is refused naming the vlan statement and the missing
+# module, nothing changed; a version without VLANs deletes voipfw's
+# bridge table in its own transaction; --confirm 2 rolls back by itself, --confirm 5 + confirm
 # keeps the policy and stops the watcher; an unconfirmed first apply
 # removes the chains again; the watcher says what it did to syslog (a
 # stand-in /dev/log in a private mount namespace).
@@ -336,6 +339,52 @@ EOF2
 else
 	echo "skip: no unshare or python3 for the syslog check"
 fi
+
+echo "--- VLAN zones: the bridge table"
+vconf=$tmp/vlan.conf
+cp "$top/test/policy/vlan.conf" "$vconf"
+# voipfw's bridge table left by an earlier version (made by hand here:
+# this part needs no bridge filtering in the kernel)
+N nft add table bridge voipfw
+N nft add chain bridge voipfw zones_bridge
+if N nft -c -f - 2>/dev/null <<'EOF2'
+table bridge voipfw_probe {
+	chain c {
+		type filter hook forward priority filter; policy accept;
+		meta ibrname "x" ct state established accept
+	}
+}
+EOF2
+then
+	echo "skip: this kernel filters bridged VLANs (test/net/vlan.sh tests that)"
+else
+	ruleset >"$tmp/r.v0"
+	ctl apply --state-dir "$tmp/state4" "$vconf"
+	expect "no bridge filtering: apply refused, exit 1" "$rc" 1
+	# the vlan statement's FILE:LINE:COL, and the missing module
+	has "no bridge filtering: names the vlan statement and what is missing" "$tmp/err" \
+		"^voipfwctl apply: $vconf:3:14: zone voice: vlan 20 on br0: this kernel cannot filter bridged VLANs: no nft_meta_bridge"
+	ruleset >"$tmp/r.v1"
+	same "no bridge filtering: ruleset byte for byte unchanged" "$tmp/r.v0" "$tmp/r.v1"
+	expect "no bridge filtering: nothing saved" "$(ls "$tmp/state4" 2>/dev/null | grep -c conf)" 0
+fi
+ctl apply --state-dir "$tmp/state4" "$conf"
+expect "a version without VLANs: applied" "$rc" 0
+expect "and voipfw's bridge table is gone with it" \
+	"$(N nft list table bridge voipfw 2>/dev/null)" ""
+grep -q "^delete table bridge voipfw" "$tmp/state4/apply.nft" &&
+	ok "in the same transaction (apply.nft)" ||
+	fail "no delete of the bridge table in apply.nft"
+N nft add table bridge voipfw
+ctl apply --state-dir "$tmp/state4" "$conf"
+expect "applied again" "$rc" 0
+grep -q "^delete table bridge voipfw" "$tmp/state4/apply.nft" &&
+	ok "bridge table there: deleted in the transaction" ||
+	fail "no delete of the bridge table in apply.nft"
+ctl apply --state-dir "$tmp/state4" "$conf"
+grep -q "bridge" "$tmp/state4/apply.nft" &&
+	fail "no bridge table: apply.nft mentions one" ||
+	ok "no bridge table: the script is the compiled one"
 
 echo "--- diff notices a hand edit"
 ctl apply --state-dir "$st" "$conf"

@@ -8,7 +8,8 @@
 # "nft -f", then applied again: the second apply succeeds and lists the
 # same table (one copy of the policy, as many rules as the script has),
 # voipfwd's chains, sets and the element are as before, and the foreign
-# table is untouched.  A script that fails halfway changes nothing; the
+# table is untouched (a golden with VLAN zones, on a kernel without
+# bridge filtering: refused whole).  A script that fails halfway changes nothing; the
 # script needs voipfwd's table (its pinhole sets) and without it creates
 # nothing; voipfwd reinstalling its table keeps the policy.
 #
@@ -98,9 +99,30 @@ EOF
 N nft -s list table inet other >"$tmp/other.0"
 table >"$tmp/t.0"
 
+# VLAN zones' bridge chain needs nft_meta_bridge and nf_conntrack_bridge
+if N nft -c -f - 2>/dev/null <<'EOF'
+table bridge voipfw_probe {
+	chain c {
+		type filter hook forward priority filter; policy accept;
+		meta ibrname "x" ct state established accept
+	}
+}
+EOF
+then bridging=1; else bridging=; fi
+
 for golden in "$top"/test/policy/*.nft "$top"/test/policy/rulesets/*.nft; do
 	name=$(basename "$golden" .nft)
 	echo "--- $name"
+	if [ -z "$bridging" ] && grep -q '^table bridge voipfw' "$golden"; then
+		table >"$tmp/t.b0"
+		N nft -f "$golden" >"$tmp/err" 2>&1
+		expect "$name: no bridge filtering in this kernel: refused" "$?" 1
+		table >"$tmp/t.b1"
+		same "$name: refused whole, the inet part too" "$tmp/t.b0" "$tmp/t.b1"
+		expect "$name: and no bridge table" \
+			"$(N nft list table bridge voipfw 2>/dev/null)" ""
+		continue
+	fi
 	N nft -f "$golden" >"$tmp/err" 2>&1
 	expect "$name: applied" "$?" 0
 	table >"$tmp/t.1"

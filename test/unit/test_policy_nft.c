@@ -2,7 +2,8 @@
 /*
  * test_policy_nft.c - the policy compiler's pure parts: DSCP and tc
  * priority as nft writes them, and how many lines of which shape a rule
- * compiles to (families, `any`, overlapping zones, VLAN zones left out).
+ * compiles to (families, `any`, overlapping zones, VLAN zones in the
+ * bridge chain).
  * The whole scripts are golden-tested by test/policy.sh and applied to
  * the kernel by test/net/policy.sh.
  */
@@ -73,14 +74,18 @@ static const char zones[] =
 	"zone ifo  { interface ei }\n"
 	"zone ifo2 { interface ej }\n"
 	"zone sub  { subnet 192.0.2.0/24 }\n"
-	"zone br   { vlan 20 on br0; subnet 198.51.100.0/24 }\n";
+	"zone br   { vlan 20 on br0; subnet 198.51.100.0/24 }\n"
+	"zone br2  { vlan 30 on br0; vlan 20 on br1 }\n";
 
 /*
  * Each row: one rule after @zones, and how many lines carry the rule's
- * comment ("t.conf:8").  Families must agree on both sides; a media
+ * comment ("t.conf:9").  Families must agree on both sides; a media
  * service is one line per pinhole set of the pair's family (2 per
  * family); `any` shares one line for interface-only zones and one per
- * family for subnet-only zones.
+ * family for subnet-only zones.  VLAN zones are in the bridge chain
+ * only, each VLAN a side of its own, a line only with a VLAN on one
+ * side, never for two different VLANs; media there is no line and a
+ * warning (@warns).
  */
 static void test_shapes(void)
 {
@@ -88,28 +93,43 @@ static void test_shapes(void)
 		const char	*rule;
 		unsigned int	lines;
 		const char	*has;	/* a line the script must hold */
+		bool		warns;
 	} rows[] = {
 		{ "allow v4 -> v4: https", 1,
-		  "iifname \"e4\" ip saddr 10.0.4.0/24 oifname \"e4\" ip daddr 10.0.4.0/24 tcp dport 443 counter accept comment \"t.conf:8\"" },
-		{ "allow v4 -> v6: https", 0, NULL },
-		{ "allow dual -> dual: https", 2, "ip6 saddr fd00::/64 oifname \"ed\" ip6 daddr fd00::/64" },
-		{ "allow v4 -> ifo: https", 1, NULL },
-		{ "allow ifo -> dual: https", 2, NULL },
+		  "iifname \"e4\" ip saddr 10.0.4.0/24 oifname \"e4\" ip daddr 10.0.4.0/24 tcp dport 443 counter accept comment \"t.conf:9\"", false },
+		{ "allow v4 -> v6: https", 0, NULL, false },
+		{ "allow dual -> dual: https", 2, "ip6 saddr fd00::/64 oifname \"ed\" ip6 daddr fd00::/64", false },
+		{ "allow v4 -> ifo: https", 1, NULL, false },
+		{ "allow ifo -> dual: https", 2, NULL, false },
 		{ "allow v4 -> ifo: dns", 2,
-		  "oifname \"ei\" tcp dport 53 counter accept" },
-		{ "allow v4 -> ifo: rtp", 2, "@pinhole4_peer counter accept" },
-		{ "allow ifo -> ifo2: rtp", 4, "@pinhole6 counter accept" },
-		{ "allow v6 -> sub: rtp", 0, NULL },
+		  "oifname \"ei\" tcp dport 53 counter accept", false },
+		{ "allow v4 -> ifo: rtp", 2, "@pinhole4_peer counter accept", false },
+		{ "allow ifo -> ifo2: rtp", 4, "@pinhole6 counter accept", false },
+		{ "allow v6 -> sub: rtp", 0, NULL, false },
 		{ "deny ifo -> sub", 1,
-		  "iifname \"ei\" ip daddr 192.0.2.0/24 counter drop comment \"t.conf:8\"" },
-		{ "deny ifo -> any", 6,
-		  "iifname \"ei\" oifname { \"ei\", \"ej\" } counter drop" },
-		{ "allow any -> ifo: sip", 12, NULL },
-		{ "allow any -> ifo: tftp, ntp", 12, NULL },
-		{ "allow br -> ifo: sip", 0, NULL },
-		{ "deny ifo -> br", 0, NULL },
+		  "iifname \"ei\" ip daddr 192.0.2.0/24 counter drop comment \"t.conf:9\"", false },
+		{ "deny ifo -> any", 9,
+		  "iifname \"ei\" oifname { \"ei\", \"ej\" } counter drop", false },
+		{ "allow any -> ifo: sip", 18, NULL, false },
+		{ "allow any -> ifo: tftp, ntp", 18, NULL, false },
+		{ "allow br -> ifo: sip", 2,
+		  "meta ibrname \"br0\" oifname \"ei\" vlan id 20 ip saddr 198.51.100.0/24 udp dport 5060 counter accept comment \"t.conf:9\"", false },
+		{ "deny ifo -> br", 1,
+		  "meta obrname \"br0\" iifname \"ei\" vlan id 20 ip daddr 198.51.100.0/24 counter drop comment \"t.conf:9\"", false },
+		{ "allow br -> br: https", 1,
+		  "meta ibrname \"br0\" vlan id 20 ip saddr 198.51.100.0/24 ip daddr 198.51.100.0/24 tcp dport 443 counter accept", false },
+		{ "allow br -> br2: https", 0,
+		  "# never bridged in a VLAN of these zones: nothing", false },
+		{ "allow br2 -> br2: https", 2,
+		  "meta ibrname \"br1\" vlan id 20 tcp dport 443 counter accept", false },
+		{ "allow sub -> br: https", 1,
+		  "ip saddr 192.0.2.0/24 ip daddr 198.51.100.0/24 tcp dport 443", false },
+		{ "allow br -> v6: https", 0, NULL, false },
+		{ "allow br -> ifo: rtp", 0, NULL, true },
+		{ "allow any -> ifo: rtp", 14, NULL, true },
+		{ "deny br -> ifo: rtp", 0, NULL, false },
 		{ "allow sub -> v4: sip-tls", 1,
-		  "ip saddr 192.0.2.0/24 oifname \"e4\" ip daddr 10.0.4.0/24 tcp dport 5061" },
+		  "ip saddr 192.0.2.0/24 oifname \"e4\" ip daddr 10.0.4.0/24 tcp dport 5061", false },
 	};
 	unsigned int i;
 
@@ -125,7 +145,7 @@ static void test_shapes(void)
 			continue;
 		script = policy_nft_compile(pol, &warn);
 		if (CHECK(script)) {
-			CHECK_INT(count(script, "comment \"t.conf:8\""),
+			CHECK_INT(count(script, "comment \"t.conf:9\""),
 				  rows[i].lines);
 			if (rows[i].has)
 				CHECK_MSG(strstr(script, rows[i].has),
@@ -136,11 +156,13 @@ static void test_shapes(void)
 			CHECK(again && !strcmp(again, script));
 			free(again);
 		}
-		/* the VLAN zone always warns, naming file, line and column */
-		CHECK(warn && strstr(warn, "dir/t.conf:7:13: warning: zone br: "
-				     "vlan 20 on br0 is not compiled yet"));
-		CHECK(warn && strstr(warn, "dir/t.conf:7:6: warning: zone br "
-				     "has VLANs but no interface"));
+		/* media allowed in a bridged VLAN warns, naming where */
+		if (rows[i].warns)
+			CHECK_MSG(warn && strstr(warn, "dir/t.conf:9:") &&
+				  strstr(warn, ": warning: rtp: not allowed in "
+					 "bridged VLANs"), "%s", warn);
+		else
+			CHECK_MSG(!warn, "%s", warn);
 		free(warn);
 		free(script);
 		policy_free(pol);

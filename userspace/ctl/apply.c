@@ -139,9 +139,34 @@ char *ctl_version_script(const char *verb, const char *what,
 static int run_script(const struct ctl_state *st, const char *script,
 		      const char *verb, const char *what, FILE *err)
 {
-	char *path = ctl_state_script(st, script), *e;
+	static const char drop_bridge[] =
+		"# no VLAN zone in this version: voipfw's bridge table goes\n"
+		"delete table bridge " POLICY_NFT_BRIDGE_TABLE "\n";
+	char *path, *e, *text = NULL;
 	int rc = 0;
 
+	/*
+	 * A version without VLAN zones has no bridge part; one applied
+	 * before may have left table bridge voipfw.  Its delete joins the
+	 * script, so the new policy and the table's removal are one
+	 * transaction (nothing half-applied).
+	 */
+	if (!policy_nft_script_bridged(script)) {
+		rc = ctl_nft_bridge_table(&e);
+		if (rc < 0) {
+			fprintf(err, "voipfwctl %s: %s: cannot list table bridge "
+				POLICY_NFT_BRIDGE_TABLE ":\n%s", verb, what, e);
+			free(e);
+			return 1;
+		}
+		if (rc && asprintf(&text, "%s%s", script, drop_bridge) < 0) {
+			fprintf(err, "voipfwctl %s: %s\n", verb, strerror(errno));
+			return 2;
+		}
+		rc = 0;
+	}
+	path = ctl_state_script(st, text ? text : script);
+	free(text);
 	if (!path) {
 		fprintf(err, "voipfwctl %s: %s/apply.nft: %s\n", verb, st->dir,
 			strerror(errno));
@@ -155,6 +180,56 @@ static int run_script(const struct ctl_state *st, const char *script,
 	}
 	free(path);
 	return rc;
+}
+
+/*
+ * @pol's first VLAN as "FILE:LINE:COL: zone Z: vlan ID on BR" into @buf,
+ * or "" when it has none: where a kernel without bridge filtering
+ * refuses the policy, in the operator's words.
+ */
+static void first_vlan(const struct policy *pol, char *buf, size_t size)
+{
+	unsigned int i;
+
+	*buf = '\0';
+	for (i = 0; i < pol->n_zones; i++) {
+		const struct policy_zone *z = &pol->zones[i];
+
+		if (z->n_vlans) {
+			snprintf(buf, size, "%s:%u:%u: zone %s: vlan %u on %s",
+				 pol->file, z->vlans[0].loc.line,
+				 z->vlans[0].loc.col, z->name, z->vlans[0].id,
+				 z->vlans[0].bridge);
+			return;
+		}
+	}
+}
+
+/*
+ * VLAN zones need bridge filtering the kernel may lack; nft's own error
+ * would name a line of apply.nft and an errno.  0 when there is nothing
+ * to check or all is there, else the exit status (said on @err).
+ */
+static int probe_bridge(const char *vlan, FILE *err)
+{
+	const char *feature;
+	char *e;
+	int rc;
+
+	if (!*vlan)
+		return 0;
+	rc = ctl_nft_probe_bridge(&feature, &e);
+	if (rc > 0)
+		/* nft's first line only: the rest quotes the probe, not
+		 * the operator's file */
+		fprintf(err, "voipfwctl apply: %s: this kernel cannot filter "
+			"bridged VLANs: no %s; nothing changed (nft: %.*s)\n",
+			vlan, feature, (int)strcspn(e, "\n"), e);
+	else if (rc < 0)
+		fprintf(err, "voipfwctl apply: %s: cannot probe the kernel's "
+			"bridge filtering:\n%s", vlan, e);
+	free(e);
+	return rc ? CTL_EXIT_INVALID : 0;
 }
 
 /* After a change: keep the kernel's own listing for `diff`.  Failing to
@@ -460,10 +535,14 @@ static void apply_help(FILE *out)
 		"Compiles FILE, a voipfw.conf(5), and applies it to voipfwd's table\n"
 		"inet voipfw in this network namespace with libnftables: a dry run\n"
 		"against the kernel first, then one transaction that replaces the\n"
-		"policy chains zones_forward and zones_qos.  Pinholes, bans and\n"
-		"voipfwd's chains are not touched.  On any failure nothing changes;\n"
-		"nft's error follows\n"
+		"policy chains zones_forward and zones_qos (and, with VLAN zones,\n"
+		"table bridge voipfw; a version without removes it).  Pinholes, bans\n"
+		"and voipfwd's chains are not touched.  On any failure nothing\n"
+		"changes; nft's error follows\n"
 		"  voipfwctl apply: FILE: the kernel refused the ruleset:\n"
+		"A kernel that cannot filter bridged VLANs is named first:\n"
+		"  voipfwctl apply: FILE:LINE:COL: zone Z: vlan ID on BR: this kernel\n"
+		"  cannot filter bridged VLANs: no MODULE ...\n"
 		"FILE is kept in the state directory as applied.conf, the version it\n"
 		"replaces as previous.conf (see rollback).  Prints\n"
 		"  FILE: applied as version N[, previous version M]\n\n"
@@ -483,6 +562,7 @@ static int apply_run(int argc, char **argv, FILE *out, FILE *err)
 	struct ctl_state_args a;
 	struct ctl_state st;
 	char *script = NULL, *warnings = NULL, *abs;
+	char vlan[PATH_MAX + 128];	/* first_vlan() */
 	struct policy *pol = NULL;
 	int rc, have_cur = 1, have_prev = 1;
 
@@ -493,6 +573,7 @@ static int apply_run(int argc, char **argv, FILE *out, FILE *err)
 	if (rc >= 0)
 		return ctl_finish("apply", out, err, rc);
 	script = policy_nft_compile(pol, &warnings);
+	first_vlan(pol, vlan, sizeof(vlan));
 	policy_free(pol);
 	if (!script) {
 		fprintf(err, "voipfwctl apply: %s\n", strerror(errno));
@@ -518,6 +599,9 @@ static int apply_run(int argc, char **argv, FILE *out, FILE *err)
 		rc = CTL_EXIT_USAGE;
 		goto out_versions;
 	}
+	rc = probe_bridge(vlan, err);
+	if (rc)
+		goto out_versions;
 	rc = run_script(&st, script, "apply", a.file, err);
 	if (rc) {
 		rc = rc == 1 ? CTL_EXIT_INVALID : CTL_EXIT_USAGE;

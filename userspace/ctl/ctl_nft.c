@@ -81,6 +81,82 @@ out:
 	return rc;
 }
 
+/* 1: table bridge voipfw is there, 0: not, -1: nft failed otherwise */
+static int bridge_table_exists(struct nft_ctx *ctx, char **errtext)
+{
+	if (!nft_run(ctx, "list table bridge " POLICY_NFT_BRIDGE_TABLE, NULL,
+		     errtext))
+		return 1;
+	/* no such table, or no bridge family in this kernel at all */
+	if (strstr(*errtext, "No such file or directory") ||
+	    strstr(*errtext, "Address family not supported")) {
+		free(*errtext);
+		*errtext = NULL;
+		return 0;
+	}
+	return -1;
+}
+
+int ctl_nft_bridge_table(char **errtext)
+{
+	struct nft_ctx *ctx = nft_open(0, errtext);
+	int rc;
+
+	*errtext = NULL;
+	if (!ctx)
+		return -1;
+	rc = bridge_table_exists(ctx, errtext);
+	nft_ctx_free(ctx);
+	return rc;
+}
+
+/*
+ * The kernel features the bridge chain needs, each probed by a dry run
+ * of one rule in a chain of a table that is never committed: modules
+ * are loaded on demand by the dry run itself, as by the real one.
+ */
+static const struct {
+	const char	*rule;
+	const char	*feature;
+} bridge_probes[] = {
+	{ "meta ibrname \"voipfw-probe\" accept",
+	  "nft_meta_bridge (meta ibrname/obrname)" },
+	{ "vlan id 1 accept", "nft payload in the bridge family (vlan id)" },
+	{ "ct state established accept",
+	  "nf_conntrack_bridge (ct state in the bridge family)" },
+};
+
+int ctl_nft_probe_bridge(const char **feature, char **errtext)
+{
+	struct nft_ctx *ctx = nft_open(0, errtext);
+	char cmds[256];
+	unsigned int i;
+	int rc = 0;
+
+	*feature = NULL;
+	*errtext = NULL;
+	if (!ctx)
+		return -1;
+	nft_ctx_set_dry_run(ctx, true);
+	for (i = 0; i < sizeof(bridge_probes) / sizeof(bridge_probes[0]); i++) {
+		snprintf(cmds, sizeof(cmds),
+			 "table bridge voipfw_probe {\n"
+			 "\tchain probe {\n"
+			 "\t\ttype filter hook forward priority filter; "
+			 "policy accept;\n"
+			 "\t\t%s\n"
+			 "\t}\n"
+			 "}\n", bridge_probes[i].rule);
+		if (nft_run(ctx, cmds, NULL, errtext)) {
+			*feature = bridge_probes[i].feature;
+			rc = 1;
+			break;
+		}
+	}
+	nft_ctx_free(ctx);
+	return rc;
+}
+
 int ctl_nft_remove_policy(char **errtext)
 {
 	/*
@@ -88,7 +164,9 @@ int ctl_nft_remove_policy(char **errtext)
 	 * declaring it changes nothing when it exists, and the delete that
 	 * follows in the same batch takes it away either way.  The table is
 	 * not declared: without voipfwd's table there is no policy to
-	 * remove, and creating an empty one would be a side effect.
+	 * remove, and creating an empty one would be a side effect.  The
+	 * bridge table is voipfw's own: deleted whole, in the same batch,
+	 * when it is there.
 	 */
 	static const char cmds[] =
 		"add chain inet voipfw " POLICY_NFT_CHAIN_FORWARD "\n"
@@ -97,13 +175,22 @@ int ctl_nft_remove_policy(char **errtext)
 		"flush chain inet voipfw " POLICY_NFT_CHAIN_QOS "\n"
 		"delete chain inet voipfw " POLICY_NFT_CHAIN_FORWARD "\n"
 		"delete chain inet voipfw " POLICY_NFT_CHAIN_QOS "\n";
+	static const char bridge_cmds[] =
+		"delete table bridge " POLICY_NFT_BRIDGE_TABLE "\n";
 	struct nft_ctx *ctx = nft_open(0, errtext);
+	char all[sizeof(cmds) + sizeof(bridge_cmds)];
 	int rc;
 
 	*errtext = NULL;
 	if (!ctx)
 		return -1;
-	rc = nft_run(ctx, cmds, NULL, errtext);
+	rc = bridge_table_exists(ctx, errtext);
+	if (rc < 0) {
+		nft_ctx_free(ctx);
+		return -1;
+	}
+	snprintf(all, sizeof(all), "%s%s", cmds, rc ? bridge_cmds : "");
+	rc = nft_run(ctx, all, NULL, errtext);
 	if (rc && strstr(*errtext, "No such file or directory")) {
 		free(*errtext);
 		*errtext = NULL;
@@ -116,7 +203,9 @@ int ctl_nft_remove_policy(char **errtext)
 int ctl_nft_list_policy(bool stateless, char **text, char **errtext)
 {
 	static const char *const chains[] = {
-		POLICY_NFT_CHAIN_FORWARD, POLICY_NFT_CHAIN_QOS,
+		"inet voipfw " POLICY_NFT_CHAIN_FORWARD,
+		"inet voipfw " POLICY_NFT_CHAIN_QOS,
+		"bridge " POLICY_NFT_BRIDGE_TABLE " " POLICY_NFT_CHAIN_BRIDGE,
 	};
 	struct nft_ctx *ctx;
 	size_t len = 0, n;
@@ -130,11 +219,11 @@ int ctl_nft_list_policy(bool stateless, char **text, char **errtext)
 	for (i = 0; i < sizeof(chains) / sizeof(chains[0]); i++) {
 		const char *o;
 
-		snprintf(cmd, sizeof(cmd), "list chain inet voipfw %s",
-			 chains[i]);
+		snprintf(cmd, sizeof(cmd), "list chain %s", chains[i]);
 		if (nft_run(ctx, cmd, NULL, &e)) {
 			/* a missing table or chain: not listed */
-			if (strstr(e, "No such file or directory")) {
+			if (strstr(e, "No such file or directory") ||
+			    strstr(e, "Address family not supported")) {
 				free(e);
 				continue;
 			}

@@ -24,16 +24,32 @@
 int ctl_nft_apply(const char *path, char **errtext);
 
 /*
- * ctl_nft_remove_policy - delete both policy chains in one transaction
- * (what is left when the first policy ever applied is rolled back).
- * Chains that are not there are not an error.
+ * ctl_nft_remove_policy - delete both policy chains, and voipfw's
+ * bridge table when there is one, in one transaction (what is left when
+ * the first policy ever applied is rolled back).  Chains that are not
+ * there are not an error.
  */
 int ctl_nft_remove_policy(char **errtext);
 
 /*
- * ctl_nft_list_policy - "list chain" of both policy chains, with
+ * ctl_nft_bridge_table - 1 when table bridge voipfw (the VLAN zones'
+ * chain, policy_nft.h) is in the kernel, 0 when not, -1 on error.
+ */
+int ctl_nft_bridge_table(char **errtext);
+
+/*
+ * ctl_nft_probe_bridge - whether this kernel can run the bridge chain of
+ * VLAN zones: dry runs of one rule per feature it needs, nothing
+ * committed.  0: all there; 1: *@feature names the first one missing
+ * (a static string) and *@errtext holds nft's text; -1: other error.
+ */
+int ctl_nft_probe_bridge(const char **feature, char **errtext);
+
+/*
+ * ctl_nft_list_policy - "list chain" of the policy chains (and of
+ * zones_bridge in table bridge voipfw when there is one), with
  * counters or @stateless.  *@text is set to the listing (malloc'ed),
- * or to NULL when table inet voipfw has neither chain; returns 0.
+ * or to NULL when there is none of the chains; returns 0.
  */
 int ctl_nft_list_policy(bool stateless, char **text, char **errtext);
 

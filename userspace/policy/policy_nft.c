@@ -101,12 +101,6 @@ int policy_nft_priority_format(uint32_t prio, char *buf, size_t size)
 /* ---- zone sides ---------------------------------------------------------- */
 
 /*
- * One way a packet can be on one side (FROM or TO) of a rule: an
- * interface in any of @ifz's zones (none when @n_ifz is 0) and, when
- * @family is set, an address of that family in any of @subz's zones.
- * A zone reference compiles to a few of these; a rule to their pairs.
- */
-/*
  * The file's name in comments: its base name, cut to leave room in nft's
  * 128-byte comments, with every byte but [A-Za-z0-9._+-] as '_': the name
  * is the operator's, but it lands inside quotes and '#' lines of a script.
@@ -127,9 +121,17 @@ static void comment_name(char *out, const char *path)
 	out[i] = '\0';
 }
 
+/*
+ * One way a packet can be on one side (FROM or TO) of a rule: an
+ * interface in any of @ifz's zones (none when @n_ifz is 0), in the
+ * bridge chain a VLAN on a bridge (@vlan), and, when @family is set, an
+ * address of that family in any of @subz's zones.  A zone reference
+ * compiles to a few of these; a rule to their pairs.
+ */
 struct side {
 	const struct policy_zone	**ifz;
 	unsigned int			n_ifz;
+	const struct policy_vlan	*vlan;	/* bridge chain only */
 	int				family;	/* 0, AF_INET, AF_INET6 */
 	const struct policy_zone	**subz;
 	unsigned int			n_subz;
@@ -141,12 +143,20 @@ struct sides {
 	bool		oom;
 };
 
+/*
+ * @bridge: compiling zones_bridge (table bridge voipfw), not zones_forward
+ * @skip:   per zone: no routed side (VLANs, no interface): not in the
+ *          inet chains, only in the bridge chain
+ * @lines:  rule lines written by the current matrix cell
+ */
 struct compile {
 	const struct policy	*pol;
 	char			file[POLICY_NFT_FILE_MAX + 1];	/* for comments */
 	struct sbuf		out;
 	struct sbuf		warn;
-	bool			*skip;	/* per zone: left out (VLANs only) */
+	bool			bridge;
+	bool			*skip;
+	unsigned int		lines;
 };
 
 static bool zone_has_family(const struct policy_zone *z, int family)
@@ -176,9 +186,11 @@ static const struct policy_zone **zlist(struct sides *s,
 	return l;
 }
 
-static void side_add(struct sides *s, const struct policy_zone *const *ifz,
-		     unsigned int n_ifz, int family,
-		     const struct policy_zone *const *subz, unsigned int n_subz)
+static void side_add_vlan(struct sides *s,
+			  const struct policy_zone *const *ifz,
+			  unsigned int n_ifz, const struct policy_vlan *vlan,
+			  int family, const struct policy_zone *const *subz,
+			  unsigned int n_subz)
 {
 	struct side *v;
 
@@ -191,10 +203,17 @@ static void side_add(struct sides *s, const struct policy_zone *const *ifz,
 	}
 	s->v = v;
 	v = &s->v[s->n++];
-	*v = (struct side){ .n_ifz = n_ifz, .family = family,
+	*v = (struct side){ .n_ifz = n_ifz, .vlan = vlan, .family = family,
 			    .n_subz = n_subz };
 	v->ifz = zlist(s, ifz, n_ifz);
 	v->subz = zlist(s, subz, n_subz);
+}
+
+static void side_add(struct sides *s, const struct policy_zone *const *ifz,
+		     unsigned int n_ifz, int family,
+		     const struct policy_zone *const *subz, unsigned int n_subz)
+{
+	side_add_vlan(s, ifz, n_ifz, NULL, family, subz, n_subz);
 }
 
 static void sides_free(struct sides *s)
@@ -267,13 +286,45 @@ static void any_sides(struct compile *c, struct sides *s)
 	free(l);
 }
 
+/*
+ * The sides of one zone in the bridge chain: each VLAN (with the zone's
+ * subnets, per family), and its interfaces as bridge ports, or its
+ * subnets alone when it names neither: everything a bridged frame can
+ * show of the zone.  Lines need a VLAN on one side (put_bridge_pair()).
+ */
+static void bridge_zone_sides(struct sides *s, const struct policy_zone *z)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	unsigned int i, f;
+
+	for (i = 0; i < z->n_vlans; i++) {
+		if (!z->n_subnets)
+			side_add_vlan(s, NULL, 0, &z->vlans[i], 0, NULL, 0);
+		for (f = 0; f < 2; f++)
+			if (zone_has_family(z, families[f]))
+				side_add_vlan(s, NULL, 0, &z->vlans[i],
+					      families[f], &z, 1);
+	}
+	if (z->n_ifaces || !z->n_vlans)
+		zone_sides(s, z);
+}
+
 static void ref_sides(struct compile *c, struct sides *s,
 		      const struct policy_ref *r)
 {
-	if (r->index == POLICY_ZONE_ANY)
+	unsigned int i;
+
+	if (c->bridge) {
+		if (r->index != POLICY_ZONE_ANY)
+			bridge_zone_sides(s, &c->pol->zones[r->index]);
+		else
+			for (i = 0; i < c->pol->n_zones; i++)
+				bridge_zone_sides(s, &c->pol->zones[i]);
+	} else if (r->index == POLICY_ZONE_ANY) {
 		any_sides(c, s);
-	else if (!c->skip[r->index])
+	} else if (!c->skip[r->index]) {
 		zone_sides(s, &c->pol->zones[r->index]);
+	}
 }
 
 /* ---- printing a line ----------------------------------------------------- */
@@ -325,18 +376,51 @@ static void put_addrs(struct sbuf *b, const char *key, const struct side *s)
 static void put_comment(struct compile *c, const struct policy_loc *loc,
 			const char *what)
 {
+	c->lines++;
 	if (loc->line)
 		sb_printf(&c->out, "comment \"%s:%u\"\n", c->file, loc->line);
 	else
 		sb_printf(&c->out, "comment \"%s: %s\"\n", c->file, what);
 }
 
-/* The match of one FROM side and one TO side; false: families differ. */
+/*
+ * In the bridge chain: only pairs with a VLAN on one side (bridged
+ * traffic between zones without VLANs is not the zone policy's: it had
+ * no bridge table before VLANs and keeps none), and when both sides
+ * have one, the same VLAN on the same bridge: a bridge forwards a frame
+ * within its VLAN, so two different VLANs never meet in one frame.
+ * `vlan id` stands before any ip/ip6 match: nft takes the network
+ * header's protocol from the match before it (`ip saddr ... vlan id`
+ * is refused).
+ */
+static bool put_bridge_pair(struct compile *c, const struct side *from,
+			    const struct side *to)
+{
+	const struct policy_vlan *v = from->vlan ? from->vlan : to->vlan;
+
+	if (!v || (from->vlan && to->vlan &&
+		   (from->vlan->id != to->vlan->id ||
+		    strcmp(from->vlan->bridge, to->vlan->bridge))))
+		return false;
+	sb_printf(&c->out, "\t\tmeta %s \"%s\" ",
+		  from->vlan ? "ibrname" : "obrname", v->bridge);
+	put_ifaces(&c->out, "iifname", from);
+	put_ifaces(&c->out, "oifname", to);
+	sb_printf(&c->out, "vlan id %u ", v->id);
+	put_addrs(&c->out, "saddr", from);
+	put_addrs(&c->out, "daddr", to);
+	return true;
+}
+
+/* The match of one FROM side and one TO side; false: families differ,
+ * or the pair is not one of the bridge chain's. */
 static bool put_pair(struct compile *c, const struct side *from,
 		     const struct side *to)
 {
 	if (from->family && to->family && from->family != to->family)
 		return false;
+	if (c->bridge)
+		return put_bridge_pair(c, from, to);
 	sb_printf(&c->out, "\t\t");
 	put_ifaces(&c->out, "iifname", from);
 	put_addrs(&c->out, "saddr", from);
@@ -424,6 +508,12 @@ static void put_rule_pair(struct compile *c, const struct policy_rule *r,
 			&c->pol->services[r->services[i].index];
 
 		if (svc->media) {
+			/* fail-closed: voipfwd's pinholes are in its inet
+			 * table and it follows routed calls only; bridged
+			 * media is left to the policy (check_unsupported()
+			 * warns) */
+			if (c->bridge)
+				continue;
 			for (k = 0; k < N_PINHOLE_SETS; k++) {
 				if (family && family != pinhole_sets[k].family)
 					continue;
@@ -467,6 +557,7 @@ static bool put_matrix_cell(struct compile *c, const struct policy_ref *from,
 	ref_sides(c, &f, from);
 	ref_sides(c, &t, to);
 	ok = !f.oom && !t.oom;
+	c->lines = 0;
 	for (i = 0; ok && i < f.n; i++)
 		for (j = 0; j < t.n; j++) {
 			if (r) {
@@ -480,14 +571,18 @@ static bool put_matrix_cell(struct compile *c, const struct policy_ref *from,
 					    "policy accept");
 			}
 		}
-	if (ok && (!f.n || !t.n))
+	if (ok && !c->bridge && (!f.n || !t.n))
 		sb_printf(&c->out, "\t\t# no compiled zone on one side: "
 			  "nothing\n");
+	else if (ok && c->bridge && !c->lines)
+		sb_printf(&c->out, "\t\t# never bridged in a VLAN of "
+			  "these zones: nothing\n");
 	sides_free(&f);
 	sides_free(&t);
 	return ok;
 }
 
+/* zones_forward, or zones_bridge when c->bridge: the same matrix */
 static bool put_forward(struct compile *c)
 {
 	static const struct policy_ref any = { .name = "any",
@@ -495,10 +590,21 @@ static bool put_forward(struct compile *c)
 	const struct policy *pol = c->pol;
 	unsigned int i;
 
-	sb_printf(&c->out, "\tchain " POLICY_NFT_CHAIN_FORWARD " {\n"
-		  "\t\t# replies of allowed connections (needs conntrack)\n"
+	sb_printf(&c->out, "\tchain %s {\n"
+		  "\t\t# replies of allowed connections (needs conntrack%s)\n"
 		  "\t\tct state established,related accept "
-		  "comment \"voipfw: replies\"\n");
+		  "comment \"voipfw: replies\"\n", c->bridge ?
+		  POLICY_NFT_CHAIN_BRIDGE : POLICY_NFT_CHAIN_FORWARD,
+		  c->bridge ? ", nf_conntrack_bridge" : "");
+	if (c->bridge)
+		/* the inet chain sees IP only; so does the matrix here:
+		 * ARP and IPv6 neighbour discovery within a VLAN pass */
+		sb_printf(&c->out, "\t\tvlan type != { ip, ip6 } accept "
+			  "comment \"voipfw: not IP\"\n"
+			  "\t\tvlan type ip6 meta l4proto ipv6-icmp icmpv6 "
+			  "type { nd-router-solicit, nd-router-advert, "
+			  "nd-neighbor-solicit, nd-neighbor-advert } accept "
+			  "comment \"voipfw: neighbour discovery\"\n");
 	for (i = 0; i < pol->n_rules; i++) {
 		const struct policy_rule *r = &pol->rules[i];
 
@@ -597,26 +703,35 @@ static void warn(struct compile *c, const struct policy_loc *loc,
 		  loc->line, loc->col, msg);
 }
 
+/* A zone reference that can stand for bridged traffic of a VLAN. */
+static bool ref_bridged(const struct policy *pol, const struct policy_ref *r)
+{
+	return r->index == POLICY_ZONE_ANY ? policy_nft_bridged(pol) :
+	       pol->zones[r->index].n_vlans > 0;
+}
+
 static void check_unsupported(struct compile *c)
 {
 	const struct policy *pol = c->pol;
 	const struct policy_qos *q = &pol->qos;
 	unsigned int i, j;
 
-	for (i = 0; i < pol->n_zones; i++) {
-		const struct policy_zone *z = &pol->zones[i];
+	/* VLANs without an interface: no routed side, bridge chain only */
+	for (i = 0; i < pol->n_zones; i++)
+		c->skip[i] = pol->zones[i].n_vlans && !pol->zones[i].n_ifaces;
+	for (i = 0; i < pol->n_rules; i++) {
+		const struct policy_rule *r = &pol->rules[i];
 
-		for (j = 0; j < z->n_vlans; j++)
-			warn(c, &z->vlans[j].loc,
-			     "zone %s: vlan %u on %s is not compiled yet: "
-			     "bridged traffic is not filtered", z->name,
-			     z->vlans[j].id, z->vlans[j].bridge);
-		if (z->n_vlans && !z->n_ifaces) {
-			c->skip[i] = true;
-			warn(c, &z->loc, "zone %s has VLANs but no interface: "
-			     "left out of the ruleset, its rules compile to "
-			     "nothing", z->name);
-		}
+		if (r->action != POLICY_ACCEPT ||
+		    (!ref_bridged(pol, &r->from) && !ref_bridged(pol, &r->to)))
+			continue;
+		for (j = 0; j < r->n_services; j++)
+			if (pol->services[r->services[j].index].media)
+				warn(c, &r->services[j].loc,
+				     "%s: not allowed in bridged VLANs: "
+				     "voipfwd follows routed calls only, "
+				     "its pinholes are not seen there",
+				     r->services[j].name);
 	}
 	if (q->dscp[POLICY_DSCP_SRTP] != q->dscp[POLICY_DSCP_RTP]) {
 		const struct policy_loc *loc = &q->dscp_loc[POLICY_DSCP_SRTP];
@@ -659,6 +774,24 @@ char *policy_nft_compile(const struct policy *pol, char **warnings)
 		goto err;
 	put_qos(&c);
 	sb_printf(&c.out, "}\n");
+	if (policy_nft_bridged(pol)) {
+		c.bridge = true;
+		sb_printf(&c.out,
+			  "# VLANs on bridges: a table of voipfw's own, declared, flushed\n"
+			  "# and refilled in the same transaction.\n"
+			  "table bridge " POLICY_NFT_BRIDGE_TABLE " {\n"
+			  "\tchain " POLICY_NFT_CHAIN_BRIDGE " {\n"
+			  "\t\ttype filter hook forward priority " POLICY_NFT_BRIDGE_PRIO
+			  "; policy accept;\n"
+			  "\t}\n"
+			  "}\n"
+			  "flush chain bridge " POLICY_NFT_BRIDGE_TABLE " "
+			  POLICY_NFT_CHAIN_BRIDGE "\n"
+			  "table bridge " POLICY_NFT_BRIDGE_TABLE " {\n");
+		if (!put_forward(&c))
+			goto err;
+		sb_printf(&c.out, "}\n");
+	}
 	if (c.out.oom || c.warn.oom)
 		goto err;
 	free(c.skip);
@@ -673,4 +806,19 @@ err:
 	free(c.warn.p);
 	errno = ENOMEM;
 	return NULL;
+}
+
+bool policy_nft_bridged(const struct policy *pol)
+{
+	unsigned int i;
+
+	for (i = 0; i < pol->n_zones; i++)
+		if (pol->zones[i].n_vlans)
+			return true;
+	return false;
+}
+
+bool policy_nft_script_bridged(const char *script)
+{
+	return strstr(script, "\ntable bridge " POLICY_NFT_BRIDGE_TABLE " {\n");
 }

@@ -6,7 +6,7 @@
  *
  * The script is text for "nft -f" (or libnftables'
  * nft_run_cmd_from_buffer); it adds two base chains and touches nothing
- * else in the table:
+ * else in the table (and, with VLAN zones, a bridge table: below):
  *
  *   chain zones_forward   hook forward, priority filter - 10: before
  *                         voipfwd's forward chain (priority 0 by default)
@@ -45,12 +45,30 @@
  * rules), so there is nothing a previous policy could leave behind and
  * no need for "destroy" (nft >= 1.0.8, Linux >= 6.3).
  *
- * Not compiled yet: `vlan ID on BRIDGE` (bridged traffic would need a
- * bridge table of its own); each VLAN is reported as a warning, and a
- * zone that has VLANs but no interface is left out of the ruleset
- * altogether (its rules compile to nothing: fail-open, the warnings say
- * so).  Traffic to and from the gateway itself (hook input/output) is
- * not filtered by the zone policy.
+ * VLANs on bridges (`vlan ID on BRIDGE`): bridged frames never cross
+ * the inet forward hook, so a policy with VLAN zones adds a table of
+ * voipfw's own, "bridge voipfw", declared, flushed and refilled after
+ * the inet part in the same script (one transaction):
+ *
+ *   chain zones_bridge    hook forward, priority filter - 10
+ *     ct state established,related accept (needs nf_conntrack_bridge)
+ *     non-IP frames (ARP) and IPv6 neighbour discovery: accept
+ *     the same matrix as zones_forward, in file order, where a VLAN side
+ *     is meta ibrname (FROM) or obrname (TO) BRIDGE + vlan id ID (needs
+ *     nft_meta_bridge), interfaces are bridge ports (iifname/oifname)
+ *     and subnets ip/ip6 saddr/daddr; only pairs with a VLAN on one
+ *     side, and never two different VLANs (a bridge keeps a frame's
+ *     VLAN: traffic between VLANs is routed, and a router sees it on
+ *     its interfaces)
+ *
+ * Media in the bridge chain compiles to nothing (fail-closed, with a
+ * warning): voipfwd's pinhole sets are in its inet table, and voipfwd
+ * follows routed calls only.  A zone of VLANs alone has no routed side:
+ * it is in the bridge chain only.  A policy without VLAN zones has no
+ * bridge part (voipfwctl removes a table left by an earlier version in
+ * the transaction that applies the new one).  Traffic to and from the
+ * gateway itself (hook input/output) is not filtered by the zone
+ * policy.
  *
  * The pinhole sets are voipfwd's (userspace/nft/nfttab.c): the script
  * is applied on top of voipfwd's table, and "nft -f" fails without it.
@@ -58,6 +76,7 @@
 #ifndef VOIPFW_POLICY_NFT_H
 #define VOIPFW_POLICY_NFT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -66,9 +85,14 @@
 /* The policy's chains in table inet voipfw. */
 #define POLICY_NFT_CHAIN_FORWARD	"zones_forward"
 #define POLICY_NFT_CHAIN_QOS		"zones_qos"
+/* The VLAN zones' chain, in a bridge table of voipfw's own. */
+#define POLICY_NFT_BRIDGE_TABLE		"voipfw"
+#define POLICY_NFT_CHAIN_BRIDGE		"zones_bridge"
 /* Ahead of voipfwd's chains at their default priority (filter, 0). */
 #define POLICY_NFT_FORWARD_PRIO		"filter - 10"
 #define POLICY_NFT_QOS_PRIO		"filter"
+/* Ahead of other bridge chains at the usual priority (filter, -200). */
+#define POLICY_NFT_BRIDGE_PRIO		"filter - 10"
 
 /**
  * policy_nft_compile - the nft script of @pol.
@@ -80,6 +104,16 @@
  * comments name the line of the file each rule comes from.
  */
 char *policy_nft_compile(const struct policy *pol, char **warnings);
+
+/* True when @pol has a zone with VLANs: its script has the bridge table. */
+bool policy_nft_bridged(const struct policy *pol);
+
+/*
+ * policy_nft_script_bridged - whether the compiled @script declares the
+ * bridge table (for voipfwctl, which applies scripts it keeps as text
+ * and must remove the table when a new version has no VLAN zone).
+ */
+bool policy_nft_script_bridged(const char *script);
 
 /* "ef", "cs3", "af41", or decimal for a DSCP without a name (0-63). */
 int policy_nft_dscp_format(uint8_t dscp, char *buf, size_t size);
