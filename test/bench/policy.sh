@@ -26,6 +26,7 @@
 # "out" namespace.  All namespaces are vfw-bpol-PID-*, removed on exit.
 #
 # POLICY_BENCH_SECONDS=S   length of each packet trial (default 2)
+# POLICY_BENCH_TRIALS=N    trials of each figure, the best kept (default 3)
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$top/build}
@@ -36,7 +37,7 @@ secs=${POLICY_BENCH_SECONDS:-2}
 vb=$build/bench/vfwbench
 nt=$build/net/nfttab_test
 NZ=50 NR=2000		# zones and rule lines of the generated config
-TRIALS=3
+TRIALS=${POLICY_BENCH_TRIALS:-3}
 SNDCPU=0
 
 say() { echo "bench: $*"; }
@@ -102,16 +103,23 @@ no_policy() {
 O "$nt" --sip-ports 5060 --media 10000-20000 --timeout 30 install >/dev/null ||
 	die "voipfwd's table (nfttab_test install)"
 ctl_first= ctl_re= nft_first= nft_re= comp=
+# best VAR COMMAND...: time COMMAND in the out namespace, keep the least in VAR
+best() {
+	v=$1
+	shift
+	us=$(timed "$NS_OUT" "$@") || exit 1
+	eval "$v=\$(min \"\$$v\" \"\$us\")"
+}
 for i in $(seq "$TRIALS"); do
 	no_policy
 	cp "$lab_tmp/a.conf" "$conf"
-	ctl_first=$(min "$ctl_first" "$(timed "$NS_OUT" "$lab_voipfwctl" apply --state-dir "$lab_tmp/state" "$conf")")
+	best ctl_first "$lab_voipfwctl" apply --state-dir "$lab_tmp/state" "$conf"
 	cp "$lab_tmp/b.conf" "$conf"
-	ctl_re=$(min "$ctl_re" "$(timed "$NS_OUT" "$lab_voipfwctl" apply --state-dir "$lab_tmp/state" "$conf")")
+	best ctl_re "$lab_voipfwctl" apply --state-dir "$lab_tmp/state" "$conf"
 	no_policy
-	nft_first=$(min "$nft_first" "$(timed "$NS_OUT" nft -f "$lab_tmp/a.nft")")
-	nft_re=$(min "$nft_re" "$(timed "$NS_OUT" nft -f "$lab_tmp/b.nft")")
-	comp=$(min "$comp" "$(timed "$NS_OUT" "$lab_voipfwctl" compile "$conf")")
+	best nft_first nft -f "$lab_tmp/a.nft"
+	best nft_re nft -f "$lab_tmp/b.nft"
+	best comp "$lab_voipfwctl" compile "$conf"
 done
 live=$(O nft -a list chain inet voipfw zones_forward | grep -c 'comment "')
 [ "$live" = "$nfwd" ] || die "the applied zones_forward holds $live rules, the script $nfwd"
