@@ -11,11 +11,14 @@
 #       "send" below sent, else "-"; touch READY once bound
 #   udptool.py wire OUT READY IFACE
 #       every UDP datagram that leaves or arrives on IFACE (first fragments
-#       only), one line "NS DIR SRC DST SPORT DPORT TOS" in OUT: NS the
-#       kernel's timestamp of the frame (SO_TIMESTAMPNS, CLOCK_REALTIME in
-#       nanoseconds, as date +%s%N), DIR in or out, TOS the IPv4 TOS or
-#       IPv6 traffic class byte in hex (DSCP << 2 | ECN: ef is b8, cs3 60);
-#       what a far side sees on the wire, and when
+#       only), one line "NS DIR SRC DST SPORT DPORT TOS ID" in OUT: NS
+#       the kernel's timestamp of the frame (SO_TIMESTAMPNS, CLOCK_REALTIME
+#       in nanoseconds, as date +%s%N), DIR in or out, TOS the IPv4 TOS or
+#       IPv6 traffic class byte in hex (DSCP << 2 | ECN: ef is b8, cs3 60),
+#       ID the payload's first 8 bytes in hex (RTP: version, type,
+#       sequence number, timestamp), "-" when shorter; what a far side
+#       sees on the wire, and when (the same datagram by its ID on both
+#       sides of a gw gives its time through it)
 #   udptool.py send SRC DST PORT COUNT [GAP_MS [FIRST_BYTE]]
 #       COUNT datagrams of 172 bytes from SRC (any port) to DST:PORT,
 #       GAP_MS apart (default 0); FIRST_BYTE in hex, default 80: RTP
@@ -96,7 +99,7 @@ SO_TIMESTAMPNS = 35
 
 
 def udp_of(frame):
-    """(src, dst, sport, dport, tos) of an Ethernet frame holding UDP, or None"""
+    """(src, dst, sport, dport, tos, id) of an Ethernet frame holding UDP, or None"""
     if len(frame) < 14:
         return None
     etype = struct.unpack("!H", frame[12:14])[0]
@@ -115,7 +118,8 @@ def udp_of(frame):
     if len(udp) < 8:
         return None
     sport, dport = struct.unpack("!HH", udp[0:4])
-    return (socket.inet_ntop(fam, src), socket.inet_ntop(fam, dst), sport, dport, tos)
+    ident = udp[8:16].hex() if len(udp) >= 16 else "-"
+    return (socket.inet_ntop(fam, src), socket.inet_ntop(fam, dst), sport, dport, tos, ident)
 
 
 def wire(out_path, ready_path, iface):
@@ -136,7 +140,7 @@ def wire(out_path, ready_path, iface):
                 sec, nsec = struct.unpack("=qq", data[:16])
                 ns = sec * 1000000000 + nsec
         d = "out" if addr[2] == socket.PACKET_OUTGOING else "in"
-        out.write("%d %s %s %s %d %d %02x\n" % ((ns, d) + u))
+        out.write("%d %s %s %s %d %d %02x %s\n" % ((ns, d) + u))
 
 
 def send(src, dst, port, count, gap_ms=0.0, first=0x80):
