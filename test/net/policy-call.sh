@@ -33,7 +33,8 @@
 # printed); the broken config is refused with FILE:LINE:COL and the
 # policy chains, the applied version and the DSCP stay as they were.
 # Then the BYE (with v1's class) ends the call, both SIPp complete and
-# the pinholes close.
+# the pinholes close.  Last, a short IPv6 call under v1: its RTP and SIP
+# carry the classes too (the qos chain's ip6 rules).
 #
 # VOIPFWCTL: the voipfwctl that applies and rolls back (another build, or
 # a mutation's wrapper); voipfwd's queries use BUILD's.  Needs root, ip,
@@ -197,8 +198,8 @@ ok "voipfwd runs in the gw"
 
 cat >"$lab_tmp/v1.conf" <<'EOF'
 # policy-call v1: the phones and the PBX talk, nothing else
-zone phones { interface phone; subnet 10.10.1.0/24 }
-zone pbx { interface pbx; subnet 10.10.2.2 }
+zone phones { interface phone; subnet 10.10.1.0/24 fd10:1::/64 }
+zone pbx { interface pbx; subnet 10.10.2.2 fd10:2::2 }
 zone out { interface out }
 allow phones -> pbx: sip, rtp
 allow pbx -> phones: sip, rtp
@@ -451,6 +452,35 @@ expect "end: the kernel's sets are empty" "$(lab_elements)" 0
 expect "end: no call left" "$(lab_ctl calls)" ""
 all_tos "end: the BYE reaches the PBX as cs3 (v1 again)" pbx in 5060 5060 60 "$t_bye0"
 all_tos "end: its 200 reaches the phone as cs3" phone in 5060 5060 60 "$t_bye0"
+
+echo "--- an IPv6 call under v1"
+if lab_has_v6; then
+	lab_sipp "$NS_PBX" v6-uas -sf uas.xml -i "$PBX6" -p 5060 -mi "$PBX6" \
+		-mp 16000 -m 1 -rtp_echo -d 0
+	uas=$lab_last
+	lab_wait_for 5 listening || fail "v6: SIPp PBX does not listen"
+	t_v6=$(now)
+	lab_sipp "$NS_PHONE" v6-uac -sf uac.xml "[$PBX6]:5060" -i "$PHONE6" -p 5060 \
+		-mi "$PHONE6" -mp 12000 -m 1 -d 3000 -key pad ""
+	uac=$lab_last
+	v6_up() { [ "$(lab_elements)" = 4 ]; }
+	lab_wait_for 5 v6_up || fail "v6: the call's 4 pinholes did not open"
+	sleep 1.5
+	t=$(now)
+	all_tos "v6: the phone's RTP leaves it unmarked" phone out 12000 16000 00 "$t_v6" "$t"
+	all_tos "v6: ... and reaches the PBX as ef" pbx in 12000 16000 b8 "$t_v6" "$t"
+	all_tos "v6: the PBX's echo reaches the phone as ef" phone in 16000 12000 b8 "$t_v6" "$t"
+	all_tos "v6: SIP reaches the PBX as cs3" pbx in 5060 5060 60 "$t_v6" "$t"
+	all_tos "v6: SIP answers reach the phone as cs3" phone in 5060 5060 60 "$t_v6" "$t"
+	lab_reap "$uac" 30
+	expect "v6: SIPp phone completed its scenario" "$?" 0
+	lab_reap "$uas" 10
+	expect "v6: SIPp PBX completed its scenario" "$?" 0
+	if lab_wait_for 5 lab_no_pinholes; then ok "v6: the pinholes closed"; else
+		fail "v6: pinholes left: $(lab_pinholes | tr '\n' ';')"; fi
+else
+	echo "skip: v6: no IPv6 in the namespaces"
+fi
 
 lab_stop TERM
 elapsed=$((($(now) - t_start) / 1000000))
