@@ -39,7 +39,9 @@
 # VOIPFWCTL: the voipfwctl that applies and rolls back (another build, or
 # a mutation's wrapper); voipfwd's queries use BUILD's.  Needs root, ip,
 # nft, python3 and sipp (./scripts/deps test) and a build (make); exits 4
-# (skip) without.  Runs on the xt NFQUEUE path and the native one alike.
+# (skip) without.  Run on this host's xt NFQUEUE path (test/run tier 2);
+# nothing in it depends on the queue path, but it has not been run in
+# scripts/vm on the native one.
 # POLICY_CALL_KEEP=1 keeps the temporary directory.  Last line:
 # "policy-call: N passed, N failed".
 set -u
