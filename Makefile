@@ -127,7 +127,7 @@ $(BUILD)/bench_parse: $(BENCH_SRCS) test/bench/bench.h $(LIB)
 bench-parse: $(BUILD)/bench_parse
 	$(BUILD)/bench_parse test/corpus/sip/*.sip $(shell awk '$$1 !~ /^#/ && $$2=="valid"{print "test/corpus/rfc4475/"$$1".dat"}' test/corpus/rfc4475/VERDICTS)
 
-# ---- engine benchmarks (test/bench/engine.sh) -------------------------------
+# ---- engine and zone policy benchmarks (test/bench/engine.sh, policy.sh) ----
 BENCH_TOOLS	:= $(BUILD)/bench/vfwbench
 
 $(BUILD)/bench/%: test/bench/engine/%.c $(SYS_LIB) $(LIB)
@@ -138,6 +138,7 @@ bench: all net-tools $(BENCH_TOOLS)
 	./scripts/deps bench
 	$(MAKE) bench-parse
 	./test/bench/engine.sh $(BUILD)
+	./test/bench/policy.sh $(BUILD)
 
 # ---- the distro kernel in qemu (scripts/vm) --------------------------------
 

@@ -9,6 +9,16 @@
 #       sees what reached the host even where SIPp holds the port), one
 #       line "DPORT SRC-ADDR LEN MARK" in OUT, MARK "stray" for what
 #       "send" below sent, else "-"; touch READY once bound
+#   udptool.py wire OUT READY IFACE
+#       every UDP datagram that leaves or arrives on IFACE (first fragments
+#       only), one line "NS DIR SRC DST SPORT DPORT TOS ID" in OUT: NS
+#       the kernel's timestamp of the frame (SO_TIMESTAMPNS, CLOCK_REALTIME
+#       in nanoseconds, as date +%s%N), DIR in or out, TOS the IPv4 TOS or
+#       IPv6 traffic class byte in hex (DSCP << 2 | ECN: ef is b8, cs3 60),
+#       ID the payload's first 8 bytes in hex (RTP: version, type,
+#       sequence number, timestamp), "-" when shorter; what a far side
+#       sees on the wire, and when (the same datagram by its ID on both
+#       sides of a gw gives its time through it)
 #   udptool.py send SRC DST PORT COUNT [GAP_MS [FIRST_BYTE]]
 #       COUNT datagrams of 172 bytes from SRC (any port) to DST:PORT,
 #       GAP_MS apart (default 0); FIRST_BYTE in hex, default 80: RTP
@@ -22,6 +32,7 @@ import select
 import socket
 import struct
 import sys
+import time
 
 
 SO_RCVBUFFORCE = 33
@@ -84,8 +95,55 @@ def sniff(out_path, ready_path, iface):
         out.write("%d %s %d %s\n" % (dport, src, ulen - 8, mark))
 
 
+SO_TIMESTAMPNS = 35
+
+
+def udp_of(frame):
+    """(src, dst, sport, dport, tos, id) of an Ethernet frame holding UDP, or None"""
+    if len(frame) < 14:
+        return None
+    etype = struct.unpack("!H", frame[12:14])[0]
+    ip = frame[14:]
+    if etype == 0x0800 and len(ip) >= 20 and ip[9] == 17:
+        if struct.unpack("!H", ip[6:8])[0] & 0x1FFF:
+            return None             # not the first fragment
+        fam, src, dst, tos = socket.AF_INET, ip[12:16], ip[16:20], ip[1]
+        udp = ip[(ip[0] & 0x0F) * 4:]
+    elif etype == 0x86DD and len(ip) >= 40 and ip[6] == 17:
+        fam, src, dst = socket.AF_INET6, ip[8:24], ip[24:40]
+        tos = (struct.unpack("!H", ip[0:2])[0] >> 4) & 0xFF
+        udp = ip[40:]
+    else:
+        return None
+    if len(udp) < 8:
+        return None
+    sport, dport = struct.unpack("!HH", udp[0:4])
+    ident = udp[8:16].hex() if len(udp) >= 16 else "-"
+    return (socket.inet_ntop(fam, src), socket.inet_ntop(fam, dst), sport, dport, tos, ident)
+
+
+def wire(out_path, ready_path, iface):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+    s.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 16 << 20)
+    s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+    s.bind((iface, 0))
+    out = open(out_path, "a", buffering=1)
+    open(ready_path, "w").close()
+    while True:
+        frame, anc, _, addr = s.recvmsg(65535, 64)
+        u = udp_of(frame)
+        if u is None:
+            continue
+        ns = time.time_ns()
+        for lvl, typ, data in anc:
+            if lvl == socket.SOL_SOCKET and typ == SO_TIMESTAMPNS and len(data) >= 16:
+                sec, nsec = struct.unpack("=qq", data[:16])
+                ns = sec * 1000000000 + nsec
+        d = "out" if addr[2] == socket.PACKET_OUTGOING else "in"
+        out.write("%d %s %s %s %d %d %02x %s\n" % ((ns, d) + u))
+
+
 def send(src, dst, port, count, gap_ms=0.0, first=0x80):
-    import time
     s = socket.socket(family(dst), socket.SOCK_DGRAM)
     s.bind((src, 0))
     for i in range(count):
@@ -119,6 +177,8 @@ def main(argv):
         recv(argv[2], argv[3], argv[4:])
     elif len(argv) == 5 and argv[1] == "sniff":
         sniff(argv[2], argv[3], argv[4])
+    elif len(argv) == 5 and argv[1] == "wire":
+        wire(argv[2], argv[3], argv[4])
     elif len(argv) >= 6 and argv[1] == "send":
         send(argv[2], argv[3], int(argv[4]), int(argv[5]),
              float(argv[6]) if len(argv) > 6 else 0.0,
