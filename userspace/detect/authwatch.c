@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * authwatch.c - brute force, enumeration and per-user locks from answers
+ * (see authwatch.h).  Sources and users live in lrutabs: no allocation
+ * after authwatch_new().
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect/authwatch.h"
+#include "hash/lrutab.h"
+
+/**
+ * struct window - a sliding window from two fixed ones
+ * @start: when the running window began
+ * @cur, @prev: counts of the running window and the one before
+ */
+struct window {
+	uint32_t	start;
+	uint32_t	cur;
+	uint32_t	prev;
+};
+
+struct src_state {
+	struct window	fail;
+	uint64_t	users_cur[2];	/* bitmap of users' hashes */
+	uint64_t	users_prev[2];
+	bool		brute_told;
+	bool		enum_told;
+};
+
+struct user_state {
+	struct window	fail;
+	uint32_t	locked_until;
+	bool		locked;
+};
+
+struct authwatch {
+	struct authwatch_cfg	cfg;
+	struct siphash_key	key;
+	struct lrutab		*src;
+	struct lrutab		*user;
+};
+
+/* -128 ln(z / 128), rounded, for z zero bits of 128 (linear counting) */
+static const uint16_t linear_count[129] = {
+	622, 621, 532, 480, 444, 415, 392, 372, 355, 340, 326, 314, 303, 293,
+	283, 274, 266, 258, 251, 244, 238, 231, 225, 220, 214, 209, 204, 199,
+	195, 190, 186, 182, 177, 174, 170, 166, 162, 159, 155, 152, 149, 146,
+	143, 140, 137, 134, 131, 128, 126, 123, 120, 118, 115, 113, 110, 108,
+	106, 104, 101, 99, 97, 95, 93, 91, 89, 87, 85, 83, 81, 79, 77, 75,
+	74, 72, 70, 68, 67, 65, 63, 62, 60, 59, 57, 55, 54, 52, 51, 49, 48,
+	47, 45, 44, 42, 41, 40, 38, 37, 35, 34, 33, 32, 30, 29, 28, 27, 25,
+	24, 23, 22, 21, 19, 18, 17, 16, 15, 14, 13, 12, 10, 9, 8, 7, 6, 5, 4,
+	3, 2, 1, 0,
+};
+
+struct authwatch *authwatch_new(const struct authwatch_cfg *cfg,
+				const struct siphash_key *key)
+{
+	struct authwatch *aw;
+
+	if (cfg->window_ms < 1000 || cfg->window_ms > 86400000u ||
+	    cfg->enum_users > AUTHWATCH_ENUM_MAX || !cfg->sources || !cfg->users) {
+		errno = EINVAL;
+		return NULL;
+	}
+	aw = calloc(1, sizeof(*aw));
+	if (!aw)
+		return NULL;
+	aw->cfg = *cfg;
+	aw->key = *key;
+	aw->src = lrutab_new(cfg->sources, 17, sizeof(struct src_state), key);
+	if (!aw->src)
+		goto err;
+	aw->user = lrutab_new(cfg->users, 8, sizeof(struct user_state), key);
+	if (!aw->user)
+		goto err;
+	return aw;
+err:
+	if (!errno)
+		errno = ENOMEM;
+	authwatch_free(aw);
+	return NULL;
+}
+
+void authwatch_free(struct authwatch *aw)
+{
+	if (!aw)
+		return;
+	lrutab_free(aw->user);
+	lrutab_free(aw->src);
+	free(aw);
+}
+
+enum roll { ROLL_NONE, ROLL_NEXT, ROLL_GAP };
+
+/* Bring @w up to @now: the next window, or after a gap a fresh one. */
+static enum roll window_roll(struct window *w, uint32_t now, uint32_t span)
+{
+	uint32_t age = now - w->start;
+	enum roll r;
+
+	if (age < span)
+		return ROLL_NONE;
+	if (age < 2 * span) {
+		w->prev = w->cur;
+		w->start += span;
+		r = ROLL_NEXT;
+	} else {
+		w->prev = 0;
+		w->start = now;
+		r = ROLL_GAP;
+	}
+	w->cur = 0;
+	return r;
+}
+
+static uint32_t window_count(const struct window *w, uint32_t now, uint32_t span)
+{
+	uint32_t into = now - w->start;
+
+	return w->cur + (uint32_t)((uint64_t)w->prev * (span - into) / span);
+}
+
+static void src_key(uint8_t key[17], int family, const uint8_t *addr)
+{
+	memset(key, 0, 17);
+	key[0] = family == 6 ? 6 : 4;
+	memcpy(key + 1, addr, key[0] == 6 ? 16 : 4);
+}
+
+static uint64_t user_hash(const struct authwatch *aw, const char *user, size_t ulen)
+{
+	return siphash(&aw->key, user, ulen);
+}
+
+/* A 403, or a challenge to a request that already carried credentials
+ * (a wrong password); a challenge to one without them is the normal
+ * first step of digest authentication. */
+static bool is_auth_failure(unsigned int status, bool with_credentials)
+{
+	return status == 403 ||
+	       ((status == 401 || status == 407) && with_credentials);
+}
+
+static bool is_probe_answer(unsigned int status)
+{
+	return status == 404 || status == 401 || status == 403 || status == 407;
+}
+
+/* A fresh entry (zeroed) starts its window now. */
+static void window_start(struct window *w, bool created, uint32_t now)
+{
+	if (created)
+		w->start = now;
+}
+
+static unsigned int count_source(struct authwatch *aw, struct src_state *s,
+				 bool created, uint64_t uh, size_t ulen,
+				 bool failure, unsigned int status, uint32_t now)
+{
+	const struct authwatch_cfg *c = &aw->cfg;
+	unsigned int ev = 0;
+	uint32_t n;
+
+	window_start(&s->fail, created, now);
+	switch (window_roll(&s->fail, now, c->window_ms)) {
+	case ROLL_NONE:
+		break;
+	case ROLL_NEXT:
+		memcpy(s->users_prev, s->users_cur, sizeof(s->users_prev));
+		memset(s->users_cur, 0, sizeof(s->users_cur));
+		break;
+	case ROLL_GAP:
+		memset(s->users_prev, 0, sizeof(s->users_prev));
+		memset(s->users_cur, 0, sizeof(s->users_cur));
+		break;
+	}
+	if (c->src_failures && failure) {
+		s->fail.cur++;
+		n = window_count(&s->fail, now, c->window_ms);
+		if (n >= c->src_failures && !s->brute_told) {
+			s->brute_told = true;
+			ev |= AUTHWATCH_BRUTE_FORCE;
+		}
+	}
+	if (s->brute_told &&
+	    window_count(&s->fail, now, c->window_ms) < c->src_failures)
+		s->brute_told = false;
+	if (c->enum_users) {
+		uint32_t distinct;
+
+		if (ulen && is_probe_answer(status))
+			s->users_cur[(uh >> 6) & 1] |= 1ULL << (uh & 63);
+		distinct = linear_count[128 -
+			__builtin_popcountll(s->users_cur[0] | s->users_prev[0]) -
+			__builtin_popcountll(s->users_cur[1] | s->users_prev[1])];
+		if (distinct >= c->enum_users && !s->enum_told) {
+			s->enum_told = true;
+			ev |= AUTHWATCH_ENUMERATION;
+		} else if (distinct < c->enum_users) {
+			s->enum_told = false;
+		}
+	}
+	return ev;
+}
+
+unsigned int authwatch_answer(struct authwatch *aw, int family,
+			      const uint8_t *addr, const char *user,
+			      size_t ulen, unsigned int status,
+			      bool with_credentials, bool allowlisted,
+			      uint32_t now_ms)
+{
+	const struct authwatch_cfg *c = &aw->cfg;
+	bool failure = is_auth_failure(status, with_credentials);
+	unsigned int ev = 0;
+	uint64_t uh = ulen ? user_hash(aw, user, ulen) : 0;
+	uint8_t key[17];
+	bool created;
+
+	if (!is_probe_answer(status) || allowlisted)
+		return 0;
+	if (c->src_failures || c->enum_users) {
+		struct src_state *s;
+
+		src_key(key, family, addr);
+		s = lrutab_get(aw->src, key, now_ms, true, &created);
+		ev |= count_source(aw, s, created, uh, ulen, failure, status,
+				   now_ms);
+	}
+	if (c->user_failures && ulen && failure) {
+		struct user_state *u = lrutab_get(aw->user, &uh, now_ms, true,
+						  &created);
+
+		window_start(&u->fail, created, now_ms);
+		window_roll(&u->fail, now_ms, c->window_ms);
+		u->fail.cur++;
+		if (u->locked && (int32_t)(u->locked_until - now_ms) <= 0)
+			u->locked = false;
+		if (!u->locked &&
+		    window_count(&u->fail, now_ms, c->window_ms) >= c->user_failures) {
+			u->locked = true;
+			u->locked_until = now_ms + c->user_lock_ms;
+			/* the lock is the answer: counting starts again after it */
+			u->fail.cur = u->fail.prev = 0;
+			ev |= AUTHWATCH_USER_LOCKED;
+		}
+	}
+	return ev;
+}
+
+bool authwatch_user_locked(struct authwatch *aw, const char *user,
+			   size_t ulen, uint32_t now_ms)
+{
+	uint64_t uh = user_hash(aw, user, ulen);
+	struct user_state *u = lrutab_peek(aw->user, &uh);
+
+	return u && u->locked && (int32_t)(u->locked_until - now_ms) > 0;
+}
+
+uint32_t authwatch_source_failures(struct authwatch *aw, int family,
+				   const uint8_t *addr, uint32_t now_ms)
+{
+	struct src_state *s;
+	struct window w;
+	uint8_t key[17];
+
+	src_key(key, family, addr);
+	s = lrutab_peek(aw->src, key);
+	if (!s)
+		return 0;
+	w = s->fail;
+	window_roll(&w, now_ms, aw->cfg.window_ms);
+	return window_count(&w, now_ms, aw->cfg.window_ms);
+}
+
+void authwatch_expire(struct authwatch *aw, uint32_t now_ms)
+{
+	uint32_t idle = 2 * aw->cfg.window_ms;
+
+	lrutab_expire(aw->src, now_ms, idle);
+	lrutab_expire(aw->user, now_ms,
+		      aw->cfg.user_lock_ms > idle ? aw->cfg.user_lock_ms : idle);
+}
