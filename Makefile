@@ -35,6 +35,13 @@ SYS_OBJS	:= $(SYS_SRCS:%.c=$(BUILD)/obj/%.o)
 SYS_LIB		:= $(BUILD)/libvoipfw-sys.a
 SYS_LIBS	= $$(pkg-config --libs $(SYS_PKGS))
 
+# GeoIP: MaxMind DB files through libmaxminddb.
+GEOIP_PKGS	:= libmaxminddb
+GEOIP_SRCS	:= $(wildcard userspace/geoip/*.c)
+GEOIP_OBJS	:= $(GEOIP_SRCS:%.c=$(BUILD)/obj/%.o)
+GEOIP_LIB	:= $(BUILD)/libvoipfw-geoip.a
+GEOIP_LIBS	= $$(pkg-config --libs $(GEOIP_PKGS))
+
 DAEMON_SRCS	:= $(wildcard userspace/daemon/*.c)
 DAEMON_OBJS	:= $(DAEMON_SRCS:%.c=$(BUILD)/obj/%.o)
 
@@ -71,11 +78,18 @@ $(LIB): $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/voipfwctl: $(CTL_OBJS) $(LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $(CTL_OBJS) $(LIB) $(CTL_LIBS) $(LDFLAGS)
+$(BUILD)/voipfwctl: $(CTL_OBJS) $(GEOIP_LIB) $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CTL_OBJS) $(GEOIP_LIB) $(LIB) $(CTL_LIBS) $(GEOIP_LIBS) $(LDFLAGS)
 
 $(BUILD)/voipfwd: $(DAEMON_OBJS) $(SYS_LIB) $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $(DAEMON_OBJS) $(SYS_LIB) $(LIB) $(SYS_LIBS) -lpcap -lpthread $(LDFLAGS)
+
+$(GEOIP_OBJS): CPPFLAGS += $$(pkg-config --cflags $(GEOIP_PKGS))
+
+$(GEOIP_LIB): $(GEOIP_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
 
 $(SYS_LIB): $(SYS_OBJS)
 	@mkdir -p $(dir $@)
@@ -90,9 +104,13 @@ net-tools: $(NET_BINS)
 
 # ---- tests ----------------------------------------------------------------
 
+# UNIT_LIBS: what a unit test needs beyond libvoipfw.a
+$(BUILD)/unit/test_geoip: UNIT_LIBS = $(GEOIP_LIB) $(LIB) $(GEOIP_LIBS)
+$(BUILD)/unit/test_geoip: $(GEOIP_LIB)
+
 $(BUILD)/unit/%: test/unit/%.c test/unit/unit.c $(wildcard test/unit/*.h) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itest/unit $(ALL_CFLAGS) -o $@ $< test/unit/unit.c $(LIB) $(LDFLAGS)
+	$(CC) $(CPPFLAGS) -Itest/unit $(ALL_CFLAGS) -o $@ $< test/unit/unit.c $(LIB) $(UNIT_LIBS) $(LDFLAGS)
 
 unit: $(UNIT_BINS)
 
