@@ -4,6 +4,8 @@
 #   make test          install test dependencies (scripts/deps) and run every test
 #   make fuzz          libFuzzer targets (clang, ASan+UBSan); FUZZ_SECONDS=N each
 #   make bench-parse   parser throughput vs libosip2 and sofia-sip
+#   make bench-geoip   GeoIP: a lookup from the file vs a cache hit (fetches
+#                      the default database: scripts/deps geoip)
 #   make bench         bench-parse and the engine benchmarks (root)
 #   make lab           the README's main job: one real call through voipfwd
 #                      in throwaway network namespaces (root)
@@ -65,7 +67,7 @@ FUZZ_CC		?= clang-14
 FUZZ_FLAGS	:= -g -O1 -fsanitize=fuzzer,address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all clean test unit fuzz fuzz-build bench bench-parse demo lab net-tools vm-prepare vm-test
+.PHONY: all clean test unit fuzz fuzz-build bench bench-parse bench-geoip demo lab net-tools vm-prepare vm-test
 
 all: $(BUILD)/voipfwctl $(BUILD)/voipfwd
 
@@ -143,6 +145,17 @@ $(BUILD)/bench_parse: $(BENCH_SRCS) test/bench/bench.h $(LIB)
 
 bench-parse: $(BUILD)/bench_parse
 	$(BUILD)/bench_parse test/corpus/sip/*.sip $(shell awk '$$1 !~ /^#/ && $$2=="valid"{print "test/corpus/rfc4475/"$$1".dat"}' test/corpus/rfc4475/VERDICTS)
+
+# ---- GeoIP: a file lookup against a cache hit, on the real database ------------
+GEOIP_DB	?= $(BUILD)/geoip/geo-whois-asn-country.mmdb
+
+$(BUILD)/bench/bench_geoip: test/bench/geoip/bench_geoip.c $(GEOIP_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(GEOIP_LIB) $(LIB) $(GEOIP_LIBS) $(LDFLAGS)
+
+bench-geoip: $(BUILD)/bench/bench_geoip
+	./scripts/deps geoip
+	$(BUILD)/bench/bench_geoip $(GEOIP_DB)
 
 # ---- engine benchmarks (test/bench/engine.sh) -------------------------------
 BENCH_TOOLS	:= $(BUILD)/bench/vfwbench
