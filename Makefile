@@ -4,6 +4,8 @@
 #   make test          install test dependencies (scripts/deps) and run every test
 #   make fuzz          libFuzzer targets (clang, ASan+UBSan); FUZZ_SECONDS=N each
 #   make bench-parse   parser throughput vs libosip2 and sofia-sip
+#   make bench-geoip   GeoIP: a lookup from the file vs a cache hit (fetches
+#                      the default database: scripts/deps geoip)
 #   make bench         bench-parse and the engine benchmarks (root)
 #   make lab           the README's main job: one real call through voipfwd
 #                      in throwaway network namespaces (root)
@@ -36,6 +38,13 @@ SYS_OBJS	:= $(SYS_SRCS:%.c=$(BUILD)/obj/%.o)
 SYS_LIB		:= $(BUILD)/libvoipfw-sys.a
 SYS_LIBS	= $$(pkg-config --libs $(SYS_PKGS))
 
+# GeoIP: MaxMind DB files through libmaxminddb.
+GEOIP_PKGS	:= libmaxminddb
+GEOIP_SRCS	:= $(wildcard userspace/geoip/*.c)
+GEOIP_OBJS	:= $(GEOIP_SRCS:%.c=$(BUILD)/obj/%.o)
+GEOIP_LIB	:= $(BUILD)/libvoipfw-geoip.a
+GEOIP_LIBS	= $$(pkg-config --libs $(GEOIP_PKGS))
+
 DAEMON_SRCS	:= $(wildcard userspace/daemon/*.c)
 DAEMON_OBJS	:= $(DAEMON_SRCS:%.c=$(BUILD)/obj/%.o)
 
@@ -59,7 +68,7 @@ FUZZ_CC		?= clang-14
 FUZZ_FLAGS	:= -g -O1 -fsanitize=fuzzer,address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all clean test unit fuzz fuzz-build bench bench-parse demo lab net-tools vm-prepare vm-test
+.PHONY: all clean test unit fuzz fuzz-build bench bench-parse bench-geoip demo lab net-tools vm-prepare vm-test
 
 all: $(BUILD)/voipfwctl $(BUILD)/voipfwd
 
@@ -72,11 +81,18 @@ $(LIB): $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/voipfwctl: $(CTL_OBJS) $(LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $(CTL_OBJS) $(LIB) $(CTL_LIBS) $(LDFLAGS)
+$(BUILD)/voipfwctl: $(CTL_OBJS) $(GEOIP_LIB) $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CTL_OBJS) $(GEOIP_LIB) $(LIB) $(CTL_LIBS) $(GEOIP_LIBS) $(LDFLAGS)
 
 $(BUILD)/voipfwd: $(DAEMON_OBJS) $(SYS_LIB) $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $(DAEMON_OBJS) $(SYS_LIB) $(LIB) $(SYS_LIBS) -lpcap -lpthread $(LDFLAGS)
+
+$(GEOIP_OBJS): CPPFLAGS += $$(pkg-config --cflags $(GEOIP_PKGS))
+
+$(GEOIP_LIB): $(GEOIP_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
 
 $(SYS_LIB): $(SYS_OBJS)
 	@mkdir -p $(dir $@)
@@ -91,9 +107,13 @@ net-tools: $(NET_BINS)
 
 # ---- tests ----------------------------------------------------------------
 
+# UNIT_LIBS: what a unit test needs beyond libvoipfw.a
+$(BUILD)/unit/test_geoip: UNIT_LIBS = $(GEOIP_LIB) $(LIB) $(GEOIP_LIBS)
+$(BUILD)/unit/test_geoip: $(GEOIP_LIB)
+
 $(BUILD)/unit/%: test/unit/%.c test/unit/unit.c $(wildcard test/unit/*.h) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itest/unit $(ALL_CFLAGS) -o $@ $< test/unit/unit.c $(LIB) $(LDFLAGS)
+	$(CC) $(CPPFLAGS) -Itest/unit $(ALL_CFLAGS) -o $@ $< test/unit/unit.c $(LIB) $(UNIT_LIBS) $(LDFLAGS)
 
 unit: $(UNIT_BINS)
 
@@ -126,6 +146,17 @@ $(BUILD)/bench_parse: $(BENCH_SRCS) test/bench/bench.h $(LIB)
 
 bench-parse: $(BUILD)/bench_parse
 	$(BUILD)/bench_parse test/corpus/sip/*.sip $(shell awk '$$1 !~ /^#/ && $$2=="valid"{print "test/corpus/rfc4475/"$$1".dat"}' test/corpus/rfc4475/VERDICTS)
+
+# ---- GeoIP: a file lookup against a cache hit, on the real database ------------
+GEOIP_DB	?= $(BUILD)/geoip/geo-whois-asn-country.mmdb
+
+$(BUILD)/bench/bench_geoip: test/bench/geoip/bench_geoip.c $(GEOIP_LIB) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(GEOIP_LIB) $(LIB) $(GEOIP_LIBS) $(LDFLAGS)
+
+bench-geoip: $(BUILD)/bench/bench_geoip
+	./scripts/deps geoip
+	$(BUILD)/bench/bench_geoip $(GEOIP_DB)
 
 # ---- engine and zone policy benchmarks (test/bench/engine.sh, policy.sh) ----
 BENCH_TOOLS	:= $(BUILD)/bench/vfwbench

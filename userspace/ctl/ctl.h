@@ -73,6 +73,7 @@ extern const struct ctl_cmd_ops ctl_cmd_rollback;
 extern const struct ctl_cmd_ops ctl_cmd_confirm;
 extern const struct ctl_cmd_ops ctl_cmd_show;
 extern const struct ctl_cmd_ops ctl_cmd_diff;
+extern const struct ctl_cmd_ops ctl_cmd_geoip;
 
 /**
  * struct ctl_state_args - the options of the verbs that keep state.

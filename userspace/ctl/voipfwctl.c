@@ -20,6 +20,7 @@ static const struct ctl_cmd_ops *const ctl_cmds[] = {
 	&ctl_cmd_status,
 	&ctl_cmd_calls,
 	&ctl_cmd_pinholes,
+	&ctl_cmd_geoip,
 };
 
 #define N_CMDS	(sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
@@ -39,7 +40,8 @@ static void usage(FILE *out)
 		"(check-sip), an invalid\n"
 		"file (check, compile, apply, diff), a ruleset the kernel refused,\n"
 		"nothing to roll back to or to confirm, a confirm pending (apply,\n"
-		"rollback); 2 usage, I/O error or voipfwd unreachable.\n"
+		"rollback), a GeoIP database refused (geoip); 2 usage, I/O error or\n"
+		"voipfwd unreachable.\n"
 		"See voipfwctl(8).\n");
 }
 
