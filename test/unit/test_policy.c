@@ -409,6 +409,8 @@ struct err_case {
 };
 
 #define Z	"zone a { interface eth0 }\n"
+/* a zone with a sip block; the setting under test starts at column 25 */
+#define ZS	"zone a { interface x; sip { "
 
 static const struct err_case err_cases[] = {
 	/* lexical */
@@ -484,7 +486,32 @@ static const struct err_case err_cases[] = {
 	{ "zone a { sip { strictness lax } }", "t.conf:1:27: unknown strictness 'lax' (default or strict)" },
 	{ "zone a { sip { strictness } }", "t.conf:1:27: expected 'default' or 'strict', got '}'" },
 	{ "zone a { sip { strictness strict; strictness default } }", "t.conf:1:35: strictness given twice (first at line 1)" },
-	{ "zone a { sip { rate 10 } }", "t.conf:1:16: unknown sip setting 'rate'" },
+	{ "zone a { sip { rates 10 } }", "t.conf:1:16: unknown sip setting 'rates' (did you mean 'rate'?)" },
+	/* sip settings */
+	{ ZS "rate invite 10 }}", "t.conf:1:41: bad rate '10' (N/s, N/m or N/h)" },
+	{ ZS "rate invite 10/d }}", "t.conf:1:41: bad rate '10/d' (N/s, N/m or N/h)" },
+	{ ZS "rate invite 0/s }}", "t.conf:1:41: bad rate '0/s' (N/s, N/m or N/h)" },
+	{ ZS "rate invite 20000/s }}", "t.conf:1:41: rate '20000/s' is above 10000/s" },
+	{ ZS "rate calls 1/s }}", "t.conf:1:34: unknown method class 'calls' (register, invite, options or other)" },
+	{ ZS "rate invite 1/s burst 0 }}", "t.conf:1:51: bad burst '0' (1-4000)" },
+	{ ZS "rate invite 1/s burst 4001 }}", "t.conf:1:51: bad burst '4001' (1-4000)" },
+	{ ZS "rate invite unlimited }}", "t.conf:1:41: only trusted sources may be unlimited (trusted-rate)" },
+	{ ZS "rate invite 1/s; rate invite 2/s }}", "t.conf:1:46: rate invite given twice (first at line 1)" },
+	{ ZS "brute-force 10 }}", "t.conf:1:44: expected 'per' and a duration, got '}'" },
+	{ ZS "brute-force 10 per 10 }}", "t.conf:1:48: bad duration '10' (a number and s, m, h or d: 30s, 10m, 1h, 1d)" },
+	{ ZS "brute-force 10 per 31d }}", "t.conf:1:48: duration '31d' is longer than 30 days" },
+	{ ZS "brute-force 0 per 1m }}", "t.conf:1:41: bad count '0' (1-1000000, or off)" },
+	{ ZS "enumeration 49 per 1m }}", "t.conf:1:41: bad count '49' (1-48, or off)" },
+	{ ZS "user-lock 5 per 1m }}", "t.conf:1:48: expected 'for' and how long the lock lasts, got '}'" },
+	{ ZS "ban 10m max 5m }}", "t.conf:1:41: max '5m' is shorter than the first ban" },
+	{ ZS "ban 1h; ban 2h }}", "t.conf:1:37: ban given twice (first at line 1)" },
+	{ ZS "scanners log }}", "t.conf:1:38: expected 'drop' or 'allow', got 'log'" },
+	{ ZS "max-size 100 }}", "t.conf:1:38: bad size '100' (512-65535 bytes)" },
+	{ ZS "methods INVITE REGISTER }}", "t.conf:1:29: methods: INVITE needs ACK, BYE and CANCEL too (calls could not be answered or ended)" },
+	{ ZS "methods invite }}", "t.conf:1:37: unknown method 'invite' (INVITE, ACK, BYE, CANCEL, REGISTER, OPTIONS, PRACK, UPDATE, INFO, SUBSCRIBE, NOTIFY, REFER, MESSAGE, PUBLISH)" },
+	{ ZS "methods }}", "t.conf:1:37: expected a method (INVITE, REGISTER, ...), got '}'" },
+	{ ZS "trusted 10.0.0.0/8 10.1.0.0/16 }}", "t.conf:1:48: trusted 10.1.0.0/16 overlaps trusted 10.0.0.0/8 (line 1)" },
+	{ ZS "trusted 10.0.0.1/8 }}", "t.conf:1:37: 10.0.0.1/8 has host bits set (did you mean 10.0.0.0/8?)" },
 	{ "zone a { sip strictness strict }", "t.conf:1:14: expected '{', got 'strictness'" },
 	{ "zone a { sip {\n", "t.conf:2:1: unexpected end of file: the sip block opened at line 1 has no '}'" },
 	/* services */
@@ -556,6 +583,92 @@ static const struct err_case err_cases[] = {
 	{ "qos { priority 1:1; priority 1:2 }", "t.conf:1:21: priority given twice (first at line 1)" },
 	{ "qos rtp dscp ef", "t.conf:1:5: expected '{', got 'rtp'" },
 };
+
+static void test_sip_settings(void)
+{
+	const struct policy_zone_sip *d, *w;
+	struct policy *pol;
+
+	unit_case("sip settings: defaults and every setting");
+	pol = parse_str(
+		"zone lan { interface eth0 }\n"
+		"zone wan {\n"
+		"  interface eth1\n"
+		"  sip {\n"
+		"    rate register 30/m burst 5; rate invite 2/s\n"
+		"    rate other 1/h\n"
+		"    trusted 203.0.113.10 198.51.100.0/24\n"
+		"    trusted 2001:db8:5::/48\n"
+		"    trusted-rate invite 50/s burst 200; trusted-rate register unlimited\n"
+		"    flood 100 per 10s; brute-force 5 per 2m; enumeration off\n"
+		"    user-lock 8 per 1h for 1d\n"
+		"    ban 15m max 7d; scanners allow; max-size 8192\n"
+		"    methods INVITE ACK BYE CANCEL OPTIONS\n"
+		"  }\n"
+		"}\n");
+	if (!CHECK_MSG(pol, "%s", err.text))
+		return;
+	d = &pol->zones[0].sip;
+	CHECK_INT(d->rate[POLICY_SIP_REGISTER].milli_per_sec, 2000);
+	CHECK_INT(d->rate[POLICY_SIP_REGISTER].burst, 20);
+	CHECK_INT(d->rate[POLICY_SIP_OTHER].milli_per_sec, 20000);
+	CHECK_INT(d->rate[POLICY_SIP_INVITE].loc.line, 0);
+	CHECK(d->trusted_rate[POLICY_SIP_INVITE].unlimited);
+	CHECK_INT(d->n_trusted, 0);
+	CHECK_INT(d->flood.count, 50);
+	CHECK_INT(d->brute_force.count, 10);
+	CHECK_INT(d->brute_force.window_ms, 60000);
+	CHECK_INT(d->enumeration.count, 20);
+	CHECK_INT(d->user_lock.for_ms, 1800000);
+	CHECK_INT(d->ban_ms, 600000);
+	CHECK_INT(d->ban_max_ms, 86400000);
+	CHECK(d->scanners);
+	CHECK_INT(d->max_size, 16384);
+	CHECK_INT(d->methods, 0);
+
+	w = &pol->zones[1].sip;
+	CHECK_INT(w->rate[POLICY_SIP_REGISTER].milli_per_sec, 500);
+	CHECK_INT(w->rate[POLICY_SIP_REGISTER].burst, 5);
+	CHECK_LOC(w->rate[POLICY_SIP_REGISTER].loc, 5, 5);
+	CHECK_INT(w->rate[POLICY_SIP_INVITE].milli_per_sec, 2000);
+	CHECK_INT(w->rate[POLICY_SIP_INVITE].burst, 2);
+	CHECK_INT(w->rate[POLICY_SIP_OTHER].milli_per_sec, 1);	/* 1/h: the floor */
+	CHECK_INT(w->rate[POLICY_SIP_OPTIONS].milli_per_sec, 2000);	/* default */
+	CHECK_INT(w->n_trusted, 3);
+	CHECK_STR(subnet_str(&w->trusted[0]), "203.0.113.10/32");
+	CHECK_STR(subnet_str(&w->trusted[2]), "2001:db8:5::/48");
+	CHECK_LOC(w->trusted[2].loc, 8, 13);
+	CHECK(!w->trusted_rate[POLICY_SIP_INVITE].unlimited);
+	CHECK_INT(w->trusted_rate[POLICY_SIP_INVITE].milli_per_sec, 50000);
+	CHECK_INT(w->trusted_rate[POLICY_SIP_INVITE].burst, 200);
+	CHECK(w->trusted_rate[POLICY_SIP_REGISTER].unlimited);
+	CHECK(w->trusted_rate[POLICY_SIP_OTHER].unlimited);
+	CHECK_INT(w->flood.count, 100);
+	CHECK_INT(w->flood.window_ms, 10000);
+	CHECK_INT(w->brute_force.count, 5);
+	CHECK_INT(w->brute_force.window_ms, 120000);
+	CHECK_INT(w->enumeration.count, 0);
+	CHECK_LOC(w->enumeration.loc, 10, 46);
+	CHECK_INT(w->user_lock.count, 8);
+	CHECK_INT(w->user_lock.window_ms, 3600000);
+	CHECK_INT(w->user_lock.for_ms, 86400000);
+	CHECK_INT(w->ban_ms, 900000);
+	CHECK_INT(w->ban_max_ms, 7 * 86400000);
+	CHECK(!w->scanners);
+	CHECK_INT(w->max_size, 8192);
+	CHECK_INT(w->methods, 1u << SIP_METHOD_INVITE | 1u << SIP_METHOD_ACK |
+		  1u << SIP_METHOD_BYE | 1u << SIP_METHOD_CANCEL |
+		  1u << SIP_METHOD_OPTIONS);
+	policy_free(pol);
+
+	unit_case("sip settings: a first ban longer than the default max");
+	pol = parse_str("zone a { interface x; sip { ban 2d } }");
+	if (CHECK_MSG(pol, "%s", err.text)) {
+		CHECK_INT(pol->zones[0].sip.ban_ms, 2 * 86400000);
+		CHECK_INT(pol->zones[0].sip.ban_max_ms, 2 * 86400000);
+		policy_free(pol);
+	}
+}
 
 static void test_errors(void)
 {
@@ -746,6 +859,7 @@ int main(void)
 	test_example();
 	test_builtins();
 	test_valid();
+	test_sip_settings();
 	test_errors();
 	test_limits();
 	test_null();

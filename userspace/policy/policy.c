@@ -210,7 +210,55 @@ struct policy_zone *policy_zone_add(struct policy *pol)
 	pol->zones = z;
 	z = &pol->zones[pol->n_zones++];
 	memset(z, 0, sizeof(*z));
+	policy_zone_sip_defaults(&z->sip);
 	return z;
+}
+
+/*
+ * The defaults voipfw.conf(5) SIP POLICY promises.  Limits are per source
+ * address: a phone registers every minute or hour and places a call now
+ * and then; in-dialog requests (ACK, BYE, re-INVITE's ACK, INFO) count as
+ * "other" and come in bursts.  A site with many phones behind one NAT
+ * address belongs on the trusted list.
+ */
+static const struct policy_rate default_rate[POLICY_SIP_CLASSES] = {
+	[POLICY_SIP_REGISTER]	= { .milli_per_sec = 2000, .burst = 20 },
+	[POLICY_SIP_INVITE]	= { .milli_per_sec = 2000, .burst = 10 },
+	[POLICY_SIP_OPTIONS]	= { .milli_per_sec = 2000, .burst = 10 },
+	[POLICY_SIP_OTHER]	= { .milli_per_sec = 20000, .burst = 100 },
+};
+
+void policy_zone_sip_defaults(struct policy_zone_sip *sip)
+{
+	int c;
+
+	memset(sip, 0, sizeof(*sip));
+	sip->strictness = SIP_POLICY_DEFAULT;
+	for (c = 0; c < POLICY_SIP_CLASSES; c++) {
+		sip->rate[c] = default_rate[c];
+		sip->trusted_rate[c].unlimited = true;
+	}
+	sip->flood = (struct policy_threshold){ .count = 50, .window_ms = 10000 };
+	sip->brute_force = (struct policy_threshold){ .count = 10, .window_ms = 60000 };
+	sip->enumeration = (struct policy_threshold){ .count = 20, .window_ms = 60000 };
+	sip->user_lock = (struct policy_threshold){
+		.count = 20, .window_ms = 600000, .for_ms = 1800000 };
+	sip->ban_ms = 600000;
+	sip->ban_max_ms = 86400000;
+	sip->scanners = true;
+	sip->max_size = 16384;
+}
+
+const char *policy_sip_class_name(enum policy_sip_class cls)
+{
+	static const char *const names[POLICY_SIP_CLASSES] = {
+		[POLICY_SIP_REGISTER] = "register",
+		[POLICY_SIP_INVITE] = "invite",
+		[POLICY_SIP_OPTIONS] = "options",
+		[POLICY_SIP_OTHER] = "other",
+	};
+
+	return (unsigned int)cls < POLICY_SIP_CLASSES ? names[cls] : NULL;
 }
 
 struct policy_service *policy_service_add(struct policy *pol)

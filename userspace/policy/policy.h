@@ -95,16 +95,98 @@ struct policy_subnet {
 };
 
 /**
- * struct policy_zone_sip - a zone's `sip { }` block.
- * @strictness:     parse policy of SIP from the zone (default: default)
- * @loc:            the block; line 0 when the zone has none
- * @strictness_loc: the `strictness` setting; line 0 when not given
+ * enum policy_sip_class - the method classes SIP rate limits apply to
+ * (the order of limit/srclimit.h's classes)
+ */
+enum policy_sip_class {
+	POLICY_SIP_REGISTER,
+	POLICY_SIP_INVITE,
+	POLICY_SIP_OPTIONS,
+	POLICY_SIP_OTHER,
+	POLICY_SIP_CLASSES
+};
+
+#define POLICY_ZONE_MAX_TRUSTED		64
+#define POLICY_RATE_BURST_MAX		4000	/* as srclimit takes */
+#define POLICY_DURATION_MAX_MS		(30u * 86400u * 1000u)
+
+/**
+ * struct policy_rate - `rate CLASS N/UNIT [burst N]`, per source.
+ * @milli_per_sec: thousandths of a message per second (1/m: 16)
+ * @burst:         messages at once after a quiet spell
+ * @unlimited:     `unlimited` (trusted sources only)
+ * @loc:           the setting; line 0 for a default
+ */
+struct policy_rate {
+	uint32_t		milli_per_sec;
+	uint32_t		burst;
+	bool			unlimited;
+	struct policy_loc	loc;
+};
+
+/**
+ * struct policy_threshold - `N per DURATION [for DURATION]`, or `off`.
+ * @count:     events within @window_ms that trip it; 0: off
+ * @window_ms: the sliding window
+ * @for_ms:    how long the consequence lasts (`user-lock` only)
+ * @loc:       the setting; line 0 for a default
+ */
+struct policy_threshold {
+	uint32_t		count;
+	uint32_t		window_ms;
+	uint32_t		for_ms;
+	struct policy_loc	loc;
+};
+
+/**
+ * struct policy_zone_sip - a zone's `sip { }` block: how SIP from the
+ * zone's sources is judged.  Every setting has a default (voipfw.conf(5)
+ * SIP POLICY); a setting's loc is line 0 when the default stands.
+ * @strictness:   parse policy (default: default)
+ * @rate:         per-source limits by method class
+ * @trusted:      sources never banned, judged by @trusted_rate instead
+ * @trusted_rate: their limits (default: unlimited)
+ * @flood:        over-limit messages of one source that get it banned
+ * @brute_force:  wrong passwords of one source that get it banned
+ * @enumeration:  distinct users one source probed that get it banned
+ * @user_lock:    wrong passwords for one username from untrusted sources
+ *                that lock its REGISTERs (@for_ms)
+ * @ban_ms, @ban_max_ms: a first ban, and the longest a repeat offender's
+ *                doubling bans grow to
+ * @scanners:     drop requests whose User-Agent is a scanner's
+ * @max_size:     largest message, bytes
+ * @methods:      allowed request methods, a bit per enum sip_method
+ *                (sip/sip.h); 0: all
+ * @loc:          the block; line 0 when the zone has none
  */
 struct policy_zone_sip {
 	enum sip_strictness	strictness;
 	struct policy_loc	loc;
 	struct policy_loc	strictness_loc;
+	struct policy_rate	rate[POLICY_SIP_CLASSES];
+	unsigned int		n_trusted;
+	struct policy_subnet	trusted[POLICY_ZONE_MAX_TRUSTED];
+	struct policy_rate	trusted_rate[POLICY_SIP_CLASSES];
+	struct policy_threshold	flood;
+	struct policy_threshold	brute_force;
+	struct policy_threshold	enumeration;
+	struct policy_threshold	user_lock;
+	uint32_t		ban_ms;
+	uint32_t		ban_max_ms;
+	struct policy_loc	ban_loc;
+	bool			scanners;
+	struct policy_loc	scanners_loc;
+	uint32_t		max_size;
+	struct policy_loc	max_size_loc;
+	uint32_t		methods;
+	struct policy_loc	methods_loc;
 };
+
+/* The defaults of a zone's sip block (voipfw.conf(5) SIP POLICY). */
+void policy_zone_sip_defaults(struct policy_zone_sip *sip);
+
+/* "register", "invite", "options", "other". */
+const char *policy_sip_class_name(enum policy_sip_class cls);
 
 /**
  * struct policy_zone - a `zone NAME { }`: hosts by side and by address.

@@ -108,6 +108,26 @@ int policy_check_subnet(const struct policy *pol,
 	return 0;
 }
 
+int policy_check_trusted(const struct policy *pol, const struct policy_zone *z,
+			 const struct policy_subnet *sn, struct policy_error *err)
+{
+	char a[64], b[64];
+	unsigned int i;
+
+	for (i = 0; i < z->sip.n_trusted; i++) {
+		const struct policy_subnet *o = &z->sip.trusted[i];
+
+		if (!subnet_overlap(sn, o))
+			continue;
+		policy_subnet_format(sn, a, sizeof(a));
+		policy_subnet_format(o, b, sizeof(b));
+		return policy_err(err, pol->file, sn->loc,
+				  "trusted %s overlaps trusted %s (line %u)",
+				  a, b, o->loc.line);
+	}
+	return 0;
+}
+
 static void ports_format(const struct policy_ports *pr, char *buf,
 			 size_t size)
 {

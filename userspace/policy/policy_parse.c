@@ -16,6 +16,15 @@
  *   zone:     "interface" 1*IFNAME / "vlan" ID "on" IFNAME
  *             / "subnet" 1*CIDR / "sip" block
  *   sip:      "strictness" ( "default" / "strict" )
+ *             / ( "rate" / "trusted-rate" ) CLASS ( RATE [ "burst" N ]
+ *               / "unlimited" )
+ *             / "trusted" 1*CIDR
+ *             / ( "flood" / "brute-force" / "enumeration" ) ( N "per" DUR
+ *               / "off" )
+ *             / "user-lock" ( N "per" DUR "for" DUR / "off" )
+ *             / "ban" DUR [ "max" DUR ] / "scanners" ( "drop" / "allow" )
+ *             / "max-size" N / "methods" 1*METHOD
+ *   RATE:     N "/" ( "s" / "m" / "h" );  DUR: N ( "s" / "m" / "h" / "d" )
  *   service:  PROTO PORTS *( "," PROTO PORTS ) / "media"
  *   qos:      ( "rtp" / "srtp" / "sip" / "sip-tls" ) "dscp" CLASS
  *             / "priority" MAJOR ":" MINOR
@@ -37,6 +46,7 @@
 #include <sys/socket.h>
 
 #include "policy_int.h"
+#include "sip/sip.h"
 
 enum tok_type {
 	TOK_EOF = 0,
@@ -640,8 +650,329 @@ static int sip_strictness(struct parser *p, const struct tok *kw, void *obj,
 	return advance(p, &t);
 }
 
+/* A setting given twice is an error naming the first. */
+static int once(struct parser *p, const struct tok *kw, struct policy_loc *seen)
+{
+	if (seen->line)
+		return perr(p, kw->loc, "%.*s given twice (first at line %u)",
+			    Q(kw), seen->line);
+	*seen = kw->loc;
+	return 0;
+}
+
+/* DURATION: 1*DIGIT ( "s" / "m" / "h" / "d" ), at most 30 days. */
+static int parse_duration(struct parser *p, const struct tok *t, uint32_t *ms)
+{
+	static const struct { char unit; uint32_t ms; } units[] = {
+		{ 's', 1000 }, { 'm', 60000 }, { 'h', 3600000 }, { 'd', 86400000 },
+	};
+	uint32_t n, i;
+
+	if (t->type != TOK_WORD || t->len < 2)
+		return unexpected(p, t, "expected a duration (30s, 10m, 1h, 1d)");
+	for (i = 0; i < ARRAY_LEN(units); i++)
+		if (t->p[t->len - 1] == units[i].unit)
+			break;
+	if (i == ARRAY_LEN(units) || parse_uint(t->p, t->len - 1, 1000000, &n) || !n)
+		return perr(p, t->loc, "bad duration '%.*s' (a number and s, m, h "
+			    "or d: 30s, 10m, 1h, 1d)", Q(t));
+	if ((uint64_t)n * units[i].ms > POLICY_DURATION_MAX_MS)
+		return perr(p, t->loc, "duration '%.*s' is longer than 30 days", Q(t));
+	*ms = n * units[i].ms;
+	return 0;
+}
+
+static int sip_class(struct parser *p, const struct tok *t)
+{
+	int c;
+
+	for (c = 0; c < POLICY_SIP_CLASSES; c++)
+		if (tok_is(t, policy_sip_class_name(c)))
+			return c;
+	if (t->type == TOK_WORD)
+		return perr(p, t->loc, "unknown method class '%.*s' (register, "
+			    "invite, options or other)", Q(t));
+	return unexpected(p, t, "expected a method class (register, invite, "
+			  "options or other)");
+}
+
+/*
+ * rate|trusted-rate CLASS ( N/UNIT [burst N] / unlimited ); UNIT s, m or h.
+ * @arg 1: trusted-rate, where `unlimited` is allowed.
+ */
+static int sip_rate(struct parser *p, const struct tok *kw, void *obj, int arg)
+{
+	struct policy_zone *z = obj;
+	struct policy_rate *rates = arg ? z->sip.trusted_rate : z->sip.rate;
+	struct policy_rate r = { .loc = kw->loc };
+	const char *slash;
+	uint32_t n, per;
+	struct tok t;
+	int c;
+
+	lex(p, LEX_NAME, &t);
+	c = sip_class(p, &t);
+	if (c < 0 || advance(p, &t))
+		return -1;
+	if (rates[c].loc.line)
+		return perr(p, kw->loc, "%.*s %s given twice (first at line %u)",
+			    Q(kw), policy_sip_class_name(c), rates[c].loc.line);
+	lex(p, LEX_NAME, &t);
+	if (tok_is(&t, "unlimited")) {
+		if (!arg)
+			return perr(p, t.loc, "only trusted sources may be unlimited "
+				    "(trusted-rate)");
+		r.unlimited = true;
+		rates[c] = r;
+		return advance(p, &t);
+	}
+	if (t.type != TOK_WORD)
+		return unexpected(p, &t, "expected a rate (N/s, N/m or N/h)");
+	slash = memchr(t.p, '/', t.len);
+	if (!slash || slash + 2 != t.p + t.len ||
+	    parse_uint(t.p, (size_t)(slash - t.p), 1000000, &n) || !n)
+		return perr(p, t.loc, "bad rate '%.*s' (N/s, N/m or N/h)", Q(&t));
+	switch (slash[1]) {
+	case 's': per = 1; break;
+	case 'm': per = 60; break;
+	case 'h': per = 3600; break;
+	default:
+		return perr(p, t.loc, "bad rate '%.*s' (N/s, N/m or N/h)", Q(&t));
+	}
+	if ((uint64_t)n * 1000 / per > 10000000u)
+		return perr(p, t.loc, "rate '%.*s' is above 10000/s", Q(&t));
+	r.milli_per_sec = (uint32_t)((uint64_t)n * 1000 / per);
+	if (!r.milli_per_sec)
+		r.milli_per_sec = 1;
+	r.burst = n < POLICY_RATE_BURST_MAX ? n : POLICY_RATE_BURST_MAX;
+	if (advance(p, &t))
+		return -1;
+	lex(p, LEX_NAME, &t);
+	if (tok_is(&t, "burst")) {
+		if (advance(p, &t))
+			return -1;
+		lex(p, LEX_NAME, &t);
+		if (t.type != TOK_WORD)
+			return unexpected(p, &t, "expected a burst (1-4000)");
+		if (parse_uint(t.p, t.len, POLICY_RATE_BURST_MAX, &r.burst) ||
+		    !r.burst)
+			return perr(p, t.loc, "bad burst '%.*s' (1-4000)", Q(&t));
+		if (advance(p, &t))
+			return -1;
+	}
+	rates[c] = r;
+	return 0;
+}
+
+/* flood|brute-force|enumeration|user-lock: N per DURATION [for DURATION], or off */
+enum { TH_FLOOD, TH_BRUTE, TH_ENUM, TH_USER };
+
+static int sip_threshold(struct parser *p, const struct tok *kw, void *obj,
+			 int arg)
+{
+	struct policy_zone *z = obj;
+	struct policy_threshold *th[] = {
+		[TH_FLOOD] = &z->sip.flood, [TH_BRUTE] = &z->sip.brute_force,
+		[TH_ENUM] = &z->sip.enumeration, [TH_USER] = &z->sip.user_lock,
+	};
+	/* enumeration counts distinct users in a 128-bit bitmap */
+	uint32_t max = arg == TH_ENUM ? 48 : 1000000;
+	struct policy_threshold v = { .loc = kw->loc };
+	struct tok t;
+
+	if (th[arg]->loc.line)
+		return perr(p, kw->loc, "%.*s given twice (first at line %u)",
+			    Q(kw), th[arg]->loc.line);
+	lex(p, LEX_NAME, &t);
+	if (tok_is(&t, "off")) {
+		*th[arg] = v;
+		return advance(p, &t);
+	}
+	if (t.type != TOK_WORD)
+		return unexpected(p, &t, "expected a count or 'off'");
+	if (parse_uint(t.p, t.len, max, &v.count) || !v.count)
+		return perr(p, t.loc, "bad count '%.*s' (1-%u, or off)", Q(&t), max);
+	if (advance(p, &t))
+		return -1;
+	lex(p, LEX_NAME, &t);
+	if (!tok_is(&t, "per"))
+		return unexpected(p, &t, "expected 'per' and a duration");
+	if (advance(p, &t))
+		return -1;
+	lex(p, LEX_NAME, &t);
+	if (parse_duration(p, &t, &v.window_ms) || advance(p, &t))
+		return -1;
+	if (arg == TH_USER) {
+		lex(p, LEX_NAME, &t);
+		if (!tok_is(&t, "for"))
+			return unexpected(p, &t, "expected 'for' and how long the "
+					  "lock lasts");
+		if (advance(p, &t))
+			return -1;
+		lex(p, LEX_NAME, &t);
+		if (parse_duration(p, &t, &v.for_ms) || advance(p, &t))
+			return -1;
+	}
+	if ((arg == TH_BRUTE || arg == TH_ENUM || arg == TH_USER) &&
+	    v.window_ms < 1000)
+		return perr(p, kw->loc, "the window must be at least 1s");
+	*th[arg] = v;
+	return 0;
+}
+
+/* ban DURATION [max DURATION] */
+static int sip_ban(struct parser *p, const struct tok *kw, void *obj, int arg)
+{
+	struct policy_zone *z = obj;
+	uint32_t first, max;
+	struct tok t;
+
+	(void)arg;
+	if (once(p, kw, &z->sip.ban_loc))
+		return -1;
+	lex(p, LEX_NAME, &t);
+	if (parse_duration(p, &t, &first) || advance(p, &t))
+		return -1;
+	max = first > z->sip.ban_max_ms ? first : z->sip.ban_max_ms;
+	lex(p, LEX_NAME, &t);
+	if (tok_is(&t, "max")) {
+		if (advance(p, &t))
+			return -1;
+		lex(p, LEX_NAME, &t);
+		if (parse_duration(p, &t, &max))
+			return -1;
+		if (max < first)
+			return perr(p, t.loc, "max '%.*s' is shorter than the first "
+				    "ban", Q(&t));
+		if (advance(p, &t))
+			return -1;
+	}
+	z->sip.ban_ms = first;
+	z->sip.ban_max_ms = max;
+	return 0;
+}
+
+static int sip_scanners(struct parser *p, const struct tok *kw, void *obj,
+			int arg)
+{
+	struct policy_zone *z = obj;
+	struct tok t;
+
+	(void)arg;
+	if (once(p, kw, &z->sip.scanners_loc))
+		return -1;
+	lex(p, LEX_NAME, &t);
+	if (tok_is(&t, "drop"))
+		z->sip.scanners = true;
+	else if (tok_is(&t, "allow"))
+		z->sip.scanners = false;
+	else
+		return unexpected(p, &t, "expected 'drop' or 'allow'");
+	return advance(p, &t);
+}
+
+static int sip_max_size(struct parser *p, const struct tok *kw, void *obj,
+			int arg)
+{
+	struct policy_zone *z = obj;
+	struct tok t;
+
+	(void)arg;
+	if (once(p, kw, &z->sip.max_size_loc))
+		return -1;
+	lex(p, LEX_NAME, &t);
+	if (t.type != TOK_WORD)
+		return unexpected(p, &t, "expected a size in bytes (512-65535)");
+	if (parse_uint(t.p, t.len, 65535, &z->sip.max_size) ||
+	    z->sip.max_size < 512)
+		return perr(p, t.loc, "bad size '%.*s' (512-65535 bytes)", Q(&t));
+	return advance(p, &t);
+}
+
+/* methods METHOD... : the request methods the zone may send */
+static int sip_methods(struct parser *p, const struct tok *kw, void *obj,
+		       int arg)
+{
+	struct policy_zone *z = obj;
+	uint32_t set = 0, need;
+	unsigned int n = 0;
+	struct tok t;
+	int m;
+
+	(void)arg;
+	if (once(p, kw, &z->sip.methods_loc))
+		return -1;
+	for (;; n++) {
+		lex(p, LEX_NAME, &t);
+		if (t.type != TOK_WORD)
+			break;
+		m = (int)sip_method_lookup((struct span){ t.p, t.len });
+		if (m == SIP_METHOD_OTHER)
+			return perr(p, t.loc, "unknown method '%.*s' (INVITE, ACK, "
+				    "BYE, CANCEL, REGISTER, OPTIONS, PRACK, UPDATE, "
+				    "INFO, SUBSCRIBE, NOTIFY, REFER, MESSAGE, "
+				    "PUBLISH)", Q(&t));
+		set |= 1u << m;
+		if (advance(p, &t))
+			return -1;
+	}
+	if (!n)
+		return unexpected(p, &t, "expected a method (INVITE, REGISTER, ...)");
+	/* a call needs its INVITE's companions (RFC 3261 13, 9, 15) */
+	need = 1u << SIP_METHOD_ACK | 1u << SIP_METHOD_BYE | 1u << SIP_METHOD_CANCEL;
+	if ((set & 1u << SIP_METHOD_INVITE) && (set & need) != need)
+		return perr(p, kw->loc, "methods: INVITE needs ACK, BYE and CANCEL "
+			    "too (calls could not be answered or ended)");
+	z->sip.methods = set;
+	return 0;
+}
+
+/* trusted CIDR...: sources of the zone never banned (a PBX, a trunk, an
+ * office behind one NAT address) */
+static int sip_trusted(struct parser *p, const struct tok *kw, void *obj,
+		       int arg)
+{
+	struct policy_zone *z = obj;
+	struct policy_subnet sn;
+	unsigned int n = 0;
+	struct tok t;
+
+	(void)kw;
+	(void)arg;
+	for (;; n++) {
+		lex(p, LEX_WORD, &t);
+		if (t.type != TOK_WORD)
+			break;
+		if (parse_cidr(p, &t, &sn))
+			return -1;
+		if (z->sip.n_trusted >= POLICY_ZONE_MAX_TRUSTED)
+			return perr(p, t.loc, "too many trusted prefixes in zone "
+				    "'%s' (at most %d)", z->name,
+				    POLICY_ZONE_MAX_TRUSTED);
+		if (policy_check_trusted(p->pol, z, &sn, p->err))
+			return -1;
+		z->sip.trusted[z->sip.n_trusted++] = sn;
+		if (advance(p, &t))
+			return -1;
+	}
+	if (!n)
+		return unexpected(p, &t, "expected a prefix (ADDRESS[/LENGTH])");
+	return 0;
+}
+
 static const struct policy_kw sip_kws[] = {
-	{ "strictness",	sip_strictness,	0 },
+	{ "strictness",		sip_strictness,	0 },
+	{ "rate",		sip_rate,	0 },
+	{ "trusted-rate",	sip_rate,	1 },
+	{ "trusted",		sip_trusted,	0 },
+	{ "flood",		sip_threshold,	TH_FLOOD },
+	{ "brute-force",	sip_threshold,	TH_BRUTE },
+	{ "enumeration",	sip_threshold,	TH_ENUM },
+	{ "user-lock",		sip_threshold,	TH_USER },
+	{ "ban",		sip_ban,	0 },
+	{ "scanners",		sip_scanners,	0 },
+	{ "max-size",		sip_max_size,	0 },
+	{ "methods",		sip_methods,	0 },
 };
 
 static int zone_sip(struct parser *p, const struct tok *kw, void *obj, int arg)
@@ -695,7 +1026,6 @@ static int stmt_zone(struct parser *p, const struct tok *kw, void *obj,
 		return policy_err_nomem(p->err, p->file, loc);
 	memcpy(z->name, name, sizeof(z->name));
 	z->loc = loc;
-	z->sip.strictness = SIP_POLICY_DEFAULT;
 	if (expect_open(p, &open) ||
 	    parse_block(p, "zone", open, zone_kws, ARRAY_LEN(zone_kws), z))
 		return -1;
