@@ -28,11 +28,13 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,6 +47,31 @@
 
 /* The longest --confirm: a day.  A watcher is for minutes. */
 #define APPLY_CONFIRM_MAX	86400
+
+/*
+ * apply, rollback and confirm change the kernel's ruleset and the state
+ * directory, here, with libnftables: they need CAP_NET_ADMIN in this
+ * network namespace (root).  They do not go through voipfwd's socket
+ * (yet), so admin-group gives nobody the right to run them: without the
+ * capability they refuse before they touch the state or the kernel,
+ * exit 3, rather than fail half-way with a netlink or file error.
+ */
+static int need_net_admin(const char *verb, FILE *err)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capget, &h, d) == 0 &&
+	    d[CAP_TO_INDEX(CAP_NET_ADMIN)].effective & CAP_TO_MASK(CAP_NET_ADMIN))
+		return -1;
+	fprintf(err, "voipfwctl %s: permission denied (%s needs root: "
+		"CAP_NET_ADMIN in this network namespace; it does not go "
+		"through voipfwd, so admin-group is not enough)\n", verb, verb);
+	return CTL_EXIT_DENIED;
+}
 
 static const struct option state_opts[] = {
 	{ "state-dir",	required_argument,	NULL, 'd' },
@@ -473,7 +500,8 @@ static void apply_help(FILE *out)
 		"  -d, --state-dir DIR    default %s (created, mode 0700)\n"
 		"  -h, --help             this help\n\n"
 		"Exit status: 0 applied, 1 invalid FILE, kernel refused the ruleset\n"
-		"or a confirm is pending, 2 usage or I/O error.\n",
+		"or a confirm is pending, 2 usage or I/O error, 3 not root\n"
+		"(CAP_NET_ADMIN).\n",
 		APPLY_CONFIRM_MAX, CTL_STATE_DIR);
 }
 
@@ -501,6 +529,9 @@ static int apply_run(int argc, char **argv, FILE *out, FILE *err)
 	}
 	if (warnings)
 		fputs(warnings, err);
+	rc = need_net_admin("apply", err);
+	if (rc >= 0)
+		goto out;
 	if (ctl_state_open(&st, a.state_dir, true)) {
 		fprintf(err, "voipfwctl apply: %s: %s\n", a.state_dir,
 			strerror(errno));
@@ -597,7 +628,8 @@ static void rollback_help(FILE *out)
 		"  -d, --state-dir DIR    default %s\n"
 		"  -h, --help             this help\n\n"
 		"Exit status: 0 rolled back, 1 no previous version, kernel refused\n"
-		"the ruleset or a confirm is pending, 2 usage or I/O error.\n",
+		"the ruleset or a confirm is pending, 2 usage or I/O error, 3 not\n"
+		"root (CAP_NET_ADMIN).\n",
 		CTL_STATE_DIR);
 }
 
@@ -609,6 +641,9 @@ static int rollback_run(int argc, char **argv, FILE *out, FILE *err)
 
 	rc = ctl_state_args(&ctl_cmd_rollback, argc, argv, out, err, false, 0,
 			    &a);
+	if (rc >= 0)
+		return rc;
+	rc = need_net_admin("rollback", err);
 	if (rc >= 0)
 		return rc;
 	if (ctl_state_open(&st, a.state_dir, false)) {
@@ -633,7 +668,7 @@ static void confirm_help(FILE *out)
 		"  -d, --state-dir DIR    default %s\n"
 		"  -h, --help             this help\n\n"
 		"Exit status: 0 confirmed, 1 nothing to confirm, 2 usage or I/O\n"
-		"error.\n", CTL_STATE_DIR);
+		"error, 3 not root (CAP_NET_ADMIN).\n", CTL_STATE_DIR);
 }
 
 static int confirm_run(int argc, char **argv, FILE *out, FILE *err)
@@ -647,6 +682,9 @@ static int confirm_run(int argc, char **argv, FILE *out, FILE *err)
 
 	rc = ctl_state_args(&ctl_cmd_confirm, argc, argv, out, err, false, 0,
 			    &a);
+	if (rc >= 0)
+		return rc;
+	rc = need_net_admin("confirm", err);
 	if (rc >= 0)
 		return rc;
 	if (ctl_state_open(&st, a.state_dir, false)) {

@@ -18,7 +18,12 @@ enum ctl_exit {
 				   refused the ruleset, nothing to roll back
 				   to, a confirm is pending; confirm:
 				   nothing to confirm */
-	CTL_EXIT_USAGE	= 2,	/* bad usage, unreadable file, I/O error */
+	CTL_EXIT_USAGE	= 2,	/* bad usage, unreadable file, I/O error,
+				   voipfwd unreachable or failing */
+	CTL_EXIT_DENIED	= 3,	/* permission denied: voipfwd refused the
+				   verb for the caller's role, or the
+				   caller may not open its socket; apply,
+				   rollback, confirm: not root */
 };
 
 /**
@@ -68,6 +73,11 @@ extern const struct ctl_cmd_ops ctl_cmd_check_sip;
 extern const struct ctl_cmd_ops ctl_cmd_status;
 extern const struct ctl_cmd_ops ctl_cmd_calls;
 extern const struct ctl_cmd_ops ctl_cmd_pinholes;
+extern const struct ctl_cmd_ops ctl_cmd_bans;
+extern const struct ctl_cmd_ops ctl_cmd_stats;
+extern const struct ctl_cmd_ops ctl_cmd_ban;
+extern const struct ctl_cmd_ops ctl_cmd_unban;
+extern const struct ctl_cmd_ops ctl_cmd_kill_call;
 extern const struct ctl_cmd_ops ctl_cmd_apply;
 extern const struct ctl_cmd_ops ctl_cmd_rollback;
 extern const struct ctl_cmd_ops ctl_cmd_confirm;

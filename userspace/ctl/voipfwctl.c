@@ -20,6 +20,11 @@ static const struct ctl_cmd_ops *const ctl_cmds[] = {
 	&ctl_cmd_status,
 	&ctl_cmd_calls,
 	&ctl_cmd_pinholes,
+	&ctl_cmd_bans,
+	&ctl_cmd_stats,
+	&ctl_cmd_ban,
+	&ctl_cmd_unban,
+	&ctl_cmd_kill_call,
 };
 
 #define N_CMDS	(sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
@@ -39,7 +44,10 @@ static void usage(FILE *out)
 		"(check-sip), an invalid\n"
 		"file (check, compile, apply, diff), a ruleset the kernel refused,\n"
 		"nothing to roll back to or to confirm, a confirm pending (apply,\n"
-		"rollback); 2 usage, I/O error or voipfwd unreachable.\n"
+		"rollback), no such ban or call (unban, kill-call); 2 usage, I/O\n"
+		"error, voipfwd unreachable or failing; 3 permission denied (the\n"
+		"caller's role, see ROLES in voipfwctl(8); apply, rollback, confirm\n"
+		"need root).\n"
 		"See voipfwctl(8).\n");
 }
 

@@ -296,6 +296,14 @@ static int kw_socket_group(struct voipfwd_config *c, const char *v, char *err,
 			 errlen);
 }
 
+static int kw_admin_group(struct voipfwd_config *c, const char *v, char *err,
+			  size_t errlen, int *col)
+{
+	(void)col;
+	return kw_string(c->admin_group, sizeof(c->admin_group), v, err,
+			 errlen);
+}
+
 /* Every setting, in the order voipfwd.conf(5) documents them. */
 static const struct config_kw {
 	const char	*name;
@@ -319,6 +327,7 @@ static const struct config_kw {
 	{ "priority",		kw_priority,	"priority of voipfw's base chains" },
 	{ "control-socket",	kw_socket,	"path of the control socket" },
 	{ "control-group",	kw_socket_group, "group allowed read-only commands (empty: root only)" },
+	{ "admin-group",	kw_admin_group,	"group also allowed the commands that change things (ban, unban, kill-call)" },
 };
 
 void config_defaults(struct voipfwd_config *cfg)
@@ -486,4 +495,6 @@ void config_print(const struct voipfwd_config *c, FILE *out)
 		c->table.priority, c->socket_path);
 	if (c->socket_group[0])
 		fprintf(out, "control-group %s\n", c->socket_group);
+	if (c->admin_group[0])
+		fprintf(out, "admin-group %s\n", c->admin_group);
 }

@@ -21,12 +21,15 @@
  * @table:       what the nftables table enforces (ports, queues, media)
  * @socket_path: the control socket
  * @socket_group: group allowed the read-only commands ("" = root only)
+ * @admin_group: group allowed every command, those that change things
+ *               too ("" = root only)
  */
 struct voipfwd_config {
 	struct engine_config	engine;
 	struct nfttab_config	table;
 	char			socket_path[108];
 	char			socket_group[64];
+	char			admin_group[64];
 };
 
 void config_defaults(struct voipfwd_config *cfg);

@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ctlsock.c - the control socket.  Commands are a table; each prints one
- * item per line, or a JSON document with "json".
+ * item per line, or a JSON document with "json".  Each command is for a
+ * role (read-only or admin), decided from the peer's credentials as the
+ * kernel reports them (SO_PEERCRED, SO_PEERGROUPS), never from anything
+ * the client sends.
  */
 #include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
 #include <grp.h>
+#include <linux/posix_acl.h>
+#include <linux/posix_acl_xattr.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,18 +19,61 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/xattr.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include "ctlsock.h"
 #include "nft/nfttab.h"
 
+#ifndef SO_PEERGROUPS
+#define SO_PEERGROUPS	59	/* Linux 4.13 */
+#endif
+
+/* A command line: the verb, its arguments, and "json" at the end. */
+#define CTL_LINE_MAX	512
+#define CTL_ARGS_MAX	3
+/* The longest ban voipfwctl takes: a year (without SECONDS: until unban). */
+#define CTL_BAN_MAX_S	31536000UL
+
+/**
+ * struct ctlsock - the socket and who may do what on it.
+ * @group/@has_group: control-group, the read-only role
+ * @admin/@has_admin: admin-group, every command
+ */
 struct ctlsock {
 	struct voipfwd_state	*st;
 	int			fd;
 	gid_t			group;
 	bool			has_group;
+	gid_t			admin;
+	bool			has_admin;
 	char			path[108];
+};
+
+/**
+ * enum ctl_role - what a peer may do.
+ * @CTL_ROLE_NONE:  nothing (it could open the socket, but is in no group)
+ * @CTL_ROLE_READ:  the read-only commands: status, calls, pinholes, bans,
+ *                  stats
+ * @CTL_ROLE_ADMIN: every command (root, admin-group)
+ */
+enum ctl_role {
+	CTL_ROLE_NONE,
+	CTL_ROLE_READ,
+	CTL_ROLE_ADMIN,
+};
+
+/**
+ * struct ctl_req - one command as the daemon received it.
+ * @argv/@argc: the words after the verb (json excluded)
+ * @uid:        the peer's uid, for the log
+ */
+struct ctl_req {
+	char		*argv[CTL_ARGS_MAX];
+	int		argc;
+	bool		json;
+	uid_t		uid;
 };
 
 /* JSON string body: escape quotes, backslashes and control bytes. */
@@ -46,29 +95,40 @@ static void json_str(FILE *out, const char *p, size_t n)
 	fputc('"', out);
 }
 
-static void cmd_status(struct ctlsock *cs, FILE *out, bool json)
+/* Every worker's counters added up. */
+static void stats_sum(struct ctlsock *cs, struct engine_stats *sum)
 {
-	struct engine_stats sum = { 0 }, st;
+	struct engine_stats st;
 	unsigned int i, r;
 
+	memset(sum, 0, sizeof(*sum));
 	for (i = 0; i < cs->st->n_workers; i++) {
 		pthread_mutex_lock(&cs->st->workers[i].lock);
 		engine_get_stats(cs->st->workers[i].engine, &st);
 		pthread_mutex_unlock(&cs->st->workers[i].lock);
-		sum.messages += st.messages;
-		sum.accepted += st.accepted;
-		sum.dropped += st.dropped;
-		sum.pinholes_opened += st.pinholes_opened;
-		sum.pinholes_closed += st.pinholes_closed;
-		sum.commits += st.commits;
-		sum.commit_failures += st.commit_failures;
-		sum.dialogs += st.dialogs;
-		sum.pinholes += st.pinholes;
+		sum->messages += st.messages;
+		sum->accepted += st.accepted;
+		sum->dropped += st.dropped;
+		sum->pinholes_opened += st.pinholes_opened;
+		sum->pinholes_closed += st.pinholes_closed;
+		sum->commits += st.commits;
+		sum->commit_failures += st.commit_failures;
+		sum->dialogs += st.dialogs;
+		sum->pinholes += st.pinholes;
 		for (r = 0; r < __ENGINE_R_MAX; r++)
-			sum.by_reason[r] += st.by_reason[r];
+			sum->by_reason[r] += st.by_reason[r];
 		for (r = 0; r < __SIP_REASON_MAX; r++)
-			sum.by_sip_reason[r] += st.by_sip_reason[r];
+			sum->by_sip_reason[r] += st.by_sip_reason[r];
 	}
+}
+
+static void cmd_status(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
+{
+	struct engine_stats sum;
+	bool json = req->json;
+	unsigned int i, r;
+
+	stats_sum(cs, &sum);
 	if (json) {
 		fprintf(out, "{\"queues\":\"%u-%u\",\"queue_path\":\"%s\","
 			"\"fail_mode\":\"%s\",\"calls\":%u,\"pinholes\":%u,"
@@ -134,8 +194,9 @@ static const char *const state_names[] = {
 	[DIALOG_CONFIRMED] = "confirmed", [DIALOG_ADOPTED] = "adopted",
 };
 
-static void cmd_calls(struct ctlsock *cs, FILE *out, bool json)
+static void cmd_calls(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 {
+	bool json = req->json;
 	uint64_t now = voipfwd_now_ms();
 	unsigned int i, n = 0;
 
@@ -205,9 +266,11 @@ static void print_pinhole(void *arg, const struct pinhole *ph,
 		(expires_ms + 999) / 1000);
 }
 
-static void cmd_pinholes(struct ctlsock *cs, FILE *out, bool json)
+static void cmd_pinholes(struct ctlsock *cs, FILE *out,
+			 const struct ctl_req *req)
 {
-	struct dump_out d = { out, json, 0 };
+	struct dump_out d = { out, req->json, 0 };
+	bool json = req->json;
 
 	/* the kernel's sets are the truth: media may have refreshed them */
 	if (json)
@@ -218,40 +281,353 @@ static void cmd_pinholes(struct ctlsock *cs, FILE *out, bool json)
 		fprintf(out, "]\n");
 }
 
-/* Read-only commands: root, or a member of control-group. */
+/*
+ * stats: what the engine counted, message by message: every verdict
+ * reason with the verdict it gave.  Packets the kernel dropped without
+ * asking voipfwd (bans, media without a pinhole) are in nft's rule
+ * counters, not here.
+ */
+static void cmd_stats(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
+{
+	struct engine_stats sum;
+	unsigned int r, n = 0;
+	bool fail_open = cs->st->cfg->engine.fail_open;
+
+	stats_sum(cs, &sum);
+	if (req->json)
+		fprintf(out, "{\"messages\":%llu,\"accepted\":%llu,"
+			"\"dropped\":%llu,\"pinholes_opened\":%llu,"
+			"\"pinholes_closed\":%llu,\"commits\":%llu,"
+			"\"commit_failures\":%llu,\"reasons\":[",
+			(unsigned long long)sum.messages,
+			(unsigned long long)sum.accepted,
+			(unsigned long long)sum.dropped,
+			(unsigned long long)sum.pinholes_opened,
+			(unsigned long long)sum.pinholes_closed,
+			(unsigned long long)sum.commits,
+			(unsigned long long)sum.commit_failures);
+	else
+		fprintf(out, "messages %llu accepted %llu dropped %llu\n"
+			"pinholes opened %llu closed %llu\n"
+			"commits %llu failed %llu\n",
+			(unsigned long long)sum.messages,
+			(unsigned long long)sum.accepted,
+			(unsigned long long)sum.dropped,
+			(unsigned long long)sum.pinholes_opened,
+			(unsigned long long)sum.pinholes_closed,
+			(unsigned long long)sum.commits,
+			(unsigned long long)sum.commit_failures);
+	/* ok and keepalive pass; a failed commit gives the fail mode */
+	for (r = 0; r < __ENGINE_R_MAX; r++) {
+		const char *verdict = r == ENGINE_R_OK || r == ENGINE_R_KEEPALIVE ||
+			(r == ENGINE_R_COMMIT_FAILED && fail_open) ? "pass" : "drop";
+
+		if (r == ENGINE_R_PARSE || !sum.by_reason[r])
+			continue;
+		if (req->json)
+			fprintf(out, "%s{\"verdict\":\"%s\",\"reason\":\"%s\","
+				"\"messages\":%llu}", n++ ? "," : "", verdict,
+				engine_reason_str(r),
+				(unsigned long long)sum.by_reason[r]);
+		else
+			fprintf(out, "%s %s %llu\n", verdict, engine_reason_str(r),
+				(unsigned long long)sum.by_reason[r]);
+	}
+	for (r = 1; r < __SIP_REASON_MAX; r++) {
+		if (!sum.by_sip_reason[r])
+			continue;
+		if (req->json)
+			fprintf(out, "%s{\"verdict\":\"drop\",\"reason\":\"%s\","
+				"\"messages\":%llu}", n++ ? "," : "",
+				sip_reason_str(r),
+				(unsigned long long)sum.by_sip_reason[r]);
+		else
+			fprintf(out, "drop %s %llu\n", sip_reason_str(r),
+				(unsigned long long)sum.by_sip_reason[r]);
+	}
+	if (req->json)
+		fprintf(out, "]}\n");
+}
+
+static void print_ban(void *arg, const struct nfttab_ban *ban)
+{
+	struct dump_out *d = arg;
+	char a[INET6_ADDRSTRLEN];
+	unsigned long long left = (ban->expires_ms + 999) / 1000;
+
+	inet_ntop(ban->family == 6 ? AF_INET6 : AF_INET, ban->addr, a,
+		  sizeof(a));
+	if (d->json) {
+		fprintf(d->out, "%s{\"addr\":\"%s\",\"expires\":", d->n++ ? "," : "",
+			a);
+		if (ban->timeout_ms)
+			fprintf(d->out, "%llu}", left);
+		else
+			fprintf(d->out, "null}");
+	} else if (ban->timeout_ms) {
+		fprintf(d->out, "%s expires %llu\n", a, left);
+	} else {
+		fprintf(d->out, "%s permanent\n", a);
+	}
+}
+
+static void cmd_bans(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
+{
+	struct dump_out d = { out, req->json, 0 };
+
+	if (req->json)
+		fputc('[', out);
+	if (nfttab_ban_dump(cs->st->table, print_ban, &d) < 0)
+		fprintf(out, "%serror: %s\n", req->json ? "]" : "",
+			nfttab_error(cs->st->table));
+	else if (req->json)
+		fprintf(out, "]\n");
+}
+
+/* ADDR (IPv4 or IPv6) into @ban; false if it is neither. */
+static bool parse_addr(const char *s, struct nfttab_ban *ban)
+{
+	memset(ban, 0, sizeof(*ban));
+	if (inet_pton(AF_INET, s, ban->addr) == 1) {
+		ban->family = 4;
+		return true;
+	}
+	if (inet_pton(AF_INET6, s, ban->addr) == 1) {
+		ban->family = 6;
+		return true;
+	}
+	return false;
+}
+
+static void cmd_ban(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
+{
+	struct nfttab_ban ban;
+	unsigned long secs = 0;
+
+	if (!parse_addr(req->argv[0], &ban)) {
+		fprintf(out, "error: usage: '%s' is not an IPv4 or IPv6 address\n",
+			req->argv[0]);
+		return;
+	}
+	if (req->argc > 1) {
+		char *end;
+
+		errno = 0;
+		secs = strtoul(req->argv[1], &end, 10);
+		if (errno || *end || req->argv[1][0] < '0' ||
+		    req->argv[1][0] > '9' || !secs || secs > CTL_BAN_MAX_S) {
+			fprintf(out, "error: usage: SECONDS '%s': 1 to %lu\n",
+				req->argv[1], CTL_BAN_MAX_S);
+			return;
+		}
+	}
+	ban.timeout_ms = (uint64_t)secs * 1000;
+	if (nfttab_ban_add(cs->st->table, &ban) ||
+	    nfttab_commit(cs->st->table)) {
+		fprintf(out, "error: %s\n", nfttab_error(cs->st->table));
+		return;
+	}
+	voipfwd_log(NULL, LOG_NOTICE, "uid %u banned %s%s%s%s", req->uid,
+		    req->argv[0], secs ? " for " : "", secs ? req->argv[1] : "",
+		    secs ? " s" : "");
+	if (secs)
+		fprintf(out, "banned %s for %lu s\n", req->argv[0], secs);
+	else
+		fprintf(out, "banned %s\n", req->argv[0]);
+}
+
+static void cmd_unban(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
+{
+	struct nfttab_ban ban;
+	int rc;
+
+	if (!parse_addr(req->argv[0], &ban)) {
+		fprintf(out, "error: usage: '%s' is not an IPv4 or IPv6 address\n",
+			req->argv[0]);
+		return;
+	}
+	rc = nfttab_ban_exists(cs->st->table, &ban);
+	if (rc == 0) {
+		fprintf(out, "error: not banned: %s\n", req->argv[0]);
+		return;
+	}
+	if (rc < 0 || nfttab_ban_del(cs->st->table, &ban) ||
+	    nfttab_commit(cs->st->table)) {
+		fprintf(out, "error: %s\n", nfttab_error(cs->st->table));
+		return;
+	}
+	voipfwd_log(NULL, LOG_NOTICE, "uid %u unbanned %s", req->uid,
+		    req->argv[0]);
+	fprintf(out, "unbanned %s\n", req->argv[0]);
+}
+
+/*
+ * kill-call: every worker that follows the call ends it, as a BYE would,
+ * and commits the closes at once (adopted calls are followed by every
+ * worker: the first closes the pinholes, the others find them gone,
+ * which is success).  A failed commit leaves the closes to the worker's
+ * retry each second; the call is gone from the engine either way.
+ */
+static void cmd_kill_call(struct ctlsock *cs, FILE *out,
+			  const struct ctl_req *req)
+{
+	const char *id = req->argv[0];
+	unsigned int i, ended = 0, failed = 0;
+
+	for (i = 0; i < cs->st->n_workers; i++) {
+		struct voipfwd_worker *w = &cs->st->workers[i];
+		int rc;
+
+		pthread_mutex_lock(&w->lock);
+		rc = engine_kill_call(w->engine, id, strlen(id));
+		if (rc > 0 && engine_commit(w->engine))
+			failed++;
+		pthread_mutex_unlock(&w->lock);
+		if (rc > 0)
+			ended++;
+	}
+	if (!ended) {
+		fprintf(out, "error: not found: no call '%s'\n", id);
+		return;
+	}
+	voipfwd_log(NULL, LOG_NOTICE, "uid %u ended call %s", req->uid, id);
+	if (failed)
+		fprintf(out, "error: call %s ended, but closing its pinholes "
+			"failed: retried each second (see the log)\n", id);
+	else
+		fprintf(out, "ended call %s\n", id);
+}
+
+/* Every command: its role, its arguments and their synopsis. */
 static const struct ctl_cmd {
 	const char	*name;
-	void		(*fn)(struct ctlsock *cs, FILE *out, bool json);
+	void		(*fn)(struct ctlsock *cs, FILE *out,
+			      const struct ctl_req *req);
 	bool		admin;
+	int		min_args;
+	int		max_args;
+	const char	*args;
 } ctl_cmds[] = {
-	{ "status",	cmd_status,	false },
-	{ "calls",	cmd_calls,	false },
-	{ "pinholes",	cmd_pinholes,	false },
+	{ "status",	cmd_status,	false,	0, 0, "" },
+	{ "calls",	cmd_calls,	false,	0, 0, "" },
+	{ "pinholes",	cmd_pinholes,	false,	0, 0, "" },
+	{ "bans",	cmd_bans,	false,	0, 0, "" },
+	{ "stats",	cmd_stats,	false,	0, 0, "" },
+	{ "ban",	cmd_ban,	true,	1, 2, " ADDR [SECONDS]" },
+	{ "unban",	cmd_unban,	true,	1, 1, " ADDR" },
+	{ "kill-call",	cmd_kill_call,	true,	1, 1, " CALL-ID" },
 };
 
-static bool peer_allowed(struct ctlsock *cs, int fd, bool admin)
+static bool in_groups(gid_t gid, gid_t primary, const gid_t *groups,
+		      unsigned int n)
 {
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
+	unsigned int i;
 
-	/* the kernel's word, not the client's */
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
-		return false;
-	if (cred.uid == 0)
+	if (gid == primary)
 		return true;
-	return !admin && cs->has_group && cred.gid == cs->group;
+	for (i = 0; i < n; i++)
+		if (groups[i] == gid)
+			return true;
+	return false;
+}
+
+/*
+ * The peer's role, from the kernel's word: SO_PEERCRED's uid and gid
+ * (as they were at connect), and SO_PEERGROUPS's supplementary groups.
+ * Fail-closed: credentials the kernel will not give mean no role; a
+ * kernel without SO_PEERGROUPS (before 4.13) leaves the primary group.
+ */
+static enum ctl_role peer_role(struct ctlsock *cs, int fd, uid_t *uid)
+{
+	gid_t stack[64], *groups = stack;
+	socklen_t len = sizeof(stack);
+	enum ctl_role role = CTL_ROLE_NONE;
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
+	unsigned int n = 0;
+
+	*uid = (uid_t)-1;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen))
+		return CTL_ROLE_NONE;
+	*uid = cred.uid;
+	if (cred.uid == 0)
+		return CTL_ROLE_ADMIN;
+	if (!cs->has_group && !cs->has_admin)
+		return CTL_ROLE_NONE;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len)) {
+		if (errno != ERANGE) {
+			len = 0;	/* ENOPROTOOPT: primary group only */
+		} else {
+			/* the kernel said how much room the list needs */
+			groups = malloc(len);
+			if (!groups)
+				return CTL_ROLE_NONE;
+			if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups,
+				       &len))
+				len = 0;
+		}
+	}
+	n = len / sizeof(gid_t);
+	if (cs->has_admin && in_groups(cs->admin, cred.gid, groups, n))
+		role = CTL_ROLE_ADMIN;
+	else if (cs->has_group && in_groups(cs->group, cred.gid, groups, n))
+		role = CTL_ROLE_READ;
+	if (groups != stack)
+		free(groups);
+	return role;
+}
+
+/* "ban needs root or group ADMIN", "status needs root, group RO or group ADMIN" */
+static void say_denied(struct ctlsock *cs, FILE *out, const struct ctl_cmd *c)
+{
+	const char *g[2];
+	unsigned int n = 0;
+
+	if (!c->admin && cs->has_group)
+		g[n++] = cs->st->cfg->socket_group;
+	if (cs->has_admin)
+		g[n++] = cs->st->cfg->admin_group;
+	fprintf(out, "error: permission denied (%s needs root", c->name);
+	if (n == 2)
+		fprintf(out, ", group %s or group %s", g[0], g[1]);
+	else if (n == 1)
+		fprintf(out, " or group %s", g[0]);
+	fprintf(out, ")\n");
+}
+
+/* Split @line into words: the verb in *@verb, the rest in @req. */
+static bool split_line(char *line, char **verb, struct ctl_req *req)
+{
+	char *save = NULL, *w;
+
+	*verb = strtok_r(line, " \t", &save);
+	if (!*verb)
+		return false;
+	while ((w = strtok_r(NULL, " \t", &save))) {
+		if (req->argc == CTL_ARGS_MAX)
+			return false;
+		req->argv[req->argc++] = w;
+	}
+	/* "json" last asks for JSON; arguments never read "json" */
+	if (req->argc && !strcmp(req->argv[req->argc - 1], "json")) {
+		req->json = true;
+		req->argc--;
+	}
+	return true;
 }
 
 static void serve_client(struct ctlsock *cs, int fd)
 {
-	char line[128];
+	char line[CTL_LINE_MAX];
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct ctl_req req = { .argc = 0 };
+	enum ctl_role role;
 	ssize_t n;
 	size_t got = 0;
 	unsigned int i;
 	FILE *out;
-	bool json;
-	char *nl;
+	char *nl, *verb = NULL;
+	bool ok;
 
 	/* one short line, within a second */
 	while (got < sizeof(line) - 1) {
@@ -273,21 +649,73 @@ static void serve_client(struct ctlsock *cs, int fd)
 		close(fd);
 		return;
 	}
-	json = strstr(line, " json") != NULL;
-	if (json)
-		*strstr(line, " json") = '\0';
-	for (i = 0; i < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]); i++) {
-		if (strcmp(line, ctl_cmds[i].name))
+	role = peer_role(cs, fd, &req.uid);
+	ok = split_line(line, &verb, &req);
+	for (i = 0; ok && i < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]); i++) {
+		const struct ctl_cmd *c = &ctl_cmds[i];
+
+		if (strcmp(verb, c->name))
 			continue;
-		if (!peer_allowed(cs, fd, ctl_cmds[i].admin))
-			fprintf(out, "error: permission denied\n");
-		else
-			ctl_cmds[i].fn(cs, out, json);
+		/* the role first: a refused peer learns nothing more */
+		if (role == CTL_ROLE_NONE ||
+		    (c->admin && role != CTL_ROLE_ADMIN)) {
+			say_denied(cs, out, c);
+			if (c->admin)
+				voipfwd_log(NULL, LOG_NOTICE,
+					    "uid %d refused: %s",
+					    (int)req.uid, c->name);
+		} else if (req.argc < c->min_args || req.argc > c->max_args) {
+			fprintf(out, "error: usage: %s%s\n", c->name, c->args);
+		} else {
+			c->fn(cs, out, &req);
+		}
 		fclose(out);
 		return;
 	}
-	fprintf(out, "error: unknown command '%s'\n", line);
+	fprintf(out, "error: unknown command '%s'\n", verb ? verb : "");
 	fclose(out);
+}
+
+/*
+ * With both groups, the socket belongs to control-group and admin-group
+ * gets the same access through a POSIX ACL entry, so that an admin need
+ * not be in control-group too.  Written as the kernel's xattr format
+ * (linux/posix_acl_xattr.h: little-endian, entries sorted by tag):
+ * user::rw- group::rw- group:ADMIN:rw- mask::rw- other::---.
+ */
+static int acl_add_group(const char *path, gid_t gid)
+{
+	struct {
+		struct posix_acl_xattr_header	h;
+		struct posix_acl_xattr_entry	e[5];
+	} acl;
+	static const uint16_t tags[5] = { ACL_USER_OBJ, ACL_GROUP_OBJ,
+					  ACL_GROUP, ACL_MASK, ACL_OTHER };
+	unsigned int i;
+
+	memset(&acl, 0, sizeof(acl));
+	acl.h.a_version = htole32(POSIX_ACL_XATTR_VERSION);
+	for (i = 0; i < 5; i++) {
+		acl.e[i].e_tag = htole16(tags[i]);
+		acl.e[i].e_perm = htole16(tags[i] == ACL_OTHER ? 0 :
+					  ACL_READ | ACL_WRITE);
+		acl.e[i].e_id = htole32(tags[i] == ACL_GROUP ? (uint32_t)gid :
+					(uint32_t)ACL_UNDEFINED_ID);
+	}
+	return setxattr(path, "system.posix_acl_access", &acl, sizeof(acl), 0);
+}
+
+static int lookup_group(const char *key, const char *name, gid_t *gid,
+			char *err, size_t errlen)
+{
+	struct group *g = getgrnam(name);
+
+	if (!g) {
+		snprintf(err, errlen, "%s '%s' does not exist", key, name);
+		return -1;
+	}
+	*gid = g->gr_gid;
+	return 0;
 }
 
 struct ctlsock *ctlsock_open(struct voipfwd_state *st, char *err,
@@ -304,15 +732,16 @@ struct ctlsock *ctlsock_open(struct voipfwd_state *st, char *err,
 	cs->st = st;
 	snprintf(cs->path, sizeof(cs->path), "%s", st->cfg->socket_path);
 	if (st->cfg->socket_group[0]) {
-		struct group *g = getgrnam(st->cfg->socket_group);
-
-		if (!g) {
-			snprintf(err, errlen, "control-group '%s' does not exist",
-				 st->cfg->socket_group);
+		if (lookup_group("control-group", st->cfg->socket_group,
+				 &cs->group, err, errlen))
 			goto err_free;
-		}
-		cs->group = g->gr_gid;
 		cs->has_group = true;
+	}
+	if (st->cfg->admin_group[0]) {
+		if (lookup_group("admin-group", st->cfg->admin_group,
+				 &cs->admin, err, errlen))
+			goto err_free;
+		cs->has_admin = true;
 	}
 	snprintf(dir, sizeof(dir), "%s", cs->path);
 	slash = strrchr(dir, '/');
@@ -332,12 +761,26 @@ struct ctlsock *ctlsock_open(struct voipfwd_state *st, char *err,
 		snprintf(err, errlen, "%s: %s", cs->path, strerror(errno));
 		goto err_close;
 	}
-	/* root only, or root and the read-only group */
-	if (chmod(cs->path, cs->has_group ? 0660 : 0600) ||
-	    (cs->has_group && chown(cs->path, 0, cs->group))) {
+	/*
+	 * Who may connect at all: root only (0600), or root and the groups
+	 * (0660, group control-group, else admin-group; with both, an ACL
+	 * entry for admin-group).  What each may do is decided per command
+	 * from the peer's credentials (peer_role): the file's mode is the
+	 * first fence, not the only one.
+	 */
+	if (chmod(cs->path, cs->has_group || cs->has_admin ? 0660 : 0600) ||
+	    ((cs->has_group || cs->has_admin) &&
+	     chown(cs->path, 0, cs->has_group ? cs->group : cs->admin))) {
 		snprintf(err, errlen, "%s: %s", cs->path, strerror(errno));
 		goto err_unlink;
 	}
+	if (cs->has_group && cs->has_admin && cs->admin != cs->group &&
+	    acl_add_group(cs->path, cs->admin))
+		voipfwd_log(NULL, LOG_WARNING,
+			    "%s: no ACL for admin-group %s (%s): its members "
+			    "reach the socket only if they are in control-group "
+			    "%s too", cs->path, st->cfg->admin_group,
+			    strerror(errno), st->cfg->socket_group);
 	return cs;
 err_unlink:
 	unlink(cs->path);
