@@ -141,6 +141,11 @@ grep_out "kill-call: one word" "$tmp/err" "one word without spaces"
 check "kill-call: a CALL-ID with a newline" 2 "$ctl" kill-call "a
 ban 10.0.0.1" --socket "$nosock"
 check "bans with an argument" 2 "$ctl" bans x --socket "$nosock"
+check "show --socket (not through voipfwd)" 2 "$ctl" show --socket "$nosock"
+check "apply --socket, no voipfwd" 2 "$ctl" apply --socket "$nosock" "$tmp/ab.conf"
+grep_out "apply --socket: says so" "$tmp/err" "cannot reach voipfwd at $nosock"
+check "apply --socket --state-dir" 2 "$ctl" apply --socket "$nosock" --state-dir "$st" "$tmp/ab.conf"
+grep_out "apply --socket --state-dir: voipfwd's" "$tmp/err" "the state directory is voipfwd's"
 check "stats: no voipfwd" 2 "$ctl" stats --socket "$nosock"
 grep_out "stats: says so" "$tmp/err" "cannot reach voipfwd at $nosock"
 

@@ -16,9 +16,12 @@
 #
 # Checks: the socket's mode and group; the read-only users list
 # (status, calls, pinholes, bans, stats) and are refused ban, unban,
-# kill-call (exit 3, nothing changed) and apply (exit 3, no policy
-# chain); a user in neither group cannot open the socket; the admin
-# user and root ban, unban and kill.  Bans drop SIP (without a trip to
+# kill-call, apply, rollback, confirm (exit 3, nothing changed); a user
+# in neither group cannot open the socket; the admin user and root ban,
+# unban and kill; the admin user applies through voipfwd (its voipfwctl
+# as root, the operator's file by descriptor and name: FILE:LINE in
+# errors and rule comments; --confirm, confirm, rollback; a file the
+# admin cannot read is refused).  Bans drop SIP (without a trip to
 # voipfwd: its message count stays) and other UDP from the source,
 # IPv4 and IPv6; unban lets it through again; a ban with a timeout
 # expires; bans survive a re-apply of the zone policy and a voipfwd
@@ -105,13 +108,14 @@ as() {
 	shift
 	setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups "$@"
 }
-# ctl_as USER VERB ARGS...: voipfwctl as USER (the runtime verbs with
-# --socket); output in $lab_tmp/out and err, exit status returned
+# ctl_as USER VERB ARGS...: voipfwctl as USER with --socket (root's
+# apply, rollback, confirm work here, without); output in $lab_tmp/out
+# and err, exit status returned
 ctl_as() {
 	u=$1
 	shift
-	case $1 in
-	apply|rollback|confirm) set -- "$@" ;;
+	case $u:$1 in
+	root:apply|root:rollback|root:confirm) ;;
 	*) set -- "$@" --socket "$lab_sock" ;;
 	esac
 	if [ "$u" = root ]; then
@@ -181,7 +185,8 @@ ban_counter() {	# packets the ban rules dropped (ban4 and ban6)
 
 echo "--- voipfwd with control-group $g_ro, admin-group $g_adm"
 lab_prepare 30 || { fail "cannot prepare SIPp"; summary; exit 1; }
-lab_config control-group "$g_ro" admin-group "$g_adm"
+lab_config control-group "$g_ro" admin-group "$g_adm" voipfwctl "$ctl" \
+	state-dir "$lab_tmp/dstate"
 lab_start || { fail "voipfwd did not start"; summary; exit 1; }
 expect "socket mode and group" "$(stat -c '%a %G' "$lab_sock")" "660 $g_ro"
 
@@ -218,15 +223,19 @@ zone lan { interface phone }
 zone dmz { interface pbx }
 allow lan -> dmz: sip, rtp
 EOF
-expect_ctl "read-only: apply refused" 3 "$u_ro" apply --state-dir "$lab_tmp/ro-state" "$lab_tmp/zones.conf"
-has_err "read-only: apply refusal says why" "apply: permission denied (apply needs root"
+expect_ctl "read-only: apply refused" 3 "$u_ro" apply "$lab_tmp/zones.conf"
+has_err "read-only: apply refusal names the role" \
+	"voipfwctl apply: permission denied (apply needs root or group $g_adm)"
 if lab_gw nft list chain inet voipfw zones_forward >/dev/null 2>&1 ||
-   [ -e "$lab_tmp/ro-state" ]; then
+   [ -e "$lab_tmp/dstate" ]; then
 	fail "read-only: apply touched the kernel or the state"
 else
 	ok "read-only: no policy chain, no state dir"
 fi
-expect_ctl "read-only: rollback refused" 3 "$u_ro" rollback --state-dir "$lab_tmp/ro-state"
+expect_ctl "read-only: rollback refused" 3 "$u_ro" rollback
+expect_ctl "read-only: confirm refused" 3 "$u_ro" confirm
+expect_ctl "read-only: apply --state-dir (not root) is a usage error" 2 \
+	"$u_ro" apply --state-dir "$lab_tmp/ro-state" "$lab_tmp/zones.conf"
 expect_ctl "no group: cannot open the socket" 3 "$u_none" status
 has_err "no group: says so" "permission denied: cannot open voipfwd's socket"
 
@@ -250,6 +259,42 @@ passes "unbanned: other UDP passes again" 9999 "$PHONE4" udp4
 expect_ctl "admin: unban of what is not banned" 1 "$u_adm" unban "$PHONE4"
 has_err "admin: says not banned" "not banned: $PHONE4"
 expect_ctl "admin: ban of a non-address" 2 "$u_adm" ban not-an-address
+
+echo "--- the admin user applies through voipfwd"
+cat >"$lab_tmp/zones2.conf" <<EOF
+zone lan { interface phone }
+zone dmz { interface pbx }
+allow lan -> dmz: sip, rtp
+allow dmz -> lan: sip, rtp
+EOF
+expect_ctl "admin: apply" 0 "$u_adm" apply "$lab_tmp/zones.conf"
+has_out "admin: apply names the operator's file" "^$lab_tmp/zones.conf: applied as version 1\$"
+if lab_gw nft list chain inet voipfw zones_forward 2>/dev/null |
+   grep -q 'comment "zones.conf:3"'; then
+	ok "admin: the rules' comments name zones.conf:3"
+else
+	fail "admin: no rule with comment zones.conf:3"
+	lab_gw nft list chain inet voipfw zones_forward 2>&1 | sed 's/^/    /'
+fi
+expect "admin: voipfwd's state-dir keeps it" \
+	"$(cat "$lab_tmp/dstate/applied.conf" 2>/dev/null)" "$(cat "$lab_tmp/zones.conf")"
+passes "admin's policy: SIP phone -> out still passes" 5060 "$PHONE4" sip4
+printf 'zone lan { interface phone }\nallow lan -> nowhere: sip\n' >"$lab_tmp/typo.conf"
+expect_ctl "admin: an invalid file" 1 "$u_adm" apply "$lab_tmp/typo.conf"
+has_err "admin: FILE:LINE:COL of the operator's file" "^$lab_tmp/typo.conf:2:"
+cp "$lab_tmp/zones2.conf" "$lab_tmp/secret.conf"
+chmod 600 "$lab_tmp/secret.conf"
+expect_ctl "admin: a file the admin cannot read" 2 "$u_adm" apply "$lab_tmp/secret.conf"
+has_err "admin: unreadable file named" "$lab_tmp/secret.conf: Permission denied"
+expect_ctl "admin: apply --confirm 30" 0 "$u_adm" apply --confirm 30 "$lab_tmp/zones2.conf"
+has_out "admin: version 2" "zones2.conf: applied as version 2, previous version 1"
+expect_ctl "admin: rollback refused while a confirm is pending" 1 "$u_adm" rollback
+expect_ctl "admin: confirm" 0 "$u_adm" confirm
+has_out "admin: confirmed" "^confirmed .*zones2.conf (version 2)"
+expect_ctl "admin: rollback" 0 "$u_adm" rollback
+has_out "admin: rolled back" "rolled back to .*zones.conf (version 1)"
+expect "admin: the chain is version 1's again" \
+	"$(lab_gw nft list chain inet voipfw zones_forward 2>/dev/null | grep -c 'comment "zones2.conf')" 0
 
 echo "--- root; a ban that expires"
 expect_ctl "root: ban for 2 s" 0 root ban "$PHONE4" 2

@@ -88,12 +88,20 @@ extern const struct ctl_cmd_ops ctl_cmd_diff;
  * struct ctl_state_args - the options of the verbs that keep state.
  * @file:      the one FILE argument (apply, diff), else NULL
  * @state_dir: --state-dir, default CTL_STATE_DIR
+ * @state_dir_set: --state-dir was given
  * @confirm:   --confirm SECONDS (apply), 0 when not given
+ * @socket:    --socket PATH (apply, rollback, confirm): go through voipfwd
+ * @as:        --as NAME (apply, hidden): FILE's name in messages and rule
+ *             comments; voipfwd passes the operator's name of the file
+ *             whose descriptor it was given
  */
 struct ctl_state_args {
 	const char	*file;
 	const char	*state_dir;
+	bool		state_dir_set;
 	long		confirm;
+	const char	*socket;
+	const char	*as;
 };
 
 /*
@@ -104,6 +112,18 @@ struct ctl_state_args {
 int ctl_state_args(const struct ctl_cmd_ops *cmd, int argc, char **argv,
 		   FILE *out, FILE *err, bool confirm_opt, int nfiles,
 		   struct ctl_state_args *a);
+
+/*
+ * ctl_remote - apply, rollback or confirm (@verb) through voipfwd's
+ * control socket (@a->socket, or the default): voipfwd checks the
+ * caller's role and runs its voipfwctl as root with the file's
+ * descriptor (SCM_RIGHTS) and the operator's name for it.  Prints what
+ * that voipfwctl printed, each stream to its own; returns its exit
+ * status, or CTL_EXIT_DENIED / CTL_EXIT_USAGE when voipfwd refused or
+ * could not be asked.
+ */
+int ctl_remote(const char *verb, const struct ctl_state_args *a, FILE *out,
+	       FILE *err);
 
 /*
  * ctl_version_script - compile a saved voipfw.conf under the name it was

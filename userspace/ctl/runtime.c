@@ -9,6 +9,7 @@
  * this process (ctlsock.h); nothing here claims a role.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -120,9 +121,61 @@ static bool word_ok(const char *s)
 	return *s && !strpbrk(s, " \t\r\n");
 }
 
-static int runtime_run(int argc, char **argv, FILE *out, FILE *err)
+/*
+ * Connect to voipfwd's socket at @path, with send and receive timeouts.
+ * The fd, or -1 with the message printed and the exit status in *@rc.
+ */
+static int runtime_connect(const char *path, FILE *err, int *rc)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = CTL_TIMEOUT_S };
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		fprintf(err, "voipfwctl: socket path too long\n");
+		*rc = CTL_EXIT_USAGE;
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		int e = errno;
+
+		/* the socket's mode and group are the first fence */
+		if (e == EACCES || e == EPERM) {
+			fprintf(err, "voipfwctl: permission denied: cannot open "
+				"voipfwd's socket %s (root, control-group or "
+				"admin-group; see voipfwctl(8) ROLES)\n", path);
+			*rc = CTL_EXIT_DENIED;
+		} else {
+			fprintf(err, "voipfwctl: cannot reach voipfwd at %s: %s\n",
+				path, strerror(e));
+			*rc = CTL_EXIT_USAGE;
+		}
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	/* a stopped or hung voipfwd must not hang the operator's shell */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+/* The exit status an "error: ..." answer stands for. */
+static int runtime_error_exit(const char *line)
+{
+	unsigned int k;
+
+	for (k = 0; k < sizeof(runtime_errors) / sizeof(runtime_errors[0]); k++)
+		if (!strncmp(line + 7, runtime_errors[k].prefix,
+			     strlen(runtime_errors[k].prefix)))
+			return runtime_errors[k].exit;
+	return CTL_EXIT_USAGE;
+}
+
+static int runtime_run(int argc, char **argv, FILE *out, FILE *err)
+{
 	const struct runtime_verb *v = verb_find(argv[0]);
 	const char *path = CTL_SOCKET_DEFAULT;
 	char buf[4096], cmd[1024], *line = NULL;
@@ -179,37 +232,9 @@ static int runtime_run(int argc, char **argv, FILE *out, FILE *err)
 		fprintf(err, "voipfwctl %s: arguments too long\n", v->name);
 		return CTL_EXIT_USAGE;
 	}
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		fprintf(err, "voipfwctl: socket path too long\n");
-		return CTL_EXIT_USAGE;
-	}
-	strcpy(sun.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
-		int e = errno;
-
-		/* the socket's mode and group are the first fence */
-		if (e == EACCES || e == EPERM) {
-			fprintf(err, "voipfwctl: permission denied: cannot open "
-				"voipfwd's socket %s (root, control-group or "
-				"admin-group; see voipfwctl(8) ROLES)\n", path);
-			rc = CTL_EXIT_DENIED;
-		} else {
-			fprintf(err, "voipfwctl: cannot reach voipfwd at %s: %s\n",
-				path, strerror(e));
-			rc = CTL_EXIT_USAGE;
-		}
-		if (fd >= 0)
-			close(fd);
+	fd = runtime_connect(path, err, &rc);
+	if (fd < 0)
 		return rc;
-	}
-	/* a stopped or hung voipfwd must not hang the operator's shell */
-	{
-		struct timeval tv = { .tv_sec = CTL_TIMEOUT_S };
-
-		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	}
 	if (write(fd, cmd, (size_t)len) < 0) {
 		fprintf(err, "voipfwctl: %s: %s\n", path, strerror(errno));
 		close(fd);
@@ -225,13 +250,7 @@ static int runtime_run(int argc, char **argv, FILE *out, FILE *err)
 	errno = 0;
 	got = getline(&line, &cap, in);
 	if (got > 0 && !strncmp(line, "error: ", 7)) {
-		unsigned int k;
-
-		rc = CTL_EXIT_USAGE;
-		for (k = 0; k < sizeof(runtime_errors) / sizeof(runtime_errors[0]); k++)
-			if (!strncmp(line + 7, runtime_errors[k].prefix,
-				     strlen(runtime_errors[k].prefix)))
-				rc = runtime_errors[k].exit;
+		rc = runtime_error_exit(line);
 		fprintf(err, "voipfwctl %s: %s", v->name, line + 7);
 	} else if (got > 0) {
 		fwrite(line, 1, (size_t)got, out);
@@ -249,6 +268,135 @@ static int runtime_run(int argc, char **argv, FILE *out, FILE *err)
 usage:
 	runtime_help(err, v);
 	return CTL_EXIT_USAGE;
+}
+
+/*
+ * A file name voipfwd may repeat in its command line and in messages:
+ * one word of printable ASCII.  (voipfwctl's rule comments keep only
+ * [A-Za-z0-9._+-] of its base name anyway.)
+ */
+static bool name_ok(const char *s)
+{
+	const unsigned char *p;
+
+	if (!*s || strlen(s) > 255)
+		return false;
+	for (p = (const unsigned char *)s; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f)
+			return false;
+	return true;
+}
+
+/* Send @cmd with @fd (or none: -1) attached, as SCM_RIGHTS. */
+static int send_with_fd(int sock, const char *cmd, size_t len, int fd)
+{
+	union {
+		char		buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr	align;
+	} ctrl;
+	struct iovec iov = { .iov_base = (void *)cmd, .iov_len = len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+
+	if (fd >= 0) {
+		memset(&ctrl, 0, sizeof(ctrl));
+		msg.msg_control = ctrl.buf;
+		msg.msg_controllen = sizeof(ctrl.buf);
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
+}
+
+/*
+ * The answer to apply, rollback, confirm: "error: ..." when voipfwd
+ * refused, else "out: LINE" and "err: LINE" (what its voipfwctl printed
+ * on each stream) and last "exit: N".
+ */
+int ctl_remote(const char *verb, const struct ctl_state_args *a, FILE *out,
+	       FILE *err)
+{
+	const char *path = a->socket ? a->socket : CTL_SOCKET_DEFAULT;
+	const char *name = a->as ? a->as : a->file;
+	char cmd[512], *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	int fd, sock, rc = CTL_EXIT_USAGE, len, exit_rc = -1;
+	FILE *in;
+
+	if (name && !name_ok(name)) {
+		fprintf(err, "voipfwctl %s: '%s': through voipfwd, the file's "
+			"name must be one word of printable ASCII\n", verb, name);
+		return CTL_EXIT_USAGE;
+	}
+	if (a->confirm)
+		len = snprintf(cmd, sizeof(cmd), "%s %s %ld\n", verb, name,
+			       a->confirm);
+	else if (name)
+		len = snprintf(cmd, sizeof(cmd), "%s %s\n", verb, name);
+	else
+		len = snprintf(cmd, sizeof(cmd), "%s\n", verb);
+	if (len <= 0 || (size_t)len >= sizeof(cmd))
+		return CTL_EXIT_USAGE;
+	/* opened here, with the caller's rights: voipfwd reads only this */
+	fd = a->file ? open(a->file, O_RDONLY | O_CLOEXEC) : -1;
+	if (a->file && fd < 0) {
+		fprintf(err, "voipfwctl %s: %s: %s\n", verb, a->file,
+			strerror(errno));
+		return CTL_EXIT_USAGE;
+	}
+	sock = runtime_connect(path, err, &rc);
+	if (sock < 0)
+		goto out_fd;
+	/* voipfwd runs the verb before it answers: give it time */
+	{
+		struct timeval tv = { .tv_sec = 3 * CTL_TIMEOUT_S + 60 };
+
+		setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	}
+	if (send_with_fd(sock, cmd, (size_t)len, fd)) {
+		fprintf(err, "voipfwctl %s: %s: %s\n", verb, path,
+			strerror(errno));
+		close(sock);
+		rc = CTL_EXIT_USAGE;
+		goto out_fd;
+	}
+	in = fdopen(sock, "r");
+	if (!in) {
+		close(sock);
+		rc = CTL_EXIT_USAGE;
+		goto out_fd;
+	}
+	rc = CTL_EXIT_USAGE;
+	errno = 0;
+	while ((got = getline(&line, &cap, in)) > 0) {
+		if (!strncmp(line, "error: ", 7)) {
+			rc = runtime_error_exit(line);
+			fprintf(err, "voipfwctl %s: %s", verb, line + 7);
+		} else if (!strncmp(line, "out: ", 5)) {
+			fputs(line + 5, out);
+		} else if (!strncmp(line, "err: ", 5)) {
+			fputs(line + 5, err);
+		} else if (!strncmp(line, "exit: ", 6)) {
+			exit_rc = atoi(line + 6);
+		}
+	}
+	if (ferror(in)) {
+		fprintf(err, "voipfwctl %s: voipfwd did not answer: %s\n", verb,
+			strerror(errno));
+		rc = CTL_EXIT_USAGE;
+	} else if (exit_rc >= 0) {
+		rc = exit_rc;
+	}
+	free(line);
+	fclose(in);
+out_fd:
+	if (fd >= 0)
+		close(fd);
+	return rc;
 }
 
 static void status_help(FILE *out)

@@ -18,9 +18,14 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctlsock.h"
@@ -35,6 +40,10 @@
 #define CTL_ARGS_MAX	3
 /* The longest ban voipfwctl takes: a year (without SECONDS: until unban). */
 #define CTL_BAN_MAX_S	31536000UL
+/* What voipfwd keeps of each output stream of the voipfwctl it runs. */
+#define CTL_RUN_OUT_MAX	65536
+/* How long that voipfwctl may take (a dry run and a transaction). */
+#define CTL_RUN_TIMEOUT_MS	60000
 
 /**
  * struct ctlsock - the socket and who may do what on it.
@@ -68,12 +77,16 @@ enum ctl_role {
  * struct ctl_req - one command as the daemon received it.
  * @argv/@argc: the words after the verb (json excluded)
  * @uid:        the peer's uid, for the log
+ * @fd:         a descriptor the client passed (SCM_RIGHTS; apply's
+ *              file), else -1
  */
 struct ctl_req {
+	const char	*verb;
 	char		*argv[CTL_ARGS_MAX];
 	int		argc;
 	bool		json;
 	uid_t		uid;
+	int		fd;
 };
 
 /* JSON string body: escape quotes, backslashes and control bytes. */
@@ -498,6 +511,215 @@ static void cmd_kill_call(struct ctlsock *cs, FILE *out,
 		fprintf(out, "ended call %s\n", id);
 }
 
+/* A name voipfwctl passes on: one word of printable ASCII (runtime.c). */
+static bool name_ok(const char *s)
+{
+	const unsigned char *p;
+
+	if (!*s || strlen(s) > 255)
+		return false;
+	for (p = (const unsigned char *)s; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f)
+			return false;
+	return true;
+}
+
+/**
+ * struct run_buf - one output stream of the voipfwctl voipfwd runs.
+ * @cut: more came than CTL_RUN_OUT_MAX (read and dropped)
+ */
+struct run_buf {
+	int	fd;
+	char	*p;
+	size_t	len;
+	bool	cut;
+};
+
+/* Read what there is; false at EOF or error. */
+static bool run_read(struct run_buf *b)
+{
+	char tmp[4096];
+	ssize_t n = read(b->fd, tmp, sizeof(tmp));
+
+	if (n < 0 && errno == EINTR)
+		return true;
+	if (n <= 0)
+		return false;
+	if (b->len + (size_t)n > CTL_RUN_OUT_MAX) {
+		b->cut = true;
+		n = (ssize_t)(CTL_RUN_OUT_MAX - b->len);
+	}
+	memcpy(b->p + b->len, tmp, (size_t)n);
+	b->len += (size_t)n;
+	return true;
+}
+
+/* Each line of @b as "TAG: line" */
+static void run_frame(FILE *out, const char *tag, const struct run_buf *b)
+{
+	size_t i = 0;
+
+	while (i < b->len) {
+		const char *nl = memchr(b->p + i, '\n', b->len - i);
+		size_t n = nl ? (size_t)(nl - (b->p + i)) : b->len - i;
+
+		fprintf(out, "%s: %.*s\n", tag, (int)n, b->p + i);
+		i += n + 1;
+	}
+	if (b->cut)
+		fprintf(out, "%s: (output cut at %d bytes)\n", tag,
+			CTL_RUN_OUT_MAX);
+}
+
+/* In the child, between fork and exec: only async-signal-safe calls. */
+static void run_child(const struct ctl_req *req, int out_w, int err_w,
+		      const char *path, char *const argv[])
+{
+	static char *const envp[] = {
+		"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL
+	};
+	struct sigaction sa;
+	sigset_t none;
+	int in = req->fd >= 0 ? req->fd : open("/dev/null", O_RDONLY);
+	long fd;
+
+	if (in < 0 || dup2(in, 0) < 0 || dup2(out_w, 1) < 0 ||
+	    dup2(err_w, 2) < 0)
+		_exit(127);
+	/* nothing of voipfwd's goes along: queues, netlink, clients */
+	if (syscall(SYS_close_range, 3U, ~0U, 0U))
+		for (fd = 3; fd < 65536; fd++)
+			close((int)fd);
+	/* voipfwd ignores SIGPIPE: an ignored signal stays so across exec */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execve(path, argv, envp);
+	_exit(127);
+}
+
+/*
+ * apply, rollback, confirm for root and admin-group: voipfwd runs its
+ * voipfwctl (voipfwd.conf(5) voipfwctl) as root, in its own network
+ * namespace, with its state-dir, the client's file descriptor as
+ * standard input and the client's name for it (--as: messages and rule
+ * comments name the operator's FILE:LINE).  The answer is that
+ * voipfwctl's output, line by line and stream by stream, and its exit
+ * status.  voipfwd waits for it (at most CTL_RUN_TIMEOUT_MS; the packet
+ * path goes on in the workers meanwhile).
+ */
+static void cmd_run_ctl(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
+{
+	const struct voipfwd_config *cfg = cs->st->cfg;
+	char *argv[12], secs[16];
+	struct run_buf b[2] = { { -1, NULL, 0, false }, { -1, NULL, 0, false } };
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, status = 0, n = 0, i;
+	uint64_t deadline;
+	bool apply = !strcmp(req->verb, "apply");
+	pid_t pid;
+
+	if (apply) {
+		char *end;
+		long c = 0;
+
+		if (req->fd < 0 || !name_ok(req->argv[0])) {
+			fprintf(out, "error: usage: apply FILE [SECONDS], with "
+				"FILE's descriptor attached\n");
+			return;
+		}
+		if (req->argc > 1) {
+			errno = 0;
+			c = strtol(req->argv[1], &end, 10);
+			if (errno || *end || c < 1 || c > 86400) {
+				fprintf(out, "error: usage: SECONDS '%s': 1 to "
+					"86400\n", req->argv[1]);
+				return;
+			}
+			snprintf(secs, sizeof(secs), "%ld", c);
+		}
+	}
+	argv[n++] = "voipfwctl";
+	argv[n++] = (char *)req->verb;
+	argv[n++] = "--state-dir";
+	argv[n++] = (char *)cfg->state_dir;
+	if (apply) {
+		if (req->argc > 1) {
+			argv[n++] = "--confirm";
+			argv[n++] = secs;
+		}
+		argv[n++] = "--as";
+		argv[n++] = req->argv[0];
+		argv[n++] = "/dev/stdin";
+	}
+	argv[n] = NULL;
+
+	b[0].p = malloc(CTL_RUN_OUT_MAX);
+	b[1].p = malloc(CTL_RUN_OUT_MAX);
+	if (!b[0].p || !b[1].p || pipe2(po, O_CLOEXEC) || pipe2(pe, O_CLOEXEC)) {
+		fprintf(out, "error: %s\n", strerror(errno));
+		goto out;
+	}
+	fflush(out);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(out, "error: fork: %s\n", strerror(errno));
+		goto out;
+	}
+	if (pid == 0)
+		run_child(req, po[1], pe[1], cfg->voipfwctl, argv);
+	close(po[1]);
+	close(pe[1]);
+	po[1] = pe[1] = -1;
+	b[0].fd = po[0];
+	b[1].fd = pe[0];
+	deadline = voipfwd_now_ms() + CTL_RUN_TIMEOUT_MS;
+	while (b[0].fd >= 0 || b[1].fd >= 0) {
+		struct pollfd pfd[2] = { { .fd = b[0].fd, .events = POLLIN },
+					 { .fd = b[1].fd, .events = POLLIN } };
+		uint64_t now = voipfwd_now_ms();
+
+		if (now >= deadline)
+			break;
+		if (poll(pfd, 2, (int)(deadline - now)) < 0 && errno != EINTR)
+			break;
+		for (i = 0; i < 2; i++)
+			if (pfd[i].revents && !run_read(&b[i]))
+				b[i].fd = -1;
+	}
+	if (b[0].fd >= 0 || b[1].fd >= 0) {
+		/* fail-closed: a hung apply is stopped; its transaction
+		 * commits whole or not at all */
+		kill(pid, SIGKILL);
+		fprintf(out, "err: voipfwd stopped %s after %d s\n",
+			cfg->voipfwctl, CTL_RUN_TIMEOUT_MS / 1000);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	run_frame(out, "out", &b[0]);
+	run_frame(out, "err", &b[1]);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && !b[0].len &&
+	    !b[1].len)
+		fprintf(out, "err: voipfwd cannot run %s\n", cfg->voipfwctl);
+	/* a voipfwctl that did not exit by itself failed: 2 */
+	fprintf(out, "exit: %d\n", WIFEXITED(status) && WEXITSTATUS(status) != 127 ?
+		WEXITSTATUS(status) : 2);
+	voipfwd_log(NULL, LOG_NOTICE, "uid %u: %s%s%s: voipfwctl exit %d",
+		    req->uid, req->verb, apply ? " " : "",
+		    apply ? req->argv[0] : "",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+out:
+	for (i = 0; i < 2; i++) {
+		if (po[i] >= 0)
+			close(po[i]);
+		if (pe[i] >= 0)
+			close(pe[i]);
+	}
+	free(b[0].p);
+	free(b[1].p);
+}
+
 /* Every command: its role, its arguments and their synopsis. */
 static const struct ctl_cmd {
 	const char	*name;
@@ -516,6 +738,9 @@ static const struct ctl_cmd {
 	{ "ban",	cmd_ban,	true,	1, 2, " ADDR [SECONDS]" },
 	{ "unban",	cmd_unban,	true,	1, 1, " ADDR" },
 	{ "kill-call",	cmd_kill_call,	true,	1, 1, " CALL-ID" },
+	{ "apply",	cmd_run_ctl,	true,	1, 2, " FILE [SECONDS]" },
+	{ "rollback",	cmd_run_ctl,	true,	0, 0, "" },
+	{ "confirm",	cmd_run_ctl,	true,	0, 0, "" },
 };
 
 static bool in_groups(gid_t gid, gid_t primary, const gid_t *groups,
@@ -616,24 +841,51 @@ static bool split_line(char *line, char **verb, struct ctl_req *req)
 	return true;
 }
 
-static void serve_client(struct ctlsock *cs, int fd)
+/*
+ * Read one line, within a second, with recvmsg: a descriptor passed
+ * along (SCM_RIGHTS) lands in *@passed (the first; any other is closed).
+ */
+static size_t read_line(int fd, char *line, size_t size, int *passed)
 {
-	char line[CTL_LINE_MAX];
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	struct ctl_req req = { .argc = 0 };
-	enum ctl_role role;
-	ssize_t n;
 	size_t got = 0;
-	unsigned int i;
-	FILE *out;
-	char *nl, *verb = NULL;
-	bool ok;
 
-	/* one short line, within a second */
-	while (got < sizeof(line) - 1) {
+	*passed = -1;
+	while (got < size - 1) {
+		union {
+			char		buf[CMSG_SPACE(4 * sizeof(int))];
+			struct cmsghdr	align;
+		} ctrl;
+		struct iovec iov = { .iov_base = line + got,
+				     .iov_len = size - 1 - got };
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+				      .msg_control = ctrl.buf,
+				      .msg_controllen = sizeof(ctrl.buf) };
+		struct cmsghdr *cm;
+		ssize_t n;
+
 		if (poll(&pfd, 1, 1000) <= 0)
 			break;
-		n = read(fd, line + got, sizeof(line) - 1 - got);
+		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+		for (cm = CMSG_FIRSTHDR(&msg); n >= 0 && cm;
+		     cm = CMSG_NXTHDR(&msg, cm)) {
+			size_t k, nfd;
+
+			if (cm->cmsg_level != SOL_SOCKET ||
+			    cm->cmsg_type != SCM_RIGHTS)
+				continue;
+			nfd = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			for (k = 0; k < nfd; k++) {
+				int f;
+
+				memcpy(&f, CMSG_DATA(cm) + k * sizeof(int),
+				       sizeof(int));
+				if (*passed < 0)
+					*passed = f;
+				else
+					close(f);
+			}
+		}
 		if (n <= 0)
 			break;
 		got += (size_t)n;
@@ -641,16 +893,31 @@ static void serve_client(struct ctlsock *cs, int fd)
 			break;
 	}
 	line[got] = '\0';
+	return got;
+}
+
+static void serve_client(struct ctlsock *cs, int fd)
+{
+	char line[CTL_LINE_MAX];
+	struct ctl_req req = { .argc = 0 };
+	enum ctl_role role;
+	unsigned int i;
+	FILE *out;
+	char *nl, *verb = NULL;
+	bool ok;
+
+	read_line(fd, line, sizeof(line), &req.fd);
 	nl = strchr(line, '\n');
 	if (nl)
 		*nl = '\0';
 	out = fdopen(fd, "w");
 	if (!out) {
 		close(fd);
-		return;
+		goto out_fd;
 	}
 	role = peer_role(cs, fd, &req.uid);
 	ok = split_line(line, &verb, &req);
+	req.verb = verb;
 	for (i = 0; ok && i < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]); i++) {
 		const struct ctl_cmd *c = &ctl_cmds[i];
 
@@ -670,10 +937,13 @@ static void serve_client(struct ctlsock *cs, int fd)
 			c->fn(cs, out, &req);
 		}
 		fclose(out);
-		return;
+		goto out_fd;
 	}
 	fprintf(out, "error: unknown command '%s'\n", verb ? verb : "");
 	fclose(out);
+out_fd:
+	if (req.fd >= 0)
+		close(req.fd);
 }
 
 /*
