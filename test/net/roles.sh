@@ -317,7 +317,10 @@ fi
 
 echo "--- bans survive a re-apply of the zone policy and a restart"
 expect_ctl "root: ban for an hour" 0 root ban "$PHONE4" 3600
-expect_ctl "root: ban permanent" 0 root ban "$GW4_PBX"
+expect_ctl "root: ban for 100 s" 0 root ban "$GW4_PBX" 100
+expect_ctl "root: ban it again, permanent" 0 root ban "$GW4_PBX"
+expect "root: the second ban replaced the first" \
+	"$("$ctl" bans --socket "$lab_sock" | grep -c "^$GW4_PBX ")$("$ctl" bans --socket "$lab_sock" | grep -c "^$GW4_PBX permanent\$")" 11
 "$ctl" bans --socket "$lab_sock" | sed 's/ expires [0-9]*/ expires/' | sort >"$lab_tmp/bans.0"
 for i in 1 2; do
 	if lab_gw "$ctl" apply --state-dir "$lab_tmp/state" "$lab_tmp/zones.conf" \
