@@ -259,6 +259,10 @@ passes "unbanned: other UDP passes again" 9999 "$PHONE4" udp4
 expect_ctl "admin: unban of what is not banned" 1 "$u_adm" unban "$PHONE4"
 has_err "admin: says not banned" "not banned: $PHONE4"
 expect_ctl "admin: ban of a non-address" 2 "$u_adm" ban not-an-address
+for a in 127.0.0.1 ::1 0.0.0.0 ::ffff:127.0.0.2; do
+	expect_ctl "admin: ban $a refused (loopback, unspecified)" 2 "$u_adm" ban "$a"
+done
+has_err "admin: says why" "loopback or unspecified address: not banned"
 
 echo "--- the admin user applies through voipfwd"
 cat >"$lab_tmp/zones2.conf" <<EOF

@@ -412,6 +412,20 @@ static bool parse_addr(const char *s, struct nfttab_ban *ban)
 	return false;
 }
 
+/* 0.0.0.0, 127.0.0.0/8, ::, ::1 and ::ffff:127.0.0.0/104 */
+static bool ban_refused(const struct nfttab_ban *ban)
+{
+	static const uint8_t zero[16], mapped[12] = {
+		[10] = 0xff, [11] = 0xff,
+	};
+
+	if (ban->family == 4)
+		return ban->addr[0] == 127 || !memcmp(ban->addr, zero, 4);
+	if (!memcmp(ban->addr, zero, 15))
+		return ban->addr[15] <= 1;
+	return !memcmp(ban->addr, mapped, 12) && ban->addr[12] == 127;
+}
+
 static void cmd_ban(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 {
 	struct nfttab_ban ban;
@@ -420,6 +434,14 @@ static void cmd_ban(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 	if (!parse_addr(req->argv[0], &ban)) {
 		fprintf(out, "error: usage: '%s' is not an IPv4 or IPv6 address\n",
 			req->argv[0]);
+		return;
+	}
+	/* the ban chain also sees the input hook: banning the host's own
+	 * loopback would cut its local services (voipfwctl's socket is a
+	 * Unix socket and stays, but everything on lo goes) */
+	if (ban_refused(&ban)) {
+		fprintf(out, "error: usage: %s is a loopback or unspecified "
+			"address: not banned\n", req->argv[0]);
 		return;
 	}
 	if (req->argc > 1) {
