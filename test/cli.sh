@@ -122,6 +122,33 @@ grep_out "diff: header" "$tmp/out" "^+++ $tmp/ab.conf\$"
 grep_out "diff: the rule is added" "$tmp/out" '^+.*iifname "a0" oifname "b0".*comment "ab.conf:3"'
 if [ -e "$st" ]; then failed=$((failed + 1)); echo "FAIL: diff created the state dir"; else passed=$((passed + 1)); fi
 
+# the control socket's verbs: what is refused before voipfwd is asked
+nosock=$tmp/no-voipfwd.sock
+for v in status calls pinholes bans stats ban unban kill-call; do
+	check "$v --help" 0 "$ctl" "$v" --help
+done
+grep_out "ban --help: the admin role" "$tmp/out" "root or admin-group"
+check "--help lists kill-call" 0 "$ctl" --help
+grep_out "--help: exit status 3" "$tmp/out" "3 permission denied"
+check "ban without ADDR" 2 "$ctl" ban --socket "$nosock"
+check "ban with three arguments" 2 "$ctl" ban 10.0.0.1 60 x --socket "$nosock"
+grep_out "ban: the extra argument named" "$tmp/err" "unexpected argument 'x'"
+check "ban --json" 2 "$ctl" ban 10.0.0.1 --json --socket "$nosock"
+check "unban without ADDR" 2 "$ctl" unban --socket "$nosock"
+check "kill-call without CALL-ID" 2 "$ctl" kill-call --socket "$nosock"
+check "kill-call: a CALL-ID with a space" 2 "$ctl" kill-call "a b" --socket "$nosock"
+grep_out "kill-call: one word" "$tmp/err" "one word without spaces"
+check "kill-call: a CALL-ID with a newline" 2 "$ctl" kill-call "a
+ban 10.0.0.1" --socket "$nosock"
+check "bans with an argument" 2 "$ctl" bans x --socket "$nosock"
+check "show --socket (not through voipfwd)" 2 "$ctl" show --socket "$nosock"
+check "apply --socket, no voipfwd" 2 "$ctl" apply --socket "$nosock" "$tmp/ab.conf"
+grep_out "apply --socket: says so" "$tmp/err" "cannot reach voipfwd at $nosock"
+check "apply --socket --state-dir" 2 "$ctl" apply --socket "$nosock" --state-dir "$st" "$tmp/ab.conf"
+grep_out "apply --socket --state-dir: voipfwd's" "$tmp/err" "the state directory is voipfwd's"
+check "stats: no voipfwd" 2 "$ctl" stats --socket "$nosock"
+grep_out "stats: says so" "$tmp/err" "cannot reach voipfwd at $nosock"
+
 # --media golden output (paths made relative to the repo root)
 (cd "$top" && "$ctl" check-sip --media test/corpus/sip/*.sip) >"$tmp/media"
 if diff -u "$sip/EXPECTED.media" "$tmp/media"; then passed=$((passed + 1)); else

@@ -159,6 +159,13 @@ fi
 has "udp SIP queued ($path)" "$tmp/table" "udp dport @sip_ports counter packets 0 bytes 0 $q01"
 has "tcp SIP queued ($path)" "$tmp/table" "tcp dport @sip_ports counter packets 0 bytes 0 $q01"
 expect "jumps" "$(grep -c -e 'jump media' -e 'jump sip' "$tmp/table")" 4
+# bans: their sets and chain, jumped to first (before media and the queue)
+has "set ban4" "$tmp/table" "set ban4 {"
+has "set ban6 key" "$tmp/table" "type ipv6_addr"
+has "ban4 rule" "$tmp/table" 'ip saddr @ban4 counter packets 0 bytes 0 drop comment "banned source (voipfwctl ban)"'
+has "ban6 rule" "$tmp/table" 'ip6 saddr @ban6 counter packets 0 bytes 0 drop'
+expect "jump ban first, in both base chains" \
+	"$(grep -A1 -E 'policy accept;$' "$tmp/table" | grep -c 'jump ban$')" 2
 # nf_defrag for the queue: a tproxy rule nothing jumps to (no conntrack),
 # or, on kernels without nft_tproxy, a ct rule (conntrack)
 if grep -q "tproxy to :0" "$tmp/table"; then

@@ -2043,6 +2043,71 @@ static void test_stats(void)
 }
 
 /*
+ * engine_kill_call: the operator's "kill-call" ends a call as a BYE
+ * would: every pinhole closed in one commit, the dialog forgotten; an
+ * unknown Call-ID changes nothing.  With group commit the closes wait
+ * for engine_commit(); when that fails they are retried by the tick.
+ */
+static void test_kill_call(void)
+{
+	struct engine_config cfg;
+	struct fx *fx;
+	unsigned int c0, group;
+
+	for (group = 0; group < 2; group++) {
+		unit_case(group ? "kill-call: group commit" : "kill-call");
+		engine_config_defaults(&cfg);
+		cfg.group_commit = group;
+		fx = fx_new(&cfg);
+		if (!CHECK(fx))
+			return;
+		expect_pass(fx, &invite_a);
+		expect_pass(fx, &ok_b);
+		CHECK_INT(fx_dialogs(fx), 1);
+		CHECK_INT(fx->rec.n_live, 4);
+		c0 = fx->rec.commits;
+		CHECK_INT(engine_kill_call(fx->e, "no-such-call", 12), 0);
+		CHECK_INT(engine_kill_call(fx->e, MSG_CALL_ID, 3), 0);
+		CHECK_INT(fx_dialogs(fx), 1);
+		CHECK_INT(engine_kill_call(fx->e, MSG_CALL_ID,
+					   strlen(MSG_CALL_ID)), 1);
+		if (group) {
+			CHECK_INT(fx->rec.n_live, 4);	/* not before the commit */
+			CHECK_INT(engine_commit(fx->e), 0);
+		}
+		CHECK_INT(fx->rec.commits - c0, 1);
+		CHECK_INT(fx->rec.n_live, 0);
+		CHECK_INT(fx->rec.n_pending, 0);
+		CHECK_INT(fx_dialogs(fx), 0);
+		fx->tally.pinholes_closed += 4;
+		CHECK(log_has(&fx->log, 0, LOG_NOTICE, "ended by the operator"));
+		CHECK_INT(engine_kill_call(fx->e, MSG_CALL_ID,
+					   strlen(MSG_CALL_ID)), 0);
+		fx_check_stats(fx);
+		fx_free(fx);
+	}
+
+	unit_case("kill-call: group commit fails, the tick retries the closes");
+	engine_config_defaults(&cfg);
+	cfg.group_commit = true;
+	fx = fx_new(&cfg);
+	if (!CHECK(fx))
+		return;
+	expect_pass(fx, &invite_a);
+	expect_pass(fx, &ok_b);
+	CHECK_INT(engine_kill_call(fx->e, MSG_CALL_ID, strlen(MSG_CALL_ID)), 1);
+	fx->rec.fail = true;
+	CHECK_INT(engine_commit(fx->e), -1);
+	fx->rec.fail = false;
+	CHECK_INT(fx->rec.n_live, 4);
+	CHECK_INT(fx_dialogs(fx), 0);
+	engine_tick(fx->e, fx->now + 1000, NULL, NULL);
+	CHECK_INT(engine_commit(fx->e), 0);
+	CHECK_INT(fx->rec.n_live, 0);
+	fx_free(fx);
+}
+
+/*
  * More pinholes in the kernel than the reference table has room for
  * (2x max-pinholes keys): the rest are not adopted, and say so, and the
  * call never implies a pinhole the engine does not count.
@@ -2114,5 +2179,6 @@ int main(void)
 	test_adopt_then_reinvite();
 	test_adopt_limit();
 	test_stats();
+	test_kill_call();
 	return unit_summary("engine");
 }

@@ -28,11 +28,13 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,9 +48,51 @@
 /* The longest --confirm: a day.  A watcher is for minutes. */
 #define APPLY_CONFIRM_MAX	86400
 
+/*
+ * apply, rollback and confirm change the kernel's ruleset and the state
+ * directory with libnftables: here, they need CAP_NET_ADMIN in this
+ * network namespace (root).  Without it, or with --socket, they go
+ * through voipfwd (ctl_remote), which lets root and admin-group do them
+ * and runs this program as root for them.
+ */
+static bool has_net_admin(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	memset(d, 0, sizeof(d));
+	return syscall(SYS_capget, &h, d) == 0 &&
+	       (d[CAP_TO_INDEX(CAP_NET_ADMIN)].effective &
+		CAP_TO_MASK(CAP_NET_ADMIN));
+}
+
+/* Go through voipfwd?  Then the state directory is voipfwd's. */
+static bool use_remote(const char *verb, const struct ctl_state_args *a,
+		       FILE *out, FILE *err, int *rc)
+{
+	if (!a->socket && has_net_admin())
+		return false;
+	if (a->state_dir_set) {
+		fprintf(err, "voipfwctl %s: --state-dir: through voipfwd "
+			"(%s), the state directory is voipfwd's "
+			"(state-dir in voipfwd.conf(5))\n", verb,
+			a->socket ? "--socket" : "not root");
+		*rc = CTL_EXIT_USAGE;
+	} else {
+		*rc = ctl_remote(verb, a, out, err);
+	}
+	return true;
+}
+
+enum { OPT_AS = 256 };
+
 static const struct option state_opts[] = {
 	{ "state-dir",	required_argument,	NULL, 'd' },
 	{ "confirm",	required_argument,	NULL, 'c' },
+	{ "socket",	required_argument,	NULL, 's' },
+	{ "as",		required_argument,	NULL, OPT_AS },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -60,15 +104,29 @@ int ctl_state_args(const struct ctl_cmd_ops *cmd, int argc, char **argv,
 	char *end;
 	int c;
 
-	a->file = NULL;
+	/* only these go through voipfwd */
+	bool remote_opt = cmd == &ctl_cmd_apply || cmd == &ctl_cmd_rollback ||
+			  cmd == &ctl_cmd_confirm;
+
+	memset(a, 0, sizeof(*a));
 	a->state_dir = CTL_STATE_DIR;
-	a->confirm = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, confirm_opt ? "d:c:h" : "d:h",
+	while ((c = getopt_long(argc, argv, confirm_opt ? "d:c:s:h" : "d:s:h",
 				state_opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			a->state_dir = optarg;
+			a->state_dir_set = true;
+			break;
+		case 's':
+			if (!remote_opt)
+				goto usage;
+			a->socket = optarg;
+			break;
+		case OPT_AS:
+			if (cmd != &ctl_cmd_apply)
+				goto usage;
+			a->as = optarg;
 			break;
 		case 'c':
 			if (!confirm_opt)
@@ -531,7 +589,8 @@ static int start_watcher(const struct ctl_state *st, long seconds,
 static void apply_help(FILE *out)
 {
 	fprintf(out,
-		"Usage: voipfwctl apply FILE [--confirm SECONDS] [--state-dir DIR]\n\n"
+		"Usage: voipfwctl apply FILE [--confirm SECONDS] [--state-dir DIR]\n"
+		"       voipfwctl apply FILE [--confirm SECONDS] [--socket PATH]\n\n"
 		"Compiles FILE, a voipfw.conf(5), and applies it to voipfwd's table\n"
 		"inet voipfw in this network namespace with libnftables: a dry run\n"
 		"against the kernel first, then one transaction that replaces the\n"
@@ -550,9 +609,12 @@ static void apply_help(FILE *out)
 		"                         unless `voipfwctl confirm` runs first;\n"
 		"                         apply and rollback refuse while it waits\n"
 		"  -d, --state-dir DIR    default %s (created, mode 0700)\n"
+		"  -s, --socket PATH      go through voipfwd's control socket, as\n"
+		"                         without CAP_NET_ADMIN (root or admin-group;\n"
+		"                         its state directory)\n"
 		"  -h, --help             this help\n\n"
 		"Exit status: 0 applied, 1 invalid FILE, kernel refused the ruleset\n"
-		"or a confirm is pending, 2 usage or I/O error.\n",
+		"or a confirm is pending, 2 usage or I/O error, 3 permission denied.\n",
 		APPLY_CONFIRM_MAX, CTL_STATE_DIR);
 }
 
@@ -569,7 +631,7 @@ static int apply_run(int argc, char **argv, FILE *out, FILE *err)
 	rc = ctl_state_args(&ctl_cmd_apply, argc, argv, out, err, true, 1, &a);
 	if (rc >= 0)
 		return rc;
-	rc = ctl_policy_load("apply", a.file, NULL, err, &pol, &v.conf, &v.len);
+	rc = ctl_policy_load("apply", a.file, a.as, err, &pol, &v.conf, &v.len);
 	if (rc >= 0)
 		return ctl_finish("apply", out, err, rc);
 	script = policy_nft_compile(pol, &warnings);
@@ -582,6 +644,9 @@ static int apply_run(int argc, char **argv, FILE *out, FILE *err)
 	}
 	if (warnings)
 		fputs(warnings, err);
+	/* checked here first: its errors name the operator's file */
+	if (use_remote("apply", &a, out, err, &rc))
+		goto out;
 	if (ctl_state_open(&st, a.state_dir, true)) {
 		fprintf(err, "voipfwctl apply: %s: %s\n", a.state_dir,
 			strerror(errno));
@@ -602,7 +667,7 @@ static int apply_run(int argc, char **argv, FILE *out, FILE *err)
 	rc = probe_bridge(vlan, err);
 	if (rc)
 		goto out_versions;
-	rc = run_script(&st, script, "apply", a.file, err);
+	rc = run_script(&st, script, "apply", a.as ? a.as : a.file, err);
 	if (rc) {
 		rc = rc == 1 ? CTL_EXIT_INVALID : CTL_EXIT_USAGE;
 		goto out_versions;
@@ -627,14 +692,16 @@ static int apply_run(int argc, char **argv, FILE *out, FILE *err)
 	    (!have_cur && ctl_state_save(&st, CTL_STATE_PREVIOUS, &cur)) ||
 	    ctl_state_save(&st, CTL_STATE_APPLIED, &v)) {
 		fprintf(err, "voipfwctl apply: %s is applied, but the state "
-			"directory %s was not updated: %s%s\n", a.file, st.dir,
+			"directory %s was not updated: %s%s\n",
+			a.as ? a.as : a.file, st.dir,
 			strerror(errno), a.confirm ? "; no confirm watcher "
 			"started, roll back by hand" : "");
 		rc = CTL_EXIT_USAGE;
 		goto out_versions;
 	}
 	save_listing(&st, "apply", err);
-	fprintf(out, "%s: applied as version %lu", a.file, v.version);
+	fprintf(out, "%s: applied as version %lu", a.as ? a.as : a.file,
+		v.version);
 	if (!have_cur)
 		fprintf(out, ", previous version %lu", cur.version);
 	fputc('\n', out);
@@ -672,16 +739,18 @@ out:
 static void rollback_help(FILE *out)
 {
 	fprintf(out,
-		"Usage: voipfwctl rollback [--state-dir DIR]\n\n"
+		"Usage: voipfwctl rollback [--state-dir DIR | --socket PATH]\n\n"
 		"Applies previous.conf of the state directory again, as apply does\n"
 		"(dry run, then one transaction).  It becomes applied.conf and the\n"
 		"version rolled back from becomes previous.conf, so a second\n"
 		"rollback returns.  Prints\n"
 		"  rolled back to FILE (version N)[, version M is previous]\n\n"
 		"  -d, --state-dir DIR    default %s\n"
+		"  -s, --socket PATH      through voipfwd (see apply --help)\n"
 		"  -h, --help             this help\n\n"
 		"Exit status: 0 rolled back, 1 no previous version, kernel refused\n"
-		"the ruleset or a confirm is pending, 2 usage or I/O error.\n",
+		"the ruleset or a confirm is pending, 2 usage or I/O error, 3\n"
+		"permission denied.\n",
 		CTL_STATE_DIR);
 }
 
@@ -694,6 +763,8 @@ static int rollback_run(int argc, char **argv, FILE *out, FILE *err)
 	rc = ctl_state_args(&ctl_cmd_rollback, argc, argv, out, err, false, 0,
 			    &a);
 	if (rc >= 0)
+		return rc;
+	if (use_remote("rollback", &a, out, err, &rc))
 		return rc;
 	if (ctl_state_open(&st, a.state_dir, false)) {
 		fprintf(err, "voipfwctl rollback: %s: %s\n", a.state_dir,
@@ -710,14 +781,15 @@ static int rollback_run(int argc, char **argv, FILE *out, FILE *err)
 static void confirm_help(FILE *out)
 {
 	fprintf(out,
-		"Usage: voipfwctl confirm [--state-dir DIR]\n\n"
+		"Usage: voipfwctl confirm [--state-dir DIR | --socket PATH]\n\n"
 		"Keeps the policy of the last `apply --confirm`: stops the watcher\n"
 		"that would roll it back.  Prints\n"
 		"  confirmed FILE (version N), watcher PID stopped\n\n"
 		"  -d, --state-dir DIR    default %s\n"
+		"  -s, --socket PATH      through voipfwd (see apply --help)\n"
 		"  -h, --help             this help\n\n"
 		"Exit status: 0 confirmed, 1 nothing to confirm, 2 usage or I/O\n"
-		"error.\n", CTL_STATE_DIR);
+		"error, 3 permission denied.\n", CTL_STATE_DIR);
 }
 
 static int confirm_run(int argc, char **argv, FILE *out, FILE *err)
@@ -732,6 +804,8 @@ static int confirm_run(int argc, char **argv, FILE *out, FILE *err)
 	rc = ctl_state_args(&ctl_cmd_confirm, argc, argv, out, err, false, 0,
 			    &a);
 	if (rc >= 0)
+		return rc;
+	if (use_remote("confirm", &a, out, err, &rc))
 		return rc;
 	if (ctl_state_open(&st, a.state_dir, false)) {
 		fprintf(err, "voipfwctl confirm: %s: %s\n", a.state_dir,

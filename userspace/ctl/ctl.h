@@ -18,7 +18,12 @@ enum ctl_exit {
 				   refused the ruleset, nothing to roll back
 				   to, a confirm is pending; confirm:
 				   nothing to confirm */
-	CTL_EXIT_USAGE	= 2,	/* bad usage, unreadable file, I/O error */
+	CTL_EXIT_USAGE	= 2,	/* bad usage, unreadable file, I/O error,
+				   voipfwd unreachable or failing */
+	CTL_EXIT_DENIED	= 3,	/* permission denied: voipfwd refused the
+				   verb for the caller's role, or the
+				   caller may not open its socket; apply,
+				   rollback, confirm: not root */
 };
 
 /**
@@ -68,6 +73,11 @@ extern const struct ctl_cmd_ops ctl_cmd_check_sip;
 extern const struct ctl_cmd_ops ctl_cmd_status;
 extern const struct ctl_cmd_ops ctl_cmd_calls;
 extern const struct ctl_cmd_ops ctl_cmd_pinholes;
+extern const struct ctl_cmd_ops ctl_cmd_bans;
+extern const struct ctl_cmd_ops ctl_cmd_stats;
+extern const struct ctl_cmd_ops ctl_cmd_ban;
+extern const struct ctl_cmd_ops ctl_cmd_unban;
+extern const struct ctl_cmd_ops ctl_cmd_kill_call;
 extern const struct ctl_cmd_ops ctl_cmd_apply;
 extern const struct ctl_cmd_ops ctl_cmd_rollback;
 extern const struct ctl_cmd_ops ctl_cmd_confirm;
@@ -79,12 +89,20 @@ extern const struct ctl_cmd_ops ctl_cmd_geoip;
  * struct ctl_state_args - the options of the verbs that keep state.
  * @file:      the one FILE argument (apply, diff), else NULL
  * @state_dir: --state-dir, default CTL_STATE_DIR
+ * @state_dir_set: --state-dir was given
  * @confirm:   --confirm SECONDS (apply), 0 when not given
+ * @socket:    --socket PATH (apply, rollback, confirm): go through voipfwd
+ * @as:        --as NAME (apply, hidden): FILE's name in messages and rule
+ *             comments; voipfwd passes the operator's name of the file
+ *             whose descriptor it was given
  */
 struct ctl_state_args {
 	const char	*file;
 	const char	*state_dir;
+	bool		state_dir_set;
 	long		confirm;
+	const char	*socket;
+	const char	*as;
 };
 
 /*
@@ -95,6 +113,18 @@ struct ctl_state_args {
 int ctl_state_args(const struct ctl_cmd_ops *cmd, int argc, char **argv,
 		   FILE *out, FILE *err, bool confirm_opt, int nfiles,
 		   struct ctl_state_args *a);
+
+/*
+ * ctl_remote - apply, rollback or confirm (@verb) through voipfwd's
+ * control socket (@a->socket, or the default): voipfwd checks the
+ * caller's role and runs its voipfwctl as root with the file's
+ * descriptor (SCM_RIGHTS) and the operator's name for it.  Prints what
+ * that voipfwctl printed, each stream to its own; returns its exit
+ * status, or CTL_EXIT_DENIED / CTL_EXIT_USAGE when voipfwd refused or
+ * could not be asked.
+ */
+int ctl_remote(const char *verb, const struct ctl_state_args *a, FILE *out,
+	       FILE *err);
 
 /*
  * ctl_version_script - compile a saved voipfw.conf under the name it was

@@ -21,6 +21,11 @@ static const struct ctl_cmd_ops *const ctl_cmds[] = {
 	&ctl_cmd_calls,
 	&ctl_cmd_pinholes,
 	&ctl_cmd_geoip,
+	&ctl_cmd_bans,
+	&ctl_cmd_stats,
+	&ctl_cmd_ban,
+	&ctl_cmd_unban,
+	&ctl_cmd_kill_call,
 };
 
 #define N_CMDS	(sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
@@ -40,8 +45,10 @@ static void usage(FILE *out)
 		"(check-sip), an invalid\n"
 		"file (check, compile, apply, diff), a ruleset the kernel refused,\n"
 		"nothing to roll back to or to confirm, a confirm pending (apply,\n"
-		"rollback), a GeoIP database refused (geoip); 2 usage, I/O error or\n"
-		"voipfwd unreachable.\n"
+		"rollback), a GeoIP database refused (geoip), no such ban or call\n"
+		"(unban, kill-call); 2 usage, I/O error, voipfwd unreachable or\n"
+		"failing; 3 permission denied (the caller's role, see ROLES in\n"
+		"voipfwctl(8); apply, rollback, confirm need root).\n"
 		"See voipfwctl(8).\n");
 }
 

@@ -296,6 +296,38 @@ static int kw_socket_group(struct voipfwd_config *c, const char *v, char *err,
 			 errlen);
 }
 
+static int kw_admin_group(struct voipfwd_config *c, const char *v, char *err,
+			  size_t errlen, int *col)
+{
+	(void)col;
+	return kw_string(c->admin_group, sizeof(c->admin_group), v, err,
+			 errlen);
+}
+
+static int kw_abs_path(char *dst, size_t size, const char *v, char *err,
+		       size_t errlen)
+{
+	if (v[0] != '/') {
+		snprintf(err, errlen, "'%s': expected an absolute path", v);
+		return -1;
+	}
+	return kw_string(dst, size, v, err, errlen);
+}
+
+static int kw_voipfwctl(struct voipfwd_config *c, const char *v, char *err,
+			size_t errlen, int *col)
+{
+	(void)col;
+	return kw_abs_path(c->voipfwctl, sizeof(c->voipfwctl), v, err, errlen);
+}
+
+static int kw_state_dir(struct voipfwd_config *c, const char *v, char *err,
+			size_t errlen, int *col)
+{
+	(void)col;
+	return kw_abs_path(c->state_dir, sizeof(c->state_dir), v, err, errlen);
+}
+
 /* Every setting, in the order voipfwd.conf(5) documents them. */
 static const struct config_kw {
 	const char	*name;
@@ -319,6 +351,9 @@ static const struct config_kw {
 	{ "priority",		kw_priority,	"priority of voipfw's base chains" },
 	{ "control-socket",	kw_socket,	"path of the control socket" },
 	{ "control-group",	kw_socket_group, "group allowed read-only commands (empty: root only)" },
+	{ "admin-group",	kw_admin_group,	"group also allowed the commands that change things (ban, unban, kill-call, apply, rollback, confirm)" },
+	{ "voipfwctl",		kw_voipfwctl,	"the voipfwctl that runs apply, rollback and confirm for admin-group" },
+	{ "state-dir",		kw_state_dir,	"voipfwctl's state directory for those (its --state-dir)" },
 };
 
 void config_defaults(struct voipfwd_config *cfg)
@@ -340,6 +375,10 @@ void config_defaults(struct voipfwd_config *cfg)
 	cfg->table.priority = 0;
 	snprintf(cfg->socket_path, sizeof(cfg->socket_path), "%s",
 		 VOIPFWD_SOCKET_DEFAULT);
+	snprintf(cfg->voipfwctl, sizeof(cfg->voipfwctl), "%s",
+		 VOIPFWD_VOIPFWCTL_DEFAULT);
+	snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%s",
+		 VOIPFWD_STATE_DIR_DEFAULT);
 }
 
 int config_set(struct voipfwd_config *cfg, const char *key, const char *value,
@@ -486,4 +525,7 @@ void config_print(const struct voipfwd_config *c, FILE *out)
 		c->table.priority, c->socket_path);
 	if (c->socket_group[0])
 		fprintf(out, "control-group %s\n", c->socket_group);
+	if (c->admin_group[0])
+		fprintf(out, "admin-group %s\n", c->admin_group);
+	fprintf(out, "voipfwctl %s\nstate-dir %s\n", c->voipfwctl, c->state_dir);
 }

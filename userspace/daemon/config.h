@@ -14,6 +14,8 @@
 
 #define VOIPFWD_CONFIG_DEFAULT	"/etc/voipfw/voipfwd.conf"
 #define VOIPFWD_SOCKET_DEFAULT	"/run/voipfw/voipfwd.sock"
+#define VOIPFWD_VOIPFWCTL_DEFAULT "/usr/sbin/voipfwctl"
+#define VOIPFWD_STATE_DIR_DEFAULT "/var/lib/voipfw"
 
 /**
  * struct voipfwd_config - everything voipfwd is told.
@@ -21,12 +23,20 @@
  * @table:       what the nftables table enforces (ports, queues, media)
  * @socket_path: the control socket
  * @socket_group: group allowed the read-only commands ("" = root only)
+ * @admin_group: group allowed every command, those that change things
+ *               too ("" = root only)
+ * @voipfwctl:   the voipfwctl voipfwd runs, as root, for apply, rollback
+ *               and confirm asked over the socket
+ * @state_dir:   its --state-dir
  */
 struct voipfwd_config {
 	struct engine_config	engine;
 	struct nfttab_config	table;
 	char			socket_path[108];
 	char			socket_group[64];
+	char			admin_group[64];
+	char			voipfwctl[256];
+	char			state_dir[256];
 };
 
 void config_defaults(struct voipfwd_config *cfg);

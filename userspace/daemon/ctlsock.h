@@ -1,9 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ctlsock.h - voipfwd's control socket: a Unix stream socket; a client
- * sends one command line ("status", "calls", "pinholes", each optionally
- * followed by " json") and reads the answer until the daemon closes.
- * The peer's credentials (SO_PEERCRED) decide what it may do.
+ * sends one command line (a verb, its arguments separated by spaces,
+ * optionally " json" last) and reads the answer until the daemon closes.
+ * An answer that begins with "error: " is a failure; "error: permission
+ * denied", "error: not banned", "error: not found" and "error: usage"
+ * say which.
+ *
+ * Read-only verbs (status, calls, pinholes, bans, stats): root,
+ * control-group and admin-group.  Verbs that change things (ban, unban,
+ * kill-call): root and admin-group.  The peer's uid, gid and
+ * supplementary groups come from the kernel (SO_PEERCRED,
+ * SO_PEERGROUPS), as they were when it connected.
  */
 #ifndef VOIPFW_CTLSOCK_H
 #define VOIPFW_CTLSOCK_H

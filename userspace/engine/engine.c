@@ -800,6 +800,25 @@ void engine_tick(struct engine *e, uint64_t now_ms,
 	}
 }
 
+int engine_kill_call(struct engine *e, const char *call_id, size_t len)
+{
+	struct engine_verdict v = { 0 };
+	struct dialog_key key;
+	struct dialog *d;
+
+	if (dialog_key_of(span_make(call_id, len), &key))
+		return 0;	/* longer than any Call-ID the engine keeps */
+	d = dialog_find(e->dialogs, &key);
+	if (!d)
+		return 0;
+	ELOG(e, LOG_NOTICE, "call %.*s ended by the operator",
+	     dialog_call_id_kept(d), d->call_id);
+	/* as a BYE does: the call is kept when its closes cannot commit */
+	if (dialog_end(e, d, &v))
+		return -1;
+	return 1;
+}
+
 void engine_adopt(struct engine *e, const struct pinhole *ph, uint64_t now_ms)
 {
 	struct dialog_key key = {

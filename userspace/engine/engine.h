@@ -141,6 +141,15 @@ void engine_tick(struct engine *e, uint64_t now_ms,
 		 void *alive_arg);
 
 /*
+ * engine_kill_call - end the call whose Call-ID is @call_id (@len bytes)
+ * as a BYE would: close its pinholes (with group_commit they wait for
+ * engine_commit(), which the caller runs next) and forget the dialog.
+ * Returns 1 when it ended, 0 when no such call is followed, -1 when the
+ * closes could not be committed (without group_commit; the call is kept).
+ */
+int engine_kill_call(struct engine *e, const char *call_id, size_t len);
+
+/*
  * engine_adopt - rebuild calls from pinholes found in the kernel at start
  * (struct pinhole_tag says which call and stream each belongs to).
  */

@@ -14,6 +14,12 @@
  *     set pinhole6 { type ipv6_addr . inet_service; ... }
  *     set pinhole6_peer { type ipv6_addr . inet_service . ipv6_addr; ... }
  *     set sip_ports { type inet_service; elements = { 5060 } }
+ *     set ban4 { type ipv4_addr; size 65536; flags timeout; }
+ *     set ban6 { type ipv6_addr; size 65536; flags timeout; }
+ *     chain ban {
+ *       ip saddr @ban4 counter drop
+ *       ip6 saddr @ban6 counter drop
+ *     }
  *     chain media {
  *       ip daddr . udp dport @pinhole4 @th,64,8 & 0xc0 == 0x80
  *         update @pinhole4 { ip daddr . udp dport timeout 30s }
@@ -26,9 +32,9 @@
  *       tcp dport @sip_ports counter queue num 0-1 bypass,fanout
  *     }
  *     chain forward { type filter hook forward priority filter; policy accept;
- *                     jump media; jump sip }
+ *                     jump ban; jump media; jump sip }
  *     chain input   { type filter hook input priority filter; policy accept;
- *                     jump media; jump sip }
+ *                     jump ban; jump media; jump sip }
  *   }
  *
  * @th,64,8 is the first byte of the UDP payload: RTP (RFC 3550 5.1) and
@@ -180,6 +186,36 @@ static const struct nfttab_pset nfttab_psets[__PSET_MAX] = {
 };
 
 /**
+ * struct nfttab_bset - one of the two ban sets: source addresses whose
+ * every packet the chain ban drops, ahead of media and the queue.
+ * @name: set name;  @family: 4 or 6;  @nfproto: for "meta nfproto"
+ * @alen: address length (the key);  @saddr_off: in the network header
+ * @key_type: nft's datatype, so that "nft list" prints addresses
+ */
+struct nfttab_bset {
+	const char	*name;
+	uint8_t		family;
+	uint8_t		nfproto;
+	uint8_t		alen;
+	uint8_t		saddr_off;
+	uint32_t	key_type;
+};
+
+enum { BSET_4, BSET_6, __BSET_MAX };
+
+/*
+ * Flags timeout only (NFT_SET_TIMEOUT), as nft sets them for "flags
+ * timeout": no rule adds to them (not dynamic), and no default timeout,
+ * so an element without its own timeout stays until it is deleted.
+ */
+static const struct nfttab_bset nfttab_bsets[__BSET_MAX] = {
+	[BSET_4] = { .name = "ban4", .family = 4, .nfproto = NFPROTO_IPV4,
+		     .alen = 4, .saddr_off = 12, .key_type = NFT_DT_IPADDR },
+	[BSET_6] = { .name = "ban6", .family = 6, .nfproto = NFPROTO_IPV6,
+		     .alen = 16, .saddr_off = 8, .key_type = NFT_DT_IP6ADDR },
+};
+
+/**
  * struct nfttab_chain_def - one of our chains.
  * @name: chain name
  * @hook: NF_INET_* for a base chain, -1 for a regular chain
@@ -193,6 +229,7 @@ struct nfttab_chain_def {
 static const struct nfttab_chain_def nfttab_chains[] = {
 	{ "forward",	NF_INET_FORWARD },
 	{ "input",	NF_INET_LOCAL_IN },
+	{ "ban",	-1 },
 	{ "media",	-1 },
 	{ "defrag",	-1 },
 	{ "sip",	-1 },
@@ -206,6 +243,7 @@ static const struct nfttab_chain_def nfttab_chains[] = {
  * @err:    errno from its ACK; -1 until the ACK arrives
  * @type:   NFT_MSG_*
  * @pset:   pinhole set of an element message, else -1
+ * @bset:   ban set of an element message, else -1
  * @what:   what it does, for errors ("add rule to chain")
  * @obj:    what it names ("media")
  * @detail: more context, or NULL (a rule's comment)
@@ -219,6 +257,7 @@ struct nfttab_msg {
 	int		err;
 	uint16_t	type;
 	int8_t		pset;
+	int8_t		bset;
 	const char	*what;
 	const char	*obj;
 	const char	*detail;
@@ -404,6 +443,7 @@ static struct nlmsghdr *batch_add(struct nfttab *t, struct nfttab_batch *b,
 	m->err = -1;
 	m->type = type;
 	m->pset = -1;
+	m->bset = -1;
 	m->what = what;
 	m->obj = obj;
 	m->detail = NULL;
@@ -658,6 +698,10 @@ static void batch_strerror(const struct nfttab_batch *b, int err_no,
 	}
 	if (m->pset >= 0)
 		format_key(&nfttab_psets[m->pset], m->key, key, sizeof(key));
+	else if (m->bset >= 0 &&
+		 !inet_ntop(nfttab_bsets[m->bset].family == 6 ? AF_INET6 :
+			    AF_INET, m->key, key, sizeof(key)))
+		snprintf(key, sizeof(key), "?");
 	seterr(err, errlen, "%s %s%s%s%s%s: %s%s%s%s%s", m->what, m->obj,
 	       key[0] ? " element " : "", key,
 	       m->detail ? " " : "", m->detail ? m->detail : "",
@@ -911,10 +955,10 @@ static int put_set(struct nfttab *t, struct nfttab_batch *b,
 	nlh = batch_add(t, b, NFT_MSG_NEWSET, NLM_F_CREATE, "add set", name);
 	if (!nlh)
 		goto out;
-	if (!strncmp(name, "pinhole", 7)) {
+	if (!strncmp(name, "pinhole", 7) || !strncmp(name, "ban", 3)) {
 		batch_cur(b)->hint = " (a set of that name but another type "
-			"exists: remove the table, losing its pinholes, "
-			"to change it)";
+			"exists: remove the table, losing its pinholes "
+			"and bans, to change it)";
 		batch_cur(b)->hint_err = EEXIST;
 	}
 	nftnl_set_nlmsg_build_payload(nlh, s);
@@ -1137,6 +1181,17 @@ static void rb_pinhole_rule(struct rule_build *rb, const struct nfttab_pset *ps,
 	rb_verdict(rb, NF_ACCEPT, NULL);
 }
 
+/* ip saddr @ban4 counter drop (ip6 saddr @ban6), as nft 1.0.6 builds it */
+static void rb_ban_rule(struct rule_build *rb, const struct nfttab_bset *bs)
+{
+	rb_meta_is(rb, NFT_META_NFPROTO, bs->nfproto);
+	rb_payload(rb, NFT_PAYLOAD_NETWORK_HEADER, bs->saddr_off, bs->alen,
+		   NFT_REG_1);
+	rb_lookup(rb, bs->name);
+	rb_counter(rb);
+	rb_verdict(rb, NF_DROP, NULL);
+}
+
 /*
  * udp dport MIN-MAX counter drop.  Two comparisons, as nft 1.0.6 emits
  * for a range (memcmp order on big-endian ports is numeric order).
@@ -1336,6 +1391,17 @@ static int put_rules(struct nfttab *t, struct nfttab_batch *b,
 	struct rule_build rb;
 	unsigned int i;
 
+	/* bans first, in their own chain, which the base chains jump to
+	 * ahead of media and sip: a banned source's SIP never reaches the
+	 * queue (no userspace trip) and its media no pinhole */
+	for (i = 0; i < __BSET_MAX; i++) {
+		rb = (struct rule_build){ .r = nftnl_rule_alloc() };
+		if (rb.r)
+			rb_ban_rule(&rb, &nfttab_bsets[i]);
+		if (put_rule(t, b, NFTTAB_TABLE, "ban", &rb,
+			     "banned source (voipfwctl ban)", NULL))
+			return -1;
+	}
 	/* the peer sets first: with the default match mode they hold
 	 * nearly every pinhole, so most media takes one set lookup */
 	for (i = 0; i < __PSET_MAX; i++) {
@@ -1391,6 +1457,12 @@ static int put_rules(struct nfttab *t, struct nfttab_batch *b,
 	for (i = 0; i < NFTTAB_N_CHAINS; i++) {
 		if (nfttab_chains[i].hook < 0)
 			continue;
+		rb = (struct rule_build){ .r = nftnl_rule_alloc() };
+		if (rb.r)
+			rb_verdict(&rb, NFT_JUMP, "ban");
+		if (put_rule(t, b, NFTTAB_TABLE, nfttab_chains[i].name, &rb,
+			     NULL, NULL))
+			return -1;
 		rb = (struct rule_build){ .r = nftnl_rule_alloc() };
 		if (rb.r)
 			rb_verdict(&rb, NFT_JUMP, "media");
@@ -1679,6 +1751,15 @@ static int build_install(struct nfttab *t, const struct nfttab_config *cfg,
 		    __PSET_MAX + 1) ||
 	    put_sip_ports(t, b, cfg))
 		return -1;
+	/* kept like the pinhole sets: bans survive a restart */
+	for (i = 0; i < __BSET_MAX; i++) {
+		const struct nfttab_bset *bs = &nfttab_bsets[i];
+
+		if (put_set(t, b, bs->name, bs->key_type, bs->alen,
+			    NFT_SET_TIMEOUT, 0, NFTTAB_SET_SIZE,
+			    __PSET_MAX + 2 + i))
+			return -1;
+	}
 	for (i = 0; i < NFTTAB_N_CHAINS; i++) {
 		const struct nfttab_chain_def *def = &nfttab_chains[i];
 
@@ -2222,7 +2303,10 @@ static int dump_elem(struct nftnl_set_elem *e, void *data)
 	return 0;
 }
 
-static int dump_msg(const struct nlmsghdr *nlh, struct dump_ctx *d)
+/* Each element of one GETSETELEM reply part to @elem_cb. */
+typedef int (*elem_cb_t)(struct nftnl_set_elem *e, void *data);
+
+static int dump_msg(const struct nlmsghdr *nlh, elem_cb_t elem_cb, void *data)
 {
 	struct nftnl_set *s = nftnl_set_alloc();
 	int rc = -1;
@@ -2230,7 +2314,7 @@ static int dump_msg(const struct nlmsghdr *nlh, struct dump_ctx *d)
 	if (!s)
 		return -1;
 	if (nftnl_set_elems_nlmsg_parse(nlh, s) == 0)
-		rc = nftnl_set_elem_foreach(s, dump_elem, d);
+		rc = nftnl_set_elem_foreach(s, elem_cb, data);
 	nftnl_set_free(s);
 	return rc;
 }
@@ -2241,7 +2325,8 @@ static int dump_msg(const struct nlmsghdr *nlh, struct dump_ctx *d)
  * (a ruleset change meanwhile) must still be read to its end before the
  * socket can be used again.  Returns 0, 1 (interrupted: retry), -1.
  */
-static int dump_set(struct nfttab *t, struct dump_ctx *d)
+static int dump_set(struct nfttab *t, const char *set, elem_cb_t elem_cb,
+		    void *data)
 {
 	union {
 		char			buf[512];
@@ -2256,7 +2341,7 @@ static int dump_set(struct nfttab *t, struct dump_ctx *d)
 	nlh = nftnl_nlmsg_build_hdr(req.buf, NFT_MSG_GETSETELEM, NFPROTO_INET,
 				    NLM_F_DUMP | NLM_F_ACK, seq);
 	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, NFTTAB_TABLE);
-	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, d->ps->name);
+	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, set);
 	if (mnl_socket_sendto(t->nl, nlh, nlh->nlmsg_len) < 0)
 		return -1;
 	for (;;) {
@@ -2285,7 +2370,7 @@ static int dump_set(struct nfttab *t, struct dump_ctx *d)
 			}
 			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 				intr = true;
-			if (!intr && !failed && dump_msg(nlh, d))
+			if (!intr && !failed && dump_msg(nlh, elem_cb, data))
 				failed = true;
 		}
 	}
@@ -2319,7 +2404,7 @@ static int pinhole_dump(struct nfttab *t,
 
 		d.ps = &nfttab_psets[i];
 		for (tries = 0; rc == 1 && tries < NFTTAB_DUMP_RETRIES; tries++)
-			rc = dump_set(t, &d);
+			rc = dump_set(t, d.ps->name, dump_elem, &d);
 		if (rc == 1) {
 			seterr(t->err, sizeof(t->err), "dumping set %s: the "
 			       "ruleset kept changing", d.ps->name);
@@ -2422,6 +2507,210 @@ int nfttab_pinhole_exists(struct nfttab *t, const struct pinhole *ph)
 	if (nfttab_lock(t))
 		return -1;
 	rc = pinhole_exists(t, ph);
+	nfttab_unlock(t);
+	return rc;
+}
+
+/* ---- bans ---------------------------------------------------------------- */
+
+static const struct nfttab_bset *bset_of(const struct nfttab_ban *ban)
+{
+	if (ban->family == 4)
+		return &nfttab_bsets[BSET_4];
+	if (ban->family == 6)
+		return &nfttab_bsets[BSET_6];
+	return NULL;
+}
+
+/*
+ * Queue a DELSETELEM of @ban's address, and with @add a NEWSETELEM after
+ * it.  Deleting first makes "ban" replace an existing ban's timeout on
+ * every kernel (an add of a live key keeps the old element); a delete
+ * that finds nothing is dropped at commit (pinhole_commit).
+ */
+static int ban_queue(struct nfttab *t, const struct nfttab_ban *ban, bool add)
+{
+	const struct nfttab_bset *bs = bset_of(ban);
+	struct nftnl_set_elem *e = t->elem;
+	uint16_t types[2] = { NFT_MSG_DELSETELEM, NFT_MSG_NEWSETELEM };
+	unsigned int i;
+
+	if (!bs) {
+		seterr(t->err, sizeof(t->err), "ban: family %u", ban->family);
+		errno = EINVAL;
+		goto err;
+	}
+	for (i = 0; i < (add ? 2U : 1U); i++) {
+		struct nfttab_msg *m;
+		struct nlmsghdr *nlh;
+		struct nlattr *nest;
+
+		nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, ban->addr, bs->alen);
+		nftnl_set_elem_unset(e, NFTNL_SET_ELEM_TIMEOUT);
+		nftnl_set_elem_unset(e, NFTNL_SET_ELEM_USERDATA);
+		if (types[i] == NFT_MSG_NEWSETELEM && ban->timeout_ms)
+			nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT,
+					       ban->timeout_ms);
+		nlh = batch_add(t, &t->pend, types[i],
+				types[i] == NFT_MSG_NEWSETELEM ? NLM_F_CREATE : 0,
+				types[i] == NFT_MSG_NEWSETELEM ? "add to set" :
+				"delete from set", bs->name);
+		if (!nlh) {
+			seterr(t->err, sizeof(t->err), "ban: %s",
+			       strerror(ENOMEM));
+			errno = ENOMEM;
+			goto err;
+		}
+		m = batch_cur(&t->pend);
+		m->bset = (int8_t)(bs - nfttab_bsets);
+		memset(m->key, 0, sizeof(m->key));
+		memcpy(m->key, ban->addr, bs->alen);
+		nest = elems_start(nlh, bs->name);
+		nftnl_set_elem_nlmsg_build(nlh, e, 1);
+		mnl_attr_nest_end(nlh, nest);
+		batch_close(&t->pend, nlh);
+	}
+	return 0;
+err:
+	if (!t->pend_err)
+		t->pend_err = errno;
+	return -1;
+}
+
+int nfttab_ban_add(struct nfttab *t, const struct nfttab_ban *ban)
+{
+	int rc;
+
+	if (nfttab_lock(t))
+		return -1;
+	rc = ban_queue(t, ban, true);
+	nfttab_unlock(t);
+	return rc;
+}
+
+int nfttab_ban_del(struct nfttab *t, const struct nfttab_ban *ban)
+{
+	int rc;
+
+	if (nfttab_lock(t))
+		return -1;
+	rc = ban_queue(t, ban, false);
+	nfttab_unlock(t);
+	return rc;
+}
+
+int nfttab_commit(struct nfttab *t)
+{
+	return nfttab_ph_commit(t);
+}
+
+struct ban_dump_ctx {
+	const struct nfttab_bset	*bs;
+	void				(*cb)(void *arg,
+					      const struct nfttab_ban *ban);
+	void				*arg;
+	int				count;
+	bool				bad_key;
+};
+
+static int ban_dump_elem(struct nftnl_set_elem *e, void *data)
+{
+	struct ban_dump_ctx *d = data;
+	struct nfttab_ban ban = { .family = d->bs->family };
+	const void *key;
+	uint32_t len;
+
+	key = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
+	if (!key || len != d->bs->alen) {
+		d->bad_key = true;
+		return 0;
+	}
+	memcpy(ban.addr, key, len);
+	if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_TIMEOUT))
+		ban.timeout_ms = nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_TIMEOUT);
+	if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_EXPIRATION))
+		ban.expires_ms = nftnl_set_elem_get_u64(e,
+						NFTNL_SET_ELEM_EXPIRATION);
+	d->cb(d->arg, &ban);
+	d->count++;
+	return 0;
+}
+
+int nfttab_ban_dump(struct nfttab *t,
+		    void (*cb)(void *arg, const struct nfttab_ban *ban),
+		    void *arg)
+{
+	struct ban_dump_ctx d = { .cb = cb, .arg = arg };
+	unsigned int i, tries;
+	int rc = 0;
+
+	if (nfttab_lock(t))
+		return -1;
+	for (i = 0; i < __BSET_MAX && rc >= 0; i++) {
+		d.bs = &nfttab_bsets[i];
+		rc = 1;
+		for (tries = 0; rc == 1 && tries < NFTTAB_DUMP_RETRIES; tries++)
+			rc = dump_set(t, d.bs->name, ban_dump_elem, &d);
+		if (rc == 1) {
+			seterr(t->err, sizeof(t->err), "dumping set %s: the "
+			       "ruleset kept changing", d.bs->name);
+			errno = EINTR;
+			rc = -1;
+		} else if (rc < 0 && errno == ENOENT) {
+			rc = 0;		/* a table from before bans */
+		} else if (rc < 0) {
+			int saved = errno;
+
+			seterr(t->err, sizeof(t->err), "dumping set %s: %s",
+			       d.bs->name, strerror(saved));
+			errno = saved;
+		}
+	}
+	if (rc >= 0 && d.bad_key) {
+		seterr(t->err, sizeof(t->err), "a ban set holds keys of an "
+		       "unexpected length; they were skipped");
+		errno = EPROTO;
+		rc = -1;
+	}
+	nfttab_unlock(t);
+	return rc < 0 ? -1 : d.count;
+}
+
+int nfttab_ban_exists(struct nfttab *t, const struct nfttab_ban *ban)
+{
+	const struct nfttab_bset *bs = bset_of(ban);
+	struct nftnl_set_elem *e = t->elem;
+	union {
+		char			buf[512];
+		struct nlmsghdr		align;
+	} req;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	int rc;
+
+	if (!bs) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (nfttab_lock(t))
+		return -1;
+	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, ban->addr, bs->alen);
+	nftnl_set_elem_unset(e, NFTNL_SET_ELEM_TIMEOUT);
+	nftnl_set_elem_unset(e, NFTNL_SET_ELEM_USERDATA);
+	memset(&req, 0, sizeof(req));
+	nlh = nftnl_nlmsg_build_hdr(req.buf, NFT_MSG_GETSETELEM, NFPROTO_INET,
+				    NLM_F_ACK, t->seq++);
+	nest = elems_start(nlh, bs->name);
+	nftnl_set_elem_nlmsg_build(nlh, e, 1);
+	mnl_attr_nest_end(nlh, nest);
+	rc = request(t, nlh, ignore_cb, NULL) == 0 ? 1 : errno == ENOENT ? 0 : -1;
+	if (rc < 0) {
+		int saved = errno;
+
+		seterr(t->err, sizeof(t->err), "looking up an element of set "
+		       "%s: %s", bs->name, strerror(saved));
+		errno = saved;
+	}
 	nfttab_unlock(t);
 	return rc;
 }

@@ -11,6 +11,8 @@
  *   chain media: pinhole hits with RTP/RTCP version 2 are accepted, their
  *                element's timeout refreshed (update @set) and the packet
  *                marked; other UDP to the media port range is dropped
+ *   sets ban4, ban6                  saddr                    (timeout)
+ *   chain ban:   packets from a banned source address are dropped
  *   chain sip:   a counter of conntrack-invalid packets, whose ct expression
  *                turns on conntrack and with it nf_defrag in the netns
  *                (a SIP datagram larger than the MTU must reach voipfwd
@@ -18,7 +20,7 @@
  *                ports is queued to voipfwd
  *                (nft "queue", or the xt NFQUEUE target through nft_compat
  *                on kernels without nft_queue)
- *   base chains on the forward and input hooks jump to media, then sip.
+ *   base chains on the forward and input hooks jump to ban, media, then sip.
  */
 #ifndef VOIPFW_NFTTAB_H
 #define VOIPFW_NFTTAB_H
@@ -207,5 +209,49 @@ const char *nfttab_error(const struct nfttab *t);
 
 /* How many pinhole changes wait for the next commit. */
 unsigned int nfttab_pinhole_pending(const struct nfttab *t);
+
+/**
+ * struct nfttab_ban - one banned source address (sets ban4, ban6).
+ * @family:     4 or 6
+ * @addr:       the address (the first 4 bytes for IPv4), network order
+ * @timeout_ms: how long the ban lasts; 0: until it is deleted
+ * @expires_ms: (dump) what is left of it; 0 without a timeout
+ *
+ * Every packet from a banned address that reaches the forward or input
+ * hook is dropped by the chain ban, ahead of the pinhole rules and the
+ * queue: its SIP costs no trip to userspace, its media passes no
+ * pinhole.  The sets are kept by nfttab_install like the pinhole sets,
+ * so bans outlive a voipfwd restart; the zone policy (voipfwctl apply)
+ * replaces only its own chains and leaves them alone.
+ */
+struct nfttab_ban {
+	uint8_t		family;
+	uint8_t		addr[16];
+	uint64_t	timeout_ms;
+	uint64_t	expires_ms;
+};
+
+/*
+ * nfttab_ban_add, nfttab_ban_del - queue a ban (replacing an existing
+ * ban of that address and its timeout) or its removal on @t's pending
+ * batch, the one the pinhole ops use: the next commit (nfttab_commit or
+ * the pinhole backend's) sends them together, in one transaction.
+ * Removing a ban that is not there (expired) is success.  0, or -1 with
+ * errno; as with pinholes, a change that cannot be queued makes the next
+ * commit fail.
+ */
+int nfttab_ban_add(struct nfttab *t, const struct nfttab_ban *ban);
+int nfttab_ban_del(struct nfttab *t, const struct nfttab_ban *ban);
+
+/* Send the pending batch (pinholes and bans): 0, or -1, nfttab_error(). */
+int nfttab_commit(struct nfttab *t);
+
+/* Every ban in the kernel to @cb; the count, or -1 (nfttab_error). */
+int nfttab_ban_dump(struct nfttab *t,
+		    void (*cb)(void *arg, const struct nfttab_ban *ban),
+		    void *arg);
+
+/* Is @ban's address banned?  1 yes, 0 no, -1 on error. */
+int nfttab_ban_exists(struct nfttab *t, const struct nfttab_ban *ban);
 
 #endif /* VOIPFW_NFTTAB_H */
