@@ -231,6 +231,8 @@ static void test_duration(void)
 	CHECK(!killed(4));
 	CHECK_INT(tollguard_breaker_until(tg, S("201"), 600), 900);
 	CHECK_INT(why(tg, "201", INTL, 5, 899), TOLLGUARD_BREAKER);
+	unit_case("breaker: closes at its time without waiting for a tick");
+	CHECK_INT(why(tg, "201", INTL, 6, 900), TOLLGUARD_OK);
 	CHECK_INT(tollguard_call_end(tg, 4, 900), 0);
 	tollguard_free(tg);
 }
