@@ -44,8 +44,10 @@ static enum dialplan_kind result(struct dialplan_number *out,
 	out->kind = kind;
 	out->len = 0;
 	if (kind == DIALPLAN_E164 || kind == DIALPLAN_SHORT) {
-		memcpy(out->digits, a, alen);
-		memcpy(out->digits + alen, b, blen);
+		if (alen)
+			memcpy(out->digits, a, alen);
+		if (blen)
+			memcpy(out->digits + alen, b, blen);
 		out->len = (uint8_t)(alen + blen);
 	}
 	out->digits[out->len] = '\0';
