@@ -27,7 +27,8 @@ LIB_SRCS	:= $(wildcard userspace/sip/*.c userspace/sdp/*.c userspace/inspect/*.c
 		     userspace/pinhole/*.c userspace/dialog/*.c userspace/engine/*.c \
 		     userspace/policy/*.c userspace/diff/*.c \
 		     userspace/hash/*.c userspace/limit/*.c userspace/netset/*.c \
-		     userspace/detect/*.c userspace/toll/*.c)
+		     userspace/detect/*.c userspace/toll/*.c \
+		     userspace/guard/*.c)
 LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB		:= $(BUILD)/libvoipfw.a
 

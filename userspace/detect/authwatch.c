@@ -10,17 +10,7 @@
 
 #include "detect/authwatch.h"
 #include "hash/lrutab.h"
-
-/**
- * struct window - a sliding window from two fixed ones
- * @start: when the running window began
- * @cur, @prev: counts of the running window and the one before
- */
-struct window {
-	uint32_t	start;
-	uint32_t	cur;
-	uint32_t	prev;
-};
+#include "limit/window.h"
 
 struct src_state {
 	struct window	fail;
@@ -94,36 +84,6 @@ void authwatch_free(struct authwatch *aw)
 	free(aw);
 }
 
-enum roll { ROLL_NONE, ROLL_NEXT, ROLL_GAP };
-
-/* Bring @w up to @now: the next window, or after a gap a fresh one. */
-static enum roll window_roll(struct window *w, uint32_t now, uint32_t span)
-{
-	uint32_t age = now - w->start;
-	enum roll r;
-
-	if (age < span)
-		return ROLL_NONE;
-	if (age < 2 * span) {
-		w->prev = w->cur;
-		w->start += span;
-		r = ROLL_NEXT;
-	} else {
-		w->prev = 0;
-		w->start = now;
-		r = ROLL_GAP;
-	}
-	w->cur = 0;
-	return r;
-}
-
-static uint32_t window_count(const struct window *w, uint32_t now, uint32_t span)
-{
-	uint32_t into = now - w->start;
-
-	return w->cur + (uint32_t)((uint64_t)w->prev * (span - into) / span);
-}
-
 static void src_key(uint8_t key[17], int family, const uint8_t *addr)
 {
 	memset(key, 0, 17);
@@ -167,13 +127,13 @@ static unsigned int count_source(struct authwatch *aw, struct src_state *s,
 
 	window_start(&s->fail, created, now);
 	switch (window_roll(&s->fail, now, c->window_ms)) {
-	case ROLL_NONE:
+	case WINDOW_SAME:
 		break;
-	case ROLL_NEXT:
+	case WINDOW_NEXT:
 		memcpy(s->users_prev, s->users_cur, sizeof(s->users_prev));
 		memset(s->users_cur, 0, sizeof(s->users_cur));
 		break;
-	case ROLL_GAP:
+	case WINDOW_GAP:
 		memset(s->users_prev, 0, sizeof(s->users_prev));
 		memset(s->users_cur, 0, sizeof(s->users_cur));
 		break;

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_guard.c - the zones' SIP security policy per message: zones by
+ * interface before zones by subnet, rate limits and the flood ban with
+ * its escalation, trusted sources, scanners, methods, size, and from
+ * answers brute force (only wrong passwords: challenges to requests with
+ * credentials), enumeration and a locked username.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+#include "guard/guard.h"
+#include "sip/sip_error.h"
+
+static const struct siphash_key key = { 7, 8 };
+
+static unsigned int fake_ifindex(const char *name)
+{
+	if (!strcmp(name, "eth0"))
+		return 2;
+	if (!strcmp(name, "eth1"))
+		return 3;
+	return 0;
+}
+
+static const char conf[] =
+	"zone lan { interface eth0 }\n"
+	"zone wan {\n"
+	"  interface eth1\n"
+	"  sip {\n"
+	"    rate invite 1/s burst 3; rate register 1/s burst 3\n"
+	"    flood 5 per 10s; ban 10m max 25m\n"
+	"    trusted 203.0.113.10 198.51.100.0/24\n"
+	"    brute-force 4 per 1m; enumeration 10 per 1m\n"
+	"    user-lock 6 per 10m for 30m\n"
+	"  }\n"
+	"}\n"
+	"zone vpn { subnet 10.8.0.0/16; sip { methods REGISTER OPTIONS; max-size 600 } }\n";
+
+static struct sip_msg msg;
+
+/* a request; @auth adds an Authorization header */
+static const struct sip_msg *req(const char *method, const char *user,
+				 const char *ua, bool auth, unsigned int cseq,
+				 size_t *len)
+{
+	static char buf[2048];
+	struct sip_diag diag;
+
+	snprintf(buf, sizeof(buf),
+		 "%s sip:%s@example.com SIP/2.0\r\n"
+		 "Via: SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bK%u\r\n"
+		 "Max-Forwards: 70\r\n"
+		 "From: <sip:%s@example.com>;tag=1\r\n"
+		 "To: <sip:%s@example.com>\r\n"
+		 "Call-ID: c%s@x\r\n"
+		 "CSeq: %u %s\r\n"
+		 "%s%s%s"
+		 "%s"
+		 "Content-Length: 0\r\n\r\n",
+		 method, user, cseq, user, user, user, cseq, method,
+		 ua ? "User-Agent: " : "", ua ? ua : "", ua ? "\r\n" : "",
+		 auth ? "Authorization: Digest username=\"x\", realm=\"r\", "
+			"nonce=\"n\", uri=\"sip:x\", response=\"0\"\r\n" : "");
+	memset(&diag, 0, sizeof(diag));
+	if (sip_parse(buf, strlen(buf), &msg, &diag))
+		abort();
+	if (len)
+		*len = strlen(buf);
+	return &msg;
+}
+
+/* judge req(...) from @s at @now */
+static void judge(struct guard *g, const struct guard_source *s,
+		  const char *method, const char *user, const char *ua,
+		  bool auth, unsigned int cseq, uint32_t now,
+		  struct guard_verdict *v, size_t *lenp)
+{
+	size_t len;
+	const struct sip_msg *m = req(method, user, ua, auth, cseq, &len);
+
+	guard_request(g, s, m, len, now, v);
+	if (lenp)
+		*lenp = len;
+}
+
+/* the answer @status to req(method, user, ..., cseq) */
+static const struct sip_msg *ans(unsigned int status, const char *method,
+				 const char *user, unsigned int cseq)
+{
+	static char buf[1024];
+	struct sip_diag diag;
+
+	snprintf(buf, sizeof(buf),
+		 "SIP/2.0 %u X\r\n"
+		 "Via: SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bK%u\r\n"
+		 "From: <sip:%s@example.com>;tag=1\r\n"
+		 "To: <sip:%s@example.com>;tag=2\r\n"
+		 "Call-ID: c%s@x\r\n"
+		 "CSeq: %u %s\r\n"
+		 "Content-Length: 0\r\n\r\n",
+		 status, cseq, user, user, user, cseq, method);
+	memset(&diag, 0, sizeof(diag));
+	if (sip_parse(buf, strlen(buf), &msg, &diag))
+		abort();
+	return &msg;
+}
+
+static struct guard_source src(const char *addr, uint32_t ifindex)
+{
+	struct guard_source s = { .ifindex = ifindex };
+
+	s.family = strchr(addr, ':') ? 6 : 4;
+	inet_pton(s.family == 6 ? AF_INET6 : AF_INET, addr, s.addr);
+	return s;
+}
+
+static struct guard *make(void)
+{
+	struct policy_error perr;
+	struct policy *pol = policy_parse(conf, strlen(conf), "t.conf", &perr);
+	struct scanner_list sl;
+	struct guard *g;
+	char err[128];
+	const char *list = "friendly-scanner\nsipvicious\n";
+
+	if (!pol || scanner_list_parse(&sl, list, strlen(list), "s", err, sizeof(err)))
+		abort();
+	g = guard_new(pol, &sl, fake_ifindex, &key, err, sizeof(err));
+	policy_free(pol);
+	return g;
+}
+
+static void test_zones(void)
+{
+	struct guard *g = make();
+	struct guard_source s;
+
+	unit_case("zones: by interface first, then by subnet only");
+	CHECK(g);
+	if (!g)
+		return;
+	s = src("10.8.1.1", 2);
+	CHECK_INT(guard_zone_of(g, &s), 0);		/* eth0: lan */
+	s = src("10.8.1.1", 9);
+	CHECK_INT(guard_zone_of(g, &s), 2);		/* vpn */
+	s = src("192.0.2.1", 9);
+	CHECK_INT(guard_zone_of(g, &s), -1);
+	s = src("192.0.2.1", 0);
+	CHECK_INT(guard_zone_of(g, &s), -1);
+	CHECK_STR(guard_zone_name(g, 1), "wan");
+	guard_free(g);
+}
+
+static void test_rate_and_flood(void)
+{
+	struct guard *g = make();
+	struct guard_source s = src("192.0.2.66", 3), t = src("203.0.113.10", 3);
+	struct guard_source n = src("192.0.2.77", 9);
+	struct guard_verdict v;
+	unsigned int i, passed = 0, bans = 0;
+	size_t len;
+
+	unit_case("rate: the burst, then drops; the fifth over-limit bans");
+	for (i = 0; i < 8; i++) {
+		judge(g, &s, "INVITE", "100", NULL, false, i, 1000, &v, &len);
+		CHECK_INT(v.zone, 1);
+		passed += !v.drop;
+		if (v.drop)
+			CHECK_STR(guard_reason_str(v.reason), "rate-limit");
+		if (v.ban) {
+			bans++;
+			CHECK_INT(v.ban_ms, 600000);
+			CHECK_STR(guard_ban_why_str(v.why), "flood");
+			CHECK_INT(i, 7);	/* 3 passed, the 5th over-limit */
+		}
+	}
+	CHECK_INT(passed, 3);
+	CHECK_INT(bans, 1);
+
+	unit_case("rate: banned once while the ban lasts");
+	judge(g, &s, "INVITE", "100", NULL, false, 9, 1500, &v, &len);
+	CHECK(v.drop && !v.ban);
+
+	unit_case("rate: a repeat offender's ban doubles, up to max");
+	for (i = 0, bans = 0; i < 20 && !bans; i++) {
+		judge(g, &s, "INVITE", "100", NULL, false, i, 700000, &v, &len);
+		if (v.ban) {
+			bans++;
+			CHECK_INT(v.ban_ms, 1200000);
+		}
+	}
+	CHECK_INT(bans, 1);
+	for (i = 0, bans = 0; i < 20 && !bans; i++) {
+		judge(g, &s, "INVITE", "100", NULL, false, i, 2000000, &v, &len);
+		if (v.ban) {
+			bans++;
+			CHECK_INT(v.ban_ms, 1500000);	/* 40m capped at 25m */
+		}
+	}
+	CHECK_INT(bans, 1);
+
+	unit_case("rate: a trusted source is unlimited and never banned");
+	for (i = 0, passed = 0; i < 500; i++) {
+		judge(g, &t, "INVITE", "100", NULL, false, i, 1000, &v, &len);
+		passed += !v.drop && !v.ban;
+	}
+	CHECK_INT(passed, 500);
+
+	unit_case("rate: a source in no zone is not judged");
+	for (i = 0, passed = 0; i < 50; i++) {
+		judge(g, &n, "INVITE", "100", NULL, false, i, 1000, &v, &len);
+		passed += !v.drop && v.zone == -1;
+	}
+	CHECK_INT(passed, 50);
+	guard_free(g);
+}
+
+static void test_scanner_method_size(void)
+{
+	struct guard *g = make();
+	struct guard_source s = src("192.0.2.5", 3), t = src("198.51.100.9", 3);
+	struct guard_source vpn = src("10.8.0.7", 5);
+	struct guard_verdict v;
+	struct guard_stats st;
+	size_t len;
+
+	unit_case("scanner: dropped and banned");
+	judge(g, &s, "OPTIONS", "100", "friendly-scanner", false, 1, 1000, &v, &len);
+	CHECK(v.drop && v.ban);
+	CHECK_STR(guard_reason_str(v.reason), "scanner");
+	CHECK_STR(guard_ban_why_str(v.why), "scanner");
+	unit_case("scanner: not from a trusted source");
+	judge(g, &t, "OPTIONS", "100", "friendly-scanner", false, 1, 1000, &v, &len);
+	CHECK(!v.drop && !v.ban);
+	unit_case("scanner: a phone's User-Agent passes");
+	judge(g, &s, "OPTIONS", "101", "Yealink SIP-T46S", false, 1, 1000, &v, &len);
+	CHECK(!v.drop);
+
+	unit_case("methods: INVITE is not allowed from the vpn zone");
+	judge(g, &vpn, "INVITE", "100", NULL, false, 1, 1000, &v, &len);
+	CHECK(v.drop && !v.ban);
+	CHECK_STR(guard_reason_str(v.reason), "method-not-allowed");
+	judge(g, &vpn, "REGISTER", "100", NULL, false, 2, 1000, &v, &len);
+	CHECK(!v.drop);
+	unit_case("size: over max-size");
+	{
+		char ua[400];
+
+		memset(ua, 'a', sizeof(ua) - 1);
+		ua[sizeof(ua) - 1] = '\0';
+		judge(g, &vpn, "REGISTER", "100", ua, true, 3, 1000, &v, &len);
+	}
+	CHECK_MSG(len > 600, "message of %zu bytes", len);
+	CHECK(v.drop);
+	CHECK_STR(guard_reason_str(v.reason), "too-large");
+	guard_get_stats(g, &st);
+	CHECK_INT(st.dropped[GUARD_R_SCANNER], 1);
+	CHECK_INT(st.dropped[GUARD_R_METHOD], 1);
+	CHECK_INT(st.bans[GUARD_BAN_SCANNER], 1);
+	guard_free(g);
+}
+
+static void test_answers(void)
+{
+	struct guard *g = make();
+	struct guard_source s = src("192.0.2.40", 3), e = src("192.0.2.41", 3);
+	struct guard_source t = src("203.0.113.10", 3);
+	struct guard_verdict v;
+	unsigned int i, bans = 0, at = 0;
+	char user[16];
+	size_t len;
+
+	unit_case("brute force: challenges to requests without credentials do not count");
+	for (i = 0; i < 30; i++) {
+		judge(g, &s, "REGISTER", "200", NULL, false, i, 1000 + i * 1000, &v, &len);
+		guard_answer(g, &s, ans(401, "REGISTER", "200", i), 1000 + i * 1000, &v);
+		bans += v.ban;
+	}
+	CHECK_INT(bans, 0);
+
+	unit_case("brute force: the 4th wrong password bans");
+	for (i = 100; i < 110 && !bans; i++) {
+		judge(g, &s, "REGISTER", "200", NULL, true, i, 40000 + i * 1000, &v, &len);
+		CHECK(!v.drop);
+		guard_answer(g, &s, ans(401, "REGISTER", "200", i), 40000 + i * 1000, &v);
+		if (v.ban) {
+			bans++;
+			at = i - 99;
+			CHECK_STR(guard_ban_why_str(v.why), "brute-force");
+		}
+	}
+	CHECK_INT(at, 4);
+
+	unit_case("enumeration: many users answered 404");
+	for (i = 0, bans = 0, at = 0; i < 40 && !bans; i++) {
+		snprintf(user, sizeof(user), "%u", 300 + i);
+		judge(g, &e, "OPTIONS", user, NULL, false, 1, 100000 + i * 300, &v, &len);
+		guard_answer(g, &e, ans(404, "OPTIONS", user, 1), 100000 + i * 300, &v);
+		if (v.ban) {
+			bans++;
+			at = i + 1;
+			CHECK_STR(guard_ban_why_str(v.why), "enumeration");
+		}
+	}
+	CHECK_MSG(at >= 8 && at <= 13, "banned at the %u-th user", at);
+
+	unit_case("user lock: wrong passwords for one user from many sources");
+	for (i = 0, at = 0; i < 6; i++) {
+		char a[32];
+		struct guard_source m;
+
+		snprintf(a, sizeof(a), "192.0.2.%u", 150 + i);
+		m = src(a, 3);
+		judge(g, &m, "REGISTER", "777", NULL, true, 5, 200000, &v, &len);
+		guard_answer(g, &m, ans(403, "REGISTER", "777", 5), 200000, &v);
+		if (v.user_locked)
+			at = i + 1;
+		CHECK(!v.ban);
+	}
+	CHECK_INT(at, 6);
+	judge(g, &s, "REGISTER", "777", NULL, false, 6, 200001, &v, &len);
+	CHECK(v.drop);
+	CHECK_STR(guard_reason_str(v.reason), "user-locked");
+	unit_case("user lock: a trusted source still registers the user");
+	judge(g, &t, "REGISTER", "777", NULL, false, 7, 200001, &v, &len);
+	CHECK(!v.drop);
+	unit_case("user lock: over after 30m");
+	judge(g, &e, "REGISTER", "777", NULL, false, 8, 200000 + 1800000, &v, &len);
+	CHECK(!v.drop);
+	guard_free(g);
+}
+
+int main(void)
+{
+	test_zones();
+	test_rate_and_flood();
+	test_scanner_method_size();
+	test_answers();
+	return unit_summary("guard");
+}

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * guard.h - the SIP security policy of voipfw.conf(5)'s zone sip blocks,
+ * one message at a time: which zone a source is in; for requests its rate
+ * limits, the scanner list, allowed methods, the size limit and locked
+ * usernames; from answers, password guessing and extension enumeration.
+ * Repeat offenders are banned for longer each time.
+ *
+ * The guard decides; its caller acts: drops the message, bans the source
+ * (the engine through its backend, voipfwd into nft's ban sets).  Sources
+ * in no zone are not judged (the zones are what voipfw manages; without a
+ * policy there is no guard).  Nothing is allocated per message.
+ */
+#ifndef VOIPFW_GUARD_H
+#define VOIPFW_GUARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "detect/scanner.h"
+#include "hash/siphash.h"
+#include "policy/policy.h"
+#include "sip/sip.h"
+
+/* Verdict reasons of the guard; append only. */
+enum guard_reason {
+	GUARD_R_OK = 0,
+	GUARD_R_RATE_LIMIT,	/* over the source's rate for the class */
+	GUARD_R_SCANNER,	/* User-Agent on the scanner list */
+	GUARD_R_METHOD,		/* method not allowed in the zone */
+	GUARD_R_TOO_LARGE,	/* over max-size */
+	GUARD_R_USER_LOCKED,	/* REGISTER for a locked username */
+	__GUARD_R_MAX
+};
+
+/* Why a source was banned; append only. */
+enum guard_ban_why {
+	GUARD_BAN_NONE = 0,
+	GUARD_BAN_FLOOD,
+	GUARD_BAN_SCANNER,
+	GUARD_BAN_BRUTE_FORCE,
+	GUARD_BAN_ENUMERATION,
+	__GUARD_BAN_MAX
+};
+
+/**
+ * struct guard_source - where a message came from (requests) or goes to
+ * (answers: the requester)
+ * @family:  4 or 6
+ * @addr:    4 or 16 bytes
+ * @ifindex: the interface it came in on (requests) or goes out of
+ *           (answers); 0 when unknown (then interface zones do not match)
+ */
+struct guard_source {
+	uint8_t		family;
+	uint8_t		addr[16];
+	uint32_t	ifindex;
+};
+
+/**
+ * struct guard_verdict - what to do with one message
+ * @drop, @reason: drop it, and why
+ * @ban:           ban the source (requests) or requester (answers)
+ * @ban_ms:        for how long
+ * @why:           why the ban
+ * @zone:          the zone's index in the policy, -1 for none
+ * @user_locked:   an answer locked its username
+ */
+struct guard_verdict {
+	bool			drop;
+	enum guard_reason	reason;
+	bool			ban;
+	uint32_t		ban_ms;
+	enum guard_ban_why	why;
+	int			zone;
+	bool			user_locked;
+};
+
+/**
+ * struct guard_stats - counts since guard_new()
+ */
+struct guard_stats {
+	uint64_t	judged;
+	uint64_t	dropped[__GUARD_R_MAX];
+	uint64_t	bans[__GUARD_BAN_MAX];
+	uint64_t	user_locks;
+};
+
+struct guard;
+
+/*
+ * guard_new - a guard for @pol's zones (the model is copied what the guard
+ * needs; @pol may be freed after), with the scanner list @scanners (copied;
+ * NULL: none).  Interfaces are resolved by @ifindex_of (if_nametoindex(3)
+ * in voipfwd); names not resolved now are tried again by guard_tick().
+ * NULL with @err ("what failed") on failure.
+ */
+struct guard *guard_new(const struct policy *pol,
+			const struct scanner_list *scanners,
+			unsigned int (*ifindex_of)(const char *name),
+			const struct siphash_key *key, char *err, size_t errlen);
+void guard_free(struct guard *g);
+
+/* The zone of @src (zones naming interfaces first, then by subnet only,
+ * each in file order); -1 for none. */
+int guard_zone_of(const struct guard *g, const struct guard_source *src);
+
+/* A request of @len bytes from @src, parsed as @msg. */
+void guard_request(struct guard *g, const struct guard_source *src,
+		   const struct sip_msg *msg, size_t len, uint32_t now_ms,
+		   struct guard_verdict *v);
+
+/* An answer going to @dst (the requester), parsed as @msg.  Answers are
+ * never dropped; they may get the requester banned. */
+void guard_answer(struct guard *g, const struct guard_source *dst,
+		  const struct sip_msg *msg, uint32_t now_ms,
+		  struct guard_verdict *v);
+
+/* Once a second: resolve interfaces that appeared, forget idle state. */
+void guard_tick(struct guard *g, uint32_t now_ms);
+
+void guard_get_stats(const struct guard *g, struct guard_stats *st);
+const char *guard_reason_str(enum guard_reason r);
+const char *guard_ban_why_str(enum guard_ban_why w);
+/* The zone's name; NULL for a bad index. */
+const char *guard_zone_name(const struct guard *g, int zone);
+
+#endif /* VOIPFW_GUARD_H */
