@@ -328,6 +328,35 @@ static int kw_state_dir(struct voipfwd_config *c, const char *v, char *err,
 	return kw_abs_path(c->state_dir, sizeof(c->state_dir), v, err, errlen);
 }
 
+static int kw_zone_policy(struct voipfwd_config *c, const char *v, char *err,
+			  size_t errlen, int *col)
+{
+	(void)col;
+	if (!strcmp(v, "none"))
+		return kw_string(c->zone_policy, sizeof(c->zone_policy), v, err,
+				 errlen);
+	return kw_abs_path(c->zone_policy, sizeof(c->zone_policy), v, err, errlen);
+}
+
+static int kw_scanners(struct voipfwd_config *c, const char *v, char *err,
+		       size_t errlen, int *col)
+{
+	(void)col;
+	return kw_abs_path(c->scanners, sizeof(c->scanners), v, err, errlen);
+}
+
+bool config_zone_policy_path(const struct voipfwd_config *cfg, char *buf,
+			     size_t size)
+{
+	if (!strcmp(cfg->zone_policy, "none"))
+		return false;
+	if (cfg->zone_policy[0])
+		snprintf(buf, size, "%s", cfg->zone_policy);
+	else
+		snprintf(buf, size, "%s/applied.conf", cfg->state_dir);
+	return true;
+}
+
 /* Every setting, in the order voipfwd.conf(5) documents them. */
 static const struct config_kw {
 	const char	*name;
@@ -354,6 +383,8 @@ static const struct config_kw {
 	{ "admin-group",	kw_admin_group,	"group also allowed the commands that change things (ban, unban, kill-call, apply, rollback, confirm)" },
 	{ "voipfwctl",		kw_voipfwctl,	"the voipfwctl that runs apply, rollback and confirm for admin-group" },
 	{ "state-dir",		kw_state_dir,	"voipfwctl's state directory for those (its --state-dir)" },
+	{ "zone-policy",	kw_zone_policy,	"voipfw.conf whose zone sip blocks voipfwd enforces (default: STATE-DIR/applied.conf; none: no SIP policy)" },
+	{ "scanners",		kw_scanners,	"scanner User-Agent list (default /etc/voipfw/scanners.list)" },
 };
 
 void config_defaults(struct voipfwd_config *cfg)
@@ -379,6 +410,8 @@ void config_defaults(struct voipfwd_config *cfg)
 		 VOIPFWD_VOIPFWCTL_DEFAULT);
 	snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%s",
 		 VOIPFWD_STATE_DIR_DEFAULT);
+	snprintf(cfg->scanners, sizeof(cfg->scanners), "%s",
+		 VOIPFWD_SCANNERS_DEFAULT);
 }
 
 int config_set(struct voipfwd_config *cfg, const char *key, const char *value,
@@ -528,4 +561,11 @@ void config_print(const struct voipfwd_config *c, FILE *out)
 	if (c->admin_group[0])
 		fprintf(out, "admin-group %s\n", c->admin_group);
 	fprintf(out, "voipfwctl %s\nstate-dir %s\n", c->voipfwctl, c->state_dir);
+	{
+		char zp[300];
+
+		fprintf(out, "zone-policy %s\nscanners %s\n",
+			config_zone_policy_path(c, zp, sizeof(zp)) ? zp : "none",
+			c->scanners);
+	}
 }

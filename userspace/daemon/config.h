@@ -16,6 +16,12 @@
 #define VOIPFWD_SOCKET_DEFAULT	"/run/voipfw/voipfwd.sock"
 #define VOIPFWD_VOIPFWCTL_DEFAULT "/usr/sbin/voipfwctl"
 #define VOIPFWD_STATE_DIR_DEFAULT "/var/lib/voipfw"
+#define VOIPFWD_SCANNERS_DEFAULT "/etc/voipfw/scanners.list"
+
+/* The zone policy file @cfg names, into @buf; false for none. */
+struct voipfwd_config;
+bool config_zone_policy_path(const struct voipfwd_config *cfg, char *buf,
+			     size_t size);
 
 /**
  * struct voipfwd_config - everything voipfwd is told.
@@ -28,6 +34,10 @@
  * @voipfwctl:   the voipfwctl voipfwd runs, as root, for apply, rollback
  *               and confirm asked over the socket
  * @state_dir:   its --state-dir
+ * @zone_policy: the zones' policy (voipfw.conf(5)) whose sip blocks
+ *               voipfwd enforces ("" = STATE_DIR/applied.conf, what
+ *               voipfwctl apply last applied; "none": no SIP policy)
+ * @scanners:    the scanner list (User-Agent fingerprints)
  */
 struct voipfwd_config {
 	struct engine_config	engine;
@@ -37,6 +47,8 @@ struct voipfwd_config {
 	char			admin_group[64];
 	char			voipfwctl[256];
 	char			state_dir[256];
+	char			zone_policy[256];
+	char			scanners[256];
 };
 
 void config_defaults(struct voipfwd_config *cfg);

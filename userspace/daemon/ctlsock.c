@@ -132,6 +132,11 @@ static void stats_sum(struct ctlsock *cs, struct engine_stats *sum)
 			sum->by_reason[r] += st.by_reason[r];
 		for (r = 0; r < __SIP_REASON_MAX; r++)
 			sum->by_sip_reason[r] += st.by_sip_reason[r];
+		for (r = 0; r < __GUARD_R_MAX; r++)
+			sum->by_guard_reason[r] += st.by_guard_reason[r];
+		for (r = 0; r < __GUARD_BAN_MAX; r++)
+			sum->bans[r] += st.bans[r];
+		sum->ban_failures += st.ban_failures;
 	}
 }
 
@@ -335,7 +340,7 @@ static void cmd_stats(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 		const char *verdict = r == ENGINE_R_OK || r == ENGINE_R_KEEPALIVE ||
 			(r == ENGINE_R_COMMIT_FAILED && fail_open) ? "pass" : "drop";
 
-		if (r == ENGINE_R_PARSE || !sum.by_reason[r])
+		if (r == ENGINE_R_PARSE || r == ENGINE_R_GUARD || !sum.by_reason[r])
 			continue;
 		if (req->json)
 			fprintf(out, "%s{\"verdict\":\"%s\",\"reason\":\"%s\","
@@ -358,8 +363,35 @@ static void cmd_stats(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 			fprintf(out, "drop %s %llu\n", sip_reason_str(r),
 				(unsigned long long)sum.by_sip_reason[r]);
 	}
-	if (req->json)
-		fprintf(out, "]}\n");
+	/* the zones' SIP policy: its drops, and the bans it asked for */
+	for (r = 1; r < __GUARD_R_MAX; r++) {
+		if (!sum.by_guard_reason[r])
+			continue;
+		if (req->json)
+			fprintf(out, "%s{\"verdict\":\"drop\",\"reason\":\"%s\","
+				"\"messages\":%llu}", n++ ? "," : "",
+				guard_reason_str(r),
+				(unsigned long long)sum.by_guard_reason[r]);
+		else
+			fprintf(out, "drop %s %llu\n", guard_reason_str(r),
+				(unsigned long long)sum.by_guard_reason[r]);
+	}
+	if (req->json) {
+		fprintf(out, "],\"bans\":{");
+		for (r = 1, n = 0; r < __GUARD_BAN_MAX; r++)
+			fprintf(out, "%s\"%s\":%llu", n++ ? "," : "",
+				guard_ban_why_str(r), (unsigned long long)sum.bans[r]);
+		fprintf(out, "},\"ban_failures\":%llu}\n",
+			(unsigned long long)sum.ban_failures);
+	} else {
+		for (r = 1; r < __GUARD_BAN_MAX; r++)
+			if (sum.bans[r])
+				fprintf(out, "ban %s %llu\n", guard_ban_why_str(r),
+					(unsigned long long)sum.bans[r]);
+		if (sum.ban_failures)
+			fprintf(out, "ban failed %llu\n",
+				(unsigned long long)sum.ban_failures);
+	}
 }
 
 static void print_ban(void *arg, const struct nfttab_ban *ban)

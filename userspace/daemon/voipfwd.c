@@ -30,11 +30,13 @@
 #include "nfq/pktq.h"
 #include "nft/nfttab.h"
 #include "replay.h"
+#include "sippolicy.h"
 #include "voipfwd.h"
 
 #define VOIPFWD_VERSION	"0.1"
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
 
 static bool log_to_syslog;
 
@@ -64,8 +66,10 @@ uint64_t voipfwd_now_ms(void)
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	if (sig == SIGHUP)
+		reload_requested = 1;
+	else
+		stop_requested = 1;
 }
 
 /* ---- the packet path --------------------------------------------------- */
@@ -143,6 +147,8 @@ static enum pktq_verdict on_packet(void *arg, const struct pktq_packet *p)
 		return w->cfg->table.fail_open ? PKTQ_ACCEPT : PKTQ_DROP;
 	if (netpkt_parse(p->data, p->len, &pkt))
 		return PKTQ_ACCEPT;
+	pkt.meta.indev = p->indev;
+	pkt.meta.outdev = p->outdev;
 	if (!config_is_sip_port(w->cfg, pkt.meta.dport) &&
 	    !config_is_sip_port(w->cfg, pkt.meta.sport))
 		return PKTQ_ACCEPT;
@@ -291,6 +297,7 @@ static int run_daemon(struct voipfwd_config *cfg)
 	struct engine_config ecfg;
 	struct nfttab *table;
 	struct ctlsock *cs = NULL;
+	struct sippolicy *sp = NULL;
 	unsigned int n, i, started = 0;
 	char err[512];
 	int rc = 1;
@@ -381,6 +388,13 @@ static int run_daemon(struct voipfwd_config *cfg)
 		voipfwd_log(NULL, LOG_ERR, "control socket: %s", err);
 		goto out_workers;
 	}
+	/* the zones' SIP policy, in force before the first packet */
+	sp = sippolicy_new(&state);
+	if (!sp) {
+		voipfwd_log(NULL, LOG_ERR, "out of memory");
+		goto out_socket;
+	}
+	sippolicy_check(sp, true);
 
 	for (i = 0; i < n; i++) {
 		if (pthread_create(&workers[i].thread, NULL, worker_main,
@@ -394,13 +408,19 @@ static int run_daemon(struct voipfwd_config *cfg)
 	voipfwd_log(NULL, LOG_INFO, "running: queues %u-%u, fail-mode %s",
 		    cfg->table.queue_first, cfg->table.queue_last,
 		    cfg->table.fail_open ? "open" : "closed");
-	while (!stop_requested)
+	while (!stop_requested) {
 		ctlsock_serve(cs, 1000);
+		/* a changed policy file (apply, rollback) or SIGHUP */
+		sippolicy_check(sp, reload_requested);
+		reload_requested = 0;
+	}
 	rc = 0;
 	for (i = 0; i < started; i++)
 		pthread_join(workers[i].thread, NULL);
 	voipfwd_log(NULL, LOG_INFO,
 		    "stopping; table and pinholes stay so media keeps flowing");
+	sippolicy_free(sp);
+out_socket:
 	ctlsock_close(cs);
 out_workers:
 	for (i = 0; i < n; i++) {
@@ -544,6 +564,7 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (!foreground) {
 		if (daemon(0, 0)) {

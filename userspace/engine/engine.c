@@ -44,6 +44,7 @@ struct engine {
 	unsigned int			n_pinholes;
 	struct engine_stats		st;
 	uint64_t			limit_logged_ms;
+	struct guard			*guard;		/* not owned; may be NULL */
 	/*
 	 * Group commit (cfg.group_commit).  @epoch numbers the commit being
 	 * built; a call whose changes it carries has that commit_epoch.
@@ -79,6 +80,7 @@ static const char *const engine_reason_names[__ENGINE_R_MAX] = {
 	[ENGINE_R_COMMIT_FAILED]	= "commit-failed",
 	[ENGINE_R_PARSE]		= "parse",
 	[ENGINE_R_SOURCE_PINHOLE_LIMIT]	= "source-pinhole-limit",
+	[ENGINE_R_GUARD]		= "guard",
 };
 
 /* Closes one group commit can retry if it fails (about 150 KiB). */
@@ -95,7 +97,14 @@ const char *engine_verdict_reason(const struct engine_verdict *v)
 {
 	if (v->reason == ENGINE_R_PARSE)
 		return sip_reason_str(v->sip_reason);
+	if (v->reason == ENGINE_R_GUARD)
+		return guard_reason_str(v->guard.reason);
 	return engine_reason_str(v->reason);
+}
+
+void engine_set_guard(struct engine *e, struct guard *g)
+{
+	e->guard = g;
 }
 
 void engine_config_defaults(struct engine_config *cfg)
@@ -717,6 +726,49 @@ static void verdict_count(struct engine *e, struct engine_verdict *v)
 	e->st.by_reason[v->reason]++;
 	if (v->reason == ENGINE_R_PARSE)
 		e->st.by_sip_reason[v->sip_reason]++;
+	if (v->reason == ENGINE_R_GUARD)
+		e->st.by_guard_reason[v->guard.reason]++;
+}
+
+/*
+ * The zone's SIP policy: may drop a request, may ask for a ban of the
+ * source (requests) or of the requester (answers).  The ban joins the
+ * pending pinhole changes (one commit), or is committed at once without
+ * group commit.  A ban that cannot be queued or committed is logged and
+ * counted; the message's own verdict stands (the guard still drops what
+ * it would: fail-closed for the flood, the ban is the extra).
+ */
+static void guard_judge(struct engine *e, const struct pkt_meta *meta,
+			const struct sip_msg *msg, size_t len, uint64_t now_ms,
+			struct engine_verdict *v)
+{
+	struct guard_source gs;
+	int rc;
+
+	gs.family = meta->family;
+	if (msg->is_request) {
+		memcpy(gs.addr, meta->saddr, 16);
+		gs.ifindex = meta->indev;
+		guard_request(e->guard, &gs, msg, len, (uint32_t)now_ms, &v->guard);
+	} else {
+		memcpy(gs.addr, meta->daddr, 16);
+		gs.ifindex = meta->outdev;
+		guard_answer(e->guard, &gs, msg, (uint32_t)now_ms, &v->guard);
+	}
+	if (!v->guard.ban)
+		return;
+	e->st.bans[v->guard.why]++;
+	rc = e->be.ops->ban ? e->be.ops->ban(e->be.ctx, gs.family, gs.addr,
+					      v->guard.ban_ms) : -1;
+	if (!rc && !e->cfg.group_commit)
+		rc = e->be.ops->commit(e->be.ctx);
+	else if (!rc)
+		e->queued = true;
+	if (rc) {
+		e->st.ban_failures++;
+		ELOG(e, LOG_ERR, "a ban (%s) could not be queued or committed",
+		     guard_ban_why_str(v->guard.why));
+	}
 }
 
 void engine_message(struct engine *e, const struct pkt_meta *meta,
@@ -741,6 +793,14 @@ void engine_message(struct engine *e, const struct pkt_meta *meta,
 		v->sip_reason = res->drop.reason;
 		v->detail = res->drop.detail;
 		goto out;
+	}
+	if (e->guard) {
+		guard_judge(e, meta, &res->msg, len, now_ms, v);
+		if (v->guard.drop) {
+			v->accept = false;
+			v->reason = ENGINE_R_GUARD;
+			goto out;
+		}
 	}
 	if (dialog_key_of(res->msg.call_id, &key)) {
 		v->accept = false;
@@ -777,6 +837,8 @@ void engine_tick(struct engine *e, uint64_t now_ms,
 
 	if (e->cfg.group_commit && e->n_retry)
 		closes_retry(e);
+	if (e->guard)
+		guard_tick(e->guard, (uint32_t)now_ms);
 	while ((d = dialog_next(e->dialogs, &cursor))) {
 		bool live = false;
 

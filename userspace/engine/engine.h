@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "../dialog/dialog.h"
+#include "../guard/guard.h"
 #include "../pinhole/pinhole.h"
 #include "../sip/sip_validate.h"
 
@@ -33,6 +34,7 @@ enum engine_reason {
 	ENGINE_R_COMMIT_FAILED,		/* pinholes could not be installed */
 	ENGINE_R_PARSE,			/* see the sip_reason in the verdict */
 	ENGINE_R_SOURCE_PINHOLE_LIMIT,	/* max-pinholes-per-source reached */
+	ENGINE_R_GUARD,			/* the zone's SIP policy: see guard_reason */
 	__ENGINE_R_MAX
 };
 
@@ -72,6 +74,8 @@ void engine_config_defaults(struct engine_config *cfg);
 /**
  * struct pkt_meta - where a message came from and went.
  * @family: 4 or 6;  @proto: IPPROTO_UDP or IPPROTO_TCP
+ * @indev, @outdev: interface indexes (0: unknown); the zones of the guard
+ *         match on them
  */
 struct pkt_meta {
 	uint8_t		family;
@@ -80,6 +84,8 @@ struct pkt_meta {
 	uint8_t		daddr[16];
 	uint16_t	sport;
 	uint16_t	dport;
+	uint32_t	indev;
+	uint32_t	outdev;
 };
 
 /**
@@ -90,6 +96,8 @@ struct pkt_meta {
  * @pending: with group_commit: this message's pinhole changes wait for
  *          engine_commit(); if that fails, the message gets the fail-mode
  *          verdict instead of @accept
+ * @guard:  what the zone's SIP policy said (ENGINE_R_GUARD: why it was
+ *          dropped; a ban of the source or requester it asked for)
  */
 struct engine_verdict {
 	bool			accept;
@@ -99,6 +107,7 @@ struct engine_verdict {
 	unsigned int		opened;
 	unsigned int		closed;
 	bool			pending;
+	struct guard_verdict	guard;
 };
 
 /* Log priorities are syslog's (LOG_ERR, LOG_WARNING, LOG_INFO...). */
@@ -155,6 +164,14 @@ int engine_kill_call(struct engine *e, const char *call_id, size_t len);
  */
 void engine_adopt(struct engine *e, const struct pinhole *ph, uint64_t now_ms);
 
+/*
+ * engine_set_guard - judge SIP by the zones' security policy @g (NULL: no
+ * policy; the caller keeps @g and frees it after the engine stops using
+ * it).  Bans the guard asks for go to the backend's ban op, with the
+ * pinhole changes of the same commit.
+ */
+void engine_set_guard(struct engine *e, struct guard *g);
+
 /* The text token of a verdict's reason ("ok", "dialog-limit", "bad-via"...) */
 const char *engine_verdict_reason(const struct engine_verdict *v);
 const char *engine_reason_str(enum engine_reason r);
@@ -172,6 +189,9 @@ struct engine_stats {
 	uint64_t	dropped;
 	uint64_t	by_reason[__ENGINE_R_MAX];
 	uint64_t	by_sip_reason[__SIP_REASON_MAX];
+	uint64_t	by_guard_reason[__GUARD_R_MAX];
+	uint64_t	bans[__GUARD_BAN_MAX];
+	uint64_t	ban_failures;
 	uint64_t	pinholes_opened;
 	uint64_t	pinholes_closed;
 	uint64_t	commits;

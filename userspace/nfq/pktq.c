@@ -228,6 +228,10 @@ static int pktq_packet_cb(const struct nlmsghdr *nlh, void *data)
 		pkt.mark = attr[NFQA_MARK] ?
 			   ntohl(mnl_attr_get_u32(attr[NFQA_MARK])) : 0;
 		pkt.orig_len = pkt.len;
+		pkt.indev = attr[NFQA_IFINDEX_INDEV] ?
+			    ntohl(mnl_attr_get_u32(attr[NFQA_IFINDEX_INDEV])) : 0;
+		pkt.outdev = attr[NFQA_IFINDEX_OUTDEV] ?
+			     ntohl(mnl_attr_get_u32(attr[NFQA_IFINDEX_OUTDEV])) : 0;
 		if (attr[NFQA_CAP_LEN] &&
 		    ntohl(mnl_attr_get_u32(attr[NFQA_CAP_LEN])) > pkt.len)
 			pkt.orig_len = ntohl(mnl_attr_get_u32(attr[NFQA_CAP_LEN]));

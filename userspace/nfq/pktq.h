@@ -33,6 +33,8 @@
  *            then holds its first @len bytes.
  * @slot:     the packet's index in its batch: where its verdict is in the
  *            array pktq_settle sees
+ * @indev, @outdev: interface indexes it came in on and goes out of (0:
+ *            none, e.g. no @outdev before routing)
  */
 struct pktq_packet {
 	uint32_t	id;
@@ -42,6 +44,8 @@ struct pktq_packet {
 	uint32_t	mark;
 	size_t		orig_len;
 	unsigned int	slot;
+	uint32_t	indev;
+	uint32_t	outdev;
 };
 
 /**

@@ -2174,10 +2174,22 @@ static int nfttab_ph_commit(void *ctx)
  * queued on it, whoever queued it.  Threads that must each commit their
  * own changes (and see their own failures) open one struct nfttab each.
  */
+/* The engine's bans (the guard's flood, scanner, brute-force and
+ * enumeration bans): on the same pending batch as its pinholes. */
+static int nfttab_ph_ban(void *ctx, uint8_t family, const uint8_t *addr,
+			 uint32_t ms)
+{
+	struct nfttab_ban ban = { .family = family, .timeout_ms = ms };
+
+	memcpy(ban.addr, addr, family == 6 ? 16 : 4);
+	return nfttab_ban_add(ctx, &ban);
+}
+
 const struct pinhole_backend_ops nfttab_pinhole_ops = {
 	.add	= nfttab_ph_add,
 	.del	= nfttab_ph_del,
 	.commit	= nfttab_ph_commit,
+	.ban	= nfttab_ph_ban,
 };
 
 unsigned int nfttab_pinhole_pending(const struct nfttab *t)

@@ -76,11 +76,16 @@ char *pinhole_format(const struct pinhole *ph, char *out, size_t outlen);
  *          (errno set).  voipfwd calls it before it gives the verdict of
  *          the packet that caused the changes, so media never races its
  *          pinhole.
+ * @ban:    (optional) queue a ban of source @addr (4 or 16 bytes as
+ *          @family 4 or 6 says) for @ms milliseconds, committed with the
+ *          pinhole changes
  */
 struct pinhole_backend_ops {
 	int	(*add)(void *ctx, const struct pinhole *ph);
 	int	(*del)(void *ctx, const struct pinhole *ph);
 	int	(*commit)(void *ctx);
+	int	(*ban)(void *ctx, uint8_t family, const uint8_t *addr,
+		       uint32_t ms);
 };
 
 struct pinhole_backend {

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * sippolicy.c - load the zones' SIP policy into the workers' engines
+ * (see sippolicy.h).
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+
+#include "sippolicy.h"
+#include "guard/guard.h"
+#include "policy/policy.h"
+
+/* What the file was when last looked at: a change of any reloads. */
+struct file_id {
+	bool		exists;
+	dev_t		dev;
+	ino_t		ino;
+	off_t		size;
+	struct timespec	mtime;
+};
+
+struct sippolicy {
+	struct voipfwd_state	*st;
+	struct guard		**guards;	/* one per worker; NULL: none */
+	struct file_id		policy;
+	struct file_id		scanners;
+	bool			looked;
+};
+
+static unsigned int ifindex_of(const char *name)
+{
+	return if_nametoindex(name);
+}
+
+static void file_id_of(const char *path, struct file_id *id)
+{
+	struct stat sb;
+
+	memset(id, 0, sizeof(*id));
+	if (stat(path, &sb))
+		return;
+	id->exists = true;
+	id->dev = sb.st_dev;
+	id->ino = sb.st_ino;
+	id->size = sb.st_size;
+	id->mtime = sb.st_mtim;
+}
+
+static bool file_id_same(const struct file_id *a, const struct file_id *b)
+{
+	return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino &&
+	       a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
+	       a->mtime.tv_nsec == b->mtime.tv_nsec;
+}
+
+struct sippolicy *sippolicy_new(struct voipfwd_state *st)
+{
+	struct sippolicy *sp = calloc(1, sizeof(*sp));
+
+	if (!sp)
+		return NULL;
+	sp->st = st;
+	sp->guards = calloc(st->n_workers, sizeof(*sp->guards));
+	if (!sp->guards) {
+		free(sp);
+		return NULL;
+	}
+	return sp;
+}
+
+/* Put @guards (one per worker, or all NULL) in force; the old ones go. */
+static void install(struct sippolicy *sp, struct guard **guards)
+{
+	unsigned int i;
+
+	for (i = 0; i < sp->st->n_workers; i++) {
+		struct voipfwd_worker *w = &sp->st->workers[i];
+		struct guard *old = sp->guards[i];
+
+		pthread_mutex_lock(&w->lock);
+		engine_set_guard(w->engine, guards ? guards[i] : NULL);
+		pthread_mutex_unlock(&w->lock);
+		sp->guards[i] = guards ? guards[i] : NULL;
+		guard_free(old);
+	}
+}
+
+/* The scanner list at @path into @sl; false (logged) if it cannot be had.
+ * A missing list is no list: said once, not an error. */
+static bool load_scanners(const char *path, struct scanner_list *sl,
+			  bool *have)
+{
+	char *buf = NULL, err[256];
+	size_t len;
+	int rc;
+
+	*have = false;
+	if (policy_read_file(path, &buf, &len)) {
+		if (errno == ENOENT) {
+			voipfwd_log(NULL, LOG_WARNING,
+				    "no scanner list at %s: User-Agents are not checked",
+				    path);
+			return true;
+		}
+		voipfwd_log(NULL, LOG_ERR, "scanner list %s: %s", path,
+			    strerror(errno));
+		return false;
+	}
+	rc = scanner_list_parse(sl, buf, len, path, err, sizeof(err));
+	free(buf);
+	if (rc) {
+		voipfwd_log(NULL, LOG_ERR, "%s; the SIP policy in force stays", err);
+		return false;
+	}
+	*have = true;
+	return true;
+}
+
+void sippolicy_check(struct sippolicy *sp, bool force)
+{
+	const struct voipfwd_config *cfg = sp->st->cfg;
+	struct file_id pid, sid;
+	struct policy_error perr;
+	struct scanner_list *sl = NULL;
+	struct guard **guards = NULL;
+	struct policy *pol = NULL;
+	struct siphash_key key;
+	char path[300], err[256], *buf = NULL;
+	unsigned int i;
+	bool have_sl;
+	size_t len;
+
+	if (!config_zone_policy_path(cfg, path, sizeof(path)))
+		return;
+	file_id_of(path, &pid);
+	file_id_of(cfg->scanners, &sid);
+	if (sp->looked && !force && file_id_same(&pid, &sp->policy) &&
+	    file_id_same(&sid, &sp->scanners))
+		return;
+	sp->looked = true;
+	sp->policy = pid;
+	sp->scanners = sid;
+	if (!pid.exists) {
+		if (sp->guards[0] || force)
+			voipfwd_log(NULL, LOG_INFO, "no zone policy at %s: SIP is "
+				    "judged without the zones' security policy", path);
+		install(sp, NULL);
+		return;
+	}
+	if (policy_read_file(path, &buf, &len)) {
+		voipfwd_log(NULL, LOG_ERR, "zone policy %s: %s; the SIP policy in "
+			    "force stays", path, strerror(errno));
+		return;
+	}
+	pol = policy_parse(buf, len, path, &perr);
+	free(buf);
+	if (!pol) {
+		voipfwd_log(NULL, LOG_ERR, "%s; the SIP policy in force stays",
+			    perr.text);
+		return;
+	}
+	sl = malloc(sizeof(*sl));
+	guards = calloc(sp->st->n_workers, sizeof(*guards));
+	if (!sl || !guards || siphash_key_random(&key)) {
+		voipfwd_log(NULL, LOG_ERR, "zone policy: %s; the SIP policy in "
+			    "force stays", strerror(errno ? errno : ENOMEM));
+		goto out;
+	}
+	if (!load_scanners(cfg->scanners, sl, &have_sl))
+		goto out;
+	for (i = 0; i < sp->st->n_workers; i++) {
+		guards[i] = guard_new(pol, have_sl ? sl : NULL, ifindex_of, &key,
+				      err, sizeof(err));
+		if (!guards[i]) {
+			voipfwd_log(NULL, LOG_ERR, "zone policy %s: %s; the SIP "
+				    "policy in force stays", path, err);
+			while (i--)
+				guard_free(guards[i]);
+			goto out;
+		}
+	}
+	install(sp, guards);
+	voipfwd_log(NULL, LOG_INFO, "zone policy %s: the sip blocks of %u zones "
+		    "in force%s%s", path, pol->n_zones,
+		    have_sl ? ", scanner list " : "", have_sl ? cfg->scanners : "");
+out:
+	free(guards);
+	free(sl);
+	policy_free(pol);
+}
+
+void sippolicy_free(struct sippolicy *sp)
+{
+	if (!sp)
+		return;
+	install(sp, NULL);
+	free(sp->guards);
+	free(sp);
+}
