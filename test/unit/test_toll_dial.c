@@ -332,14 +332,14 @@ static void test_shipped(void)
 	struct tollconf *conf;
 	char err[256];
 	size_t len = 0;
-	char *text = slurp("rulesets/toll-classes.conf", &len);
+	char *text = slurp("rulesets/toll-classes.list", &len);
 	unsigned int i;
 	int c;
 
-	unit_case("shipped: rulesets/toll-classes.conf parses");
+	unit_case("shipped: rulesets/toll-classes.list parses");
 	if (!CHECK(text))
 		return;
-	conf = tollconf_parse(text, len, "rulesets/toll-classes.conf", err, sizeof(err));
+	conf = tollconf_parse(text, len, "rulesets/toll-classes.list", err, sizeof(err));
 	if (!CHECK_MSG(conf, "%s", err)) {
 		free(text);
 		return;

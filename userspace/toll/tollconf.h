@@ -2,7 +2,7 @@
 /*
  * tollconf.h - toll classes: the dial plan, destination classes by
  * longest E.164 prefix, and each class's limits and time windows, from
- * one plain text file (voipfw-toll.conf(5); rulesets/toll-classes.conf is
+ * one plain text file (voipfw-toll.conf(5); rulesets/toll-classes.list is
  * the shipped default).
  *
  *   country-code 44
