@@ -94,11 +94,14 @@ lab_has_v6() {
 }
 
 # lab_config [KEY VALUE]...: voipfwd.conf with the control socket in the
-# temporary directory, then the given settings.
+# temporary directory, no zone policy (the host's applied one, if any, is
+# not the lab's; a later zone-policy setting wins), then the given
+# settings.
 lab_config() {
 	{
 		echo "# written by scripts/lab-lib.sh"
 		echo "control-socket $lab_sock"
+		echo "zone-policy none"
 		while [ $# -ge 2 ]; do
 			echo "$1 $2"
 			shift 2

@@ -122,7 +122,8 @@ status_messages() { lab_ctl status | sed -n 's/.*messages \([0-9]*\).*/\1/p'; }
 # config_for QUEUES: voipfwd.conf for the SIP bench
 config_for() {
 	lab_config queue "$1" max-dialogs 262144 max-dialogs-per-source 262144 \
-		max-pinholes 1000000 pinhole-timeout 30 trying-timeout 10
+		max-pinholes 1000000 pinhole-timeout 30 trying-timeout 10 \
+		sip-meter off
 }
 
 # fresh_table QUEUES: an empty table inet voipfw with queue rule QUEUES,

@@ -426,6 +426,24 @@ expect "v6 peer pinhole: from another address" "$(send fd01::3 fd02::2 10012 3)"
 
 expect "SIP without voipfwd, fail-open: passes" "$(send 10.0.1.2 10.0.2.2 5060 3)" 3
 expect "SIP rule counted them" "$(counter 'udp dport @sip_ports')" 3
+# the per-source meter before the queue: 5/s, burst 10; 40 sent at once
+GT --sip-ports 5060 --queue 0-1 --fail-open --media 10000-20000 \
+	--timeout 30 --mark 0x10 --meter 5/10 install >/dev/null ||
+	fail "install with the meter"
+G nft list table inet voipfw >"$tmp/metered" 2>/dev/null
+has "meter: set meter4" "$tmp/metered" "set meter4 {"
+has "meter: its rule" "$tmp/metered" \
+	'udp dport @sip_ports add @meter4 { ip saddr limit rate over 5/second burst 10 packets } counter packets 0 bytes 0 drop comment "SIP over the per-source meter (sip-meter)"'
+has "meter: tcp, ipv6" "$tmp/metered" \
+	'tcp dport @sip_ports add @meter6 { ip6 saddr limit rate over 5/second burst 10 packets }'
+got=$(send 10.0.1.2 10.0.2.2 5060 40)
+expect "meter: a burst of 40 from one source: 10 pass (up to 12)" \
+	"$([ "$got" -ge 10 ] && [ "$got" -le 12 ] && echo yes)" yes
+expect "meter: the rest dropped by its rule" \
+	"$(counter 'add @meter4')" "$((40 - got))"
+expect "meter: another source is not held back" "$(send 10.0.1.3 10.0.2.2 5060 5)" 5
+got=$(send fd01::2 fd02::2 5060 40)
+expect "meter: IPv6 too" "$([ "$got" -ge 10 ] && [ "$got" -le 12 ] && echo yes)" yes
 # media right before the reinstall (which also refreshes the pinhole: the
 # steps since its last media may take longer than its 30 s under TCG)
 expect "media flows before the reinstall" "$(send 10.0.1.2 10.0.2.2 10000 3)" 3

@@ -424,14 +424,14 @@ static void usage(FILE *out)
 		"Table options:\n"
 		"  --sip-ports=P[,P...]  --queue=N[-M]  --fail-open | --fail-closed\n"
 		"  --path=auto|native|xt  --media=MIN-MAX  --timeout=SECONDS\n"
-		"  --mark=MARK  --priority=N\n"
+		"  --mark=MARK  --priority=N  --meter=RATE/BURST\n"
 		"Pinhole options:\n"
 		"  --timeout-ms=MS  --call=CALL-ID  --stream=N  --rtcp  --side=N\n");
 }
 
 enum {
 	O_SIP = 256, O_QUEUE, O_OPEN, O_CLOSED, O_PATH, O_MEDIA, O_TIMEOUT,
-	O_MARK, O_PRIO, O_TMS, O_CALL, O_STREAM, O_RTCP, O_SIDE,
+	O_MARK, O_PRIO, O_TMS, O_CALL, O_STREAM, O_RTCP, O_SIDE, O_METER,
 };
 
 static const struct option long_opts[] = {
@@ -449,6 +449,7 @@ static const struct option long_opts[] = {
 	{ "stream",	required_argument,	NULL, O_STREAM },
 	{ "rtcp",	no_argument,		NULL, O_RTCP },
 	{ "side",	required_argument,	NULL, O_SIDE },
+	{ "meter",	required_argument,	NULL, O_METER },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -526,6 +527,15 @@ static int parse_opt(struct opts *o, int c, const char *arg)
 	case O_SIDE:
 		o->ph.tag.side = (uint8_t)strtoul(arg, NULL, 0);
 		return 0;
+	case O_METER: {
+		char *end;
+
+		cfg->sip_meter_rate = (uint32_t)strtoul(arg, &end, 10);
+		if (*end != '/')
+			return -1;
+		cfg->sip_meter_burst = (uint32_t)strtoul(end + 1, NULL, 10);
+		return 0;
+	}
 	}
 	return -1;
 }

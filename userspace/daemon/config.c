@@ -233,6 +233,39 @@ static int kw_media_mark(struct voipfwd_config *c, const char *v, char *err,
 	return 0;
 }
 
+/* "off", "N" (burst 2N) or "N/BURST": packets per second per source */
+static int kw_sip_meter(struct voipfwd_config *c, const char *v, char *err,
+			size_t errlen, int *col)
+{
+	unsigned long rate, burst;
+	char num[24];
+	const char *slash = strchr(v, '/');
+	size_t n = slash ? (size_t)(slash - v) : strlen(v);
+
+	if (!strcmp(v, "off")) {
+		c->table.sip_meter_rate = c->table.sip_meter_burst = 0;
+		return 0;
+	}
+	if (n >= sizeof(num)) {
+		snprintf(err, errlen, "'%s': expected off, RATE or RATE/BURST", v);
+		return -1;
+	}
+	memcpy(num, v, n);
+	num[n] = '\0';
+	if (parse_uint(num, 1, 1000000, &rate, err, errlen, col))
+		return -1;
+	burst = 2 * rate;
+	if (slash) {
+		if (parse_uint(slash + 1, 1, 1000000, &burst, err, errlen, col)) {
+			*col += (int)(n + 1);
+			return -1;
+		}
+	}
+	c->table.sip_meter_rate = (uint32_t)rate;
+	c->table.sip_meter_burst = (uint32_t)burst;
+	return 0;
+}
+
 static int kw_priority(struct voipfwd_config *c, const char *v, char *err,
 		       size_t errlen, int *col)
 {
@@ -372,6 +405,7 @@ static const struct config_kw {
 	{ "trying-timeout",	kw_trying_timeout, "seconds an unanswered INVITE is followed" },
 	{ "media-ports",	kw_media_ports,	"UDP port range only pinholes open (MIN-MAX or none)" },
 	{ "media-mark",		kw_media_mark,	"packet mark OR-ed onto pinholed media (0: none)" },
+	{ "sip-meter",		kw_sip_meter,	"packets/s one source may send to the SIP ports, in the kernel: RATE[/BURST] or off" },
 	{ "max-dialogs",	kw_max_dialogs,	"calls followed at once" },
 	{ "max-dialogs-per-source", kw_max_dialogs_src, "calls one source address may have" },
 	{ "max-pinholes",	kw_max_pinholes, "pinholes installed at once" },
@@ -403,6 +437,10 @@ void config_defaults(struct voipfwd_config *cfg)
 	cfg->table.media_port_max = 20000;
 	cfg->table.pinhole_timeout_s = cfg->engine.pinhole_timeout_s;
 	cfg->table.media_mark = 0;
+	/* far above any SIP device's rate (the zones' limits do the fine
+	 * work in voipfwd): caps a raw flood before it costs a queue trip */
+	cfg->table.sip_meter_rate = 500;
+	cfg->table.sip_meter_burst = 1000;
 	cfg->table.priority = 0;
 	snprintf(cfg->socket_path, sizeof(cfg->socket_path), "%s",
 		 VOIPFWD_SOCKET_DEFAULT);
@@ -547,6 +585,11 @@ void config_print(const struct voipfwd_config *c, FILE *out)
 			c->table.media_port_max);
 	else
 		fprintf(out, "media-ports none\n");
+	if (c->table.sip_meter_rate)
+		fprintf(out, "sip-meter %u/%u\n", c->table.sip_meter_rate,
+			c->table.sip_meter_burst);
+	else
+		fprintf(out, "sip-meter off\n");
 	fprintf(out, "media-mark 0x%x\nmax-dialogs %u\nmax-dialogs-per-source %u\n"
 		"max-pinholes %u\nmax-pinholes-per-source %u\nqueue-path %s\n"
 		"priority %d\ncontrol-socket %s\n",

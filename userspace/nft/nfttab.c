@@ -215,6 +215,16 @@ static const struct nfttab_bset nfttab_bsets[__BSET_MAX] = {
 		     .alen = 16, .saddr_off = 8, .key_type = NFT_DT_IP6ADDR },
 };
 
+/*
+ * The per-source SIP meters: a rule adds the source (dynamic), an element
+ * idle for a minute goes (its limit state with it).
+ */
+static const char *const nfttab_meters[__BSET_MAX] = {
+	[BSET_4] = "meter4",
+	[BSET_6] = "meter6",
+};
+#define NFTTAB_METER_TIMEOUT_MS	60000
+
 /**
  * struct nfttab_chain_def - one of our chains.
  * @name: chain name
@@ -1181,6 +1191,46 @@ static void rb_pinhole_rule(struct rule_build *rb, const struct nfttab_pset *ps,
 	rb_verdict(rb, NF_ACCEPT, NULL);
 }
 
+/*
+ * meta l4proto udp udp dport @sip_ports
+ *     add @meter4 { ip saddr limit rate over R/second burst B packets }
+ *     counter drop
+ * as nft 1.0.6 builds it (one rule per family and protocol).
+ */
+static void rb_meter_rule(struct rule_build *rb, const struct nfttab_bset *bs,
+			  const char *meter, uint8_t proto,
+			  const struct nfttab_config *cfg)
+{
+	struct nftnl_expr *dyn, *lim;
+
+	rb_meta_is(rb, NFT_META_NFPROTO, bs->nfproto);
+	rb_meta_is(rb, NFT_META_L4PROTO, proto);
+	rb_payload(rb, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, NFT_REG_1);
+	rb_lookup(rb, NFTTAB_SIP_SET);
+	rb_payload(rb, NFT_PAYLOAD_NETWORK_HEADER, bs->saddr_off, bs->alen,
+		   NFT_REG_1);
+	lim = nftnl_expr_alloc("limit");
+	dyn = rb_expr(rb, "dynset");
+	if (!lim || !dyn) {
+		nftnl_expr_free(lim);
+		rb->failed = true;
+		return;
+	}
+	nftnl_expr_set_u64(lim, NFTNL_EXPR_LIMIT_RATE, cfg->sip_meter_rate);
+	nftnl_expr_set_u64(lim, NFTNL_EXPR_LIMIT_UNIT, 1);
+	nftnl_expr_set_u32(lim, NFTNL_EXPR_LIMIT_BURST, cfg->sip_meter_burst);
+	nftnl_expr_set_u32(lim, NFTNL_EXPR_LIMIT_TYPE, NFT_LIMIT_PKTS);
+	nftnl_expr_set_u32(lim, NFTNL_EXPR_LIMIT_FLAGS, NFT_LIMIT_F_INV);
+	nftnl_expr_set_u32(dyn, NFTNL_EXPR_DYNSET_SREG_KEY, NFT_REG_1);
+	nftnl_expr_set_u32(dyn, NFTNL_EXPR_DYNSET_OP, NFT_DYNSET_OP_ADD);
+	if (nftnl_expr_set_str(dyn, NFTNL_EXPR_DYNSET_SET_NAME, meter) < 0)
+		rb->failed = true;
+	/* the dynset owns @lim from here */
+	nftnl_expr_set(dyn, NFTNL_EXPR_DYNSET_EXPR, lim, 0);
+	rb_counter(rb);
+	rb_verdict(rb, NF_DROP, NULL);
+}
+
 /* ip saddr @ban4 counter drop (ip6 saddr @ban6), as nft 1.0.6 builds it */
 static void rb_ban_rule(struct rule_build *rb, const struct nfttab_bset *bs)
 {
@@ -1436,6 +1486,18 @@ static int put_rules(struct nfttab *t, struct nfttab_batch *b,
 		if (put_rule(t, b, NFTTAB_TABLE, "sip", &rb,
 			     "conntrack, so that nf_defrag reassembles SIP",
 			     NULL))
+			return -1;
+	}
+	/* the per-source meter: a raw flood stops here, before the queue */
+	for (i = 0; i < __BSET_MAX * sizeof(protos) && cfg->sip_meter_rate; i++) {
+		unsigned int f = i / (unsigned int)sizeof(protos);
+
+		rb = (struct rule_build){ .r = nftnl_rule_alloc() };
+		if (rb.r)
+			rb_meter_rule(&rb, &nfttab_bsets[f], nfttab_meters[f],
+				      protos[i % sizeof(protos)], cfg);
+		if (put_rule(t, b, NFTTAB_TABLE, "sip", &rb,
+			     "SIP over the per-source meter (sip-meter)", NULL))
 			return -1;
 	}
 	for (i = 0; i < sizeof(protos); i++) {
@@ -1758,6 +1820,15 @@ static int build_install(struct nfttab *t, const struct nfttab_config *cfg,
 		if (put_set(t, b, bs->name, bs->key_type, bs->alen,
 			    NFT_SET_TIMEOUT, 0, NFTTAB_SET_SIZE,
 			    __PSET_MAX + 2 + i))
+			return -1;
+	}
+	for (i = 0; i < __BSET_MAX && cfg->sip_meter_rate; i++) {
+		const struct nfttab_bset *bs = &nfttab_bsets[i];
+
+		if (put_set(t, b, nfttab_meters[i], bs->key_type, bs->alen,
+			    NFT_SET_TIMEOUT | NFT_SET_EVAL,
+			    NFTTAB_METER_TIMEOUT_MS, NFTTAB_SET_SIZE,
+			    __PSET_MAX + 2 + __BSET_MAX + i))
 			return -1;
 	}
 	for (i = 0; i < NFTTAB_N_CHAINS; i++) {

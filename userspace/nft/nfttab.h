@@ -53,6 +53,10 @@ enum nfttab_queue_path {
  * @media_mark:        packet mark OR-ed onto pinholed media (0: none),
  *                     for other firewalls on the host to accept it
  * @priority:          base chain priority (default 0, filter)
+ * @sip_meter_rate/@sip_meter_burst: packets per second (and at once) one
+ *                     source address may send to the SIP ports before the
+ *                     queue; more is dropped in the kernel (sets meter4,
+ *                     meter6: a raw flood never reaches voipfwd).  0: off
  */
 struct nfttab_config {
 	uint16_t		sip_ports[NFTTAB_MAX_SIP_PORTS];
@@ -66,6 +70,8 @@ struct nfttab_config {
 	uint32_t		pinhole_timeout_s;
 	uint32_t		media_mark;
 	int32_t			priority;
+	uint32_t		sip_meter_rate;
+	uint32_t		sip_meter_burst;
 };
 
 struct nfttab;
