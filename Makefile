@@ -85,8 +85,8 @@ $(LIB): $(LIB_OBJS)
 $(BUILD)/voipfwctl: $(CTL_OBJS) $(GEOIP_LIB) $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $(CTL_OBJS) $(GEOIP_LIB) $(LIB) $(CTL_LIBS) $(GEOIP_LIBS) $(LDFLAGS)
 
-$(BUILD)/voipfwd: $(DAEMON_OBJS) $(SYS_LIB) $(LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $(DAEMON_OBJS) $(SYS_LIB) $(LIB) $(SYS_LIBS) -lpcap -lpthread $(LDFLAGS)
+$(BUILD)/voipfwd: $(DAEMON_OBJS) $(SYS_LIB) $(GEOIP_LIB) $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $(DAEMON_OBJS) $(SYS_LIB) $(GEOIP_LIB) $(LIB) $(SYS_LIBS) $(GEOIP_LIBS) -lpcap -lpthread $(LDFLAGS)
 
 $(GEOIP_OBJS): CPPFLAGS += $$(pkg-config --cflags $(GEOIP_PKGS))
 

@@ -130,7 +130,7 @@ static void run(bool group)
 	unit_case("engine + guard (%s): setup", group ? "group commit" : "commit each");
 	if (!CHECK_MSG(pol, "%s", perr.text))
 		return;
-	g = guard_new(pol, NULL, no_ifindex, &key, err, sizeof(err));
+	g = guard_new(pol, NULL, no_ifindex, NULL, &key, err, sizeof(err));
 	policy_free(pol);
 	engine_config_defaults(&cfg);
 	cfg.group_commit = group;

@@ -129,7 +129,7 @@ static struct guard *make(void)
 
 	if (!pol || scanner_list_parse(&sl, list, strlen(list), "s", err, sizeof(err)))
 		abort();
-	g = guard_new(pol, &sl, fake_ifindex, &key, err, sizeof(err));
+	g = guard_new(pol, &sl, fake_ifindex, NULL, &key, err, sizeof(err));
 	policy_free(pol);
 	return g;
 }
@@ -334,8 +334,82 @@ static void test_answers(void)
 	guard_free(g);
 }
 
+/* 192.0.2.0/24 is in the US, 198.51.100.0/24 in CN, the rest unknown */
+static uint16_t fake_country(void *arg, int family, const uint8_t *a)
+{
+	unsigned int *calls = arg;
+
+	(*calls)++;
+	if (family == 4 && a[0] == 192 && a[1] == 0 && a[2] == 2)
+		return (uint16_t)('U' << 8 | 'S');
+	if (family == 4 && a[0] == 198 && a[1] == 51 && a[2] == 100)
+		return (uint16_t)('C' << 8 | 'N');
+	return POLICY_COUNTRY_UNKNOWN;
+}
+
+static void test_countries(void)
+{
+	static const char c[] =
+		"zone allow { interface eth0; sip { countries allow US DE "
+		"unknown; trusted 198.51.100.9 } }\n"
+		"zone deny { interface eth1; sip { countries deny CN } }\n";
+	struct policy_error perr;
+	struct policy *pol = policy_parse(c, strlen(c), "t.conf", &perr);
+	unsigned int calls = 0;
+	struct guard_geo geo = { fake_country, &calls };
+	struct guard_verdict v;
+	struct guard_source s;
+	struct guard *g;
+	char err[128];
+	size_t len;
+
+	unit_case("countries: the policy");
+	if (!CHECK_MSG(pol, "%s", perr.text))
+		return;
+	CHECK(guard_needs_geo(pol));
+	g = guard_new(pol, NULL, fake_ifindex, &geo, &key, err, sizeof(err));
+	policy_free(pol);
+	if (!CHECK(g))
+		return;
+	unit_case("countries: allow US DE unknown");
+	s = src("192.0.2.1", 2);
+	judge(g, &s, "INVITE", "1", NULL, false, 1, 1000, &v, &len);
+	CHECK(!v.drop);
+	s = src("203.0.113.1", 2);
+	judge(g, &s, "INVITE", "1", NULL, false, 1, 1000, &v, &len);
+	CHECK(!v.drop);			/* unknown is listed */
+	s = src("198.51.100.1", 2);
+	judge(g, &s, "INVITE", "1", NULL, false, 1, 1000, &v, &len);
+	CHECK(v.drop && !v.ban);
+	CHECK_STR(guard_reason_str(v.reason), "country");
+	unit_case("countries: a trusted source is not asked");
+	calls = 0;
+	s = src("198.51.100.9", 2);
+	judge(g, &s, "INVITE", "1", NULL, false, 1, 1000, &v, &len);
+	CHECK(!v.drop);
+	CHECK_INT(calls, 0);
+	unit_case("countries: deny CN");
+	s = src("198.51.100.1", 3);
+	judge(g, &s, "INVITE", "1", NULL, false, 1, 1000, &v, &len);
+	CHECK(v.drop);
+	s = src("203.0.113.1", 3);
+	judge(g, &s, "INVITE", "1", NULL, false, 1, 1000, &v, &len);
+	CHECK(!v.drop);
+	guard_free(g);
+
+	unit_case("countries: without a database every source is unknown");
+	pol = policy_parse(c, strlen(c), "t.conf", &perr);
+	g = guard_new(pol, NULL, fake_ifindex, NULL, &key, err, sizeof(err));
+	policy_free(pol);
+	s = src("198.51.100.1", 2);
+	judge(g, &s, "INVITE", "1", NULL, false, 1, 1000, &v, &len);
+	CHECK(!v.drop);			/* unknown is allowed there */
+	guard_free(g);
+}
+
 int main(void)
 {
+	test_countries();
 	test_zones();
 	test_rate_and_flood();
 	test_scanner_method_size();

@@ -511,6 +511,10 @@ static const struct err_case err_cases[] = {
 	{ ZS "methods invite }}", "t.conf:1:37: unknown method 'invite' (INVITE, ACK, BYE, CANCEL, REGISTER, OPTIONS, PRACK, UPDATE, INFO, SUBSCRIBE, NOTIFY, REFER, MESSAGE, PUBLISH)" },
 	{ ZS "methods }}", "t.conf:1:37: expected a method (INVITE, REGISTER, ...), got '}'" },
 	{ ZS "trusted 10.0.0.0/8 10.1.0.0/16 }}", "t.conf:1:48: trusted 10.1.0.0/16 overlaps trusted 10.0.0.0/8 (line 1)" },
+	{ ZS "countries allow de }}", "t.conf:1:45: bad country 'de' (two upper-case letters, ISO 3166: DE, US; or unknown)" },
+	{ ZS "countries block DE }}", "t.conf:1:39: expected 'allow' or 'deny', got 'block'" },
+	{ ZS "countries deny DE DE }}", "t.conf:1:47: country 'DE' given twice" },
+	{ ZS "countries deny }}", "t.conf:1:44: expected a country (DE, US, ... or unknown), got '}'" },
 	{ ZS "trusted 10.0.0.1/8 }}", "t.conf:1:37: 10.0.0.1/8 has host bits set (did you mean 10.0.0.0/8?)" },
 	{ "zone a { sip strictness strict }", "t.conf:1:14: expected '{', got 'strictness'" },
 	{ "zone a { sip {\n", "t.conf:2:1: unexpected end of file: the sip block opened at line 1 has no '}'" },
@@ -604,6 +608,7 @@ static void test_sip_settings(void)
 		"    user-lock 8 per 1h for 1d\n"
 		"    ban 15m max 7d; scanners allow; max-size 8192\n"
 		"    methods INVITE ACK BYE CANCEL OPTIONS\n"
+		"    countries deny CN RU unknown\n"
 		"  }\n"
 		"}\n");
 	if (!CHECK_MSG(pol, "%s", err.text))
@@ -656,6 +661,12 @@ static void test_sip_settings(void)
 	CHECK_INT(w->ban_max_ms, 7 * 86400000);
 	CHECK(!w->scanners);
 	CHECK_INT(w->max_size, 8192);
+	CHECK_INT(d->n_countries, 0);
+	CHECK_INT(w->n_countries, 3);
+	CHECK(!w->countries_allow);
+	CHECK_INT(w->countries[0], 'C' << 8 | 'N');
+	CHECK_INT(w->countries[2], POLICY_COUNTRY_UNKNOWN);
+	CHECK_LOC(w->countries_loc, 14, 5);
 	CHECK_INT(w->methods, 1u << SIP_METHOD_INVITE | 1u << SIP_METHOD_ACK |
 		  1u << SIP_METHOD_BYE | 1u << SIP_METHOD_CANCEL |
 		  1u << SIP_METHOD_OPTIONS);

@@ -378,6 +378,13 @@ static int kw_scanners(struct voipfwd_config *c, const char *v, char *err,
 	return kw_abs_path(c->scanners, sizeof(c->scanners), v, err, errlen);
 }
 
+static int kw_geoip(struct voipfwd_config *c, const char *v, char *err,
+		    size_t errlen, int *col)
+{
+	(void)col;
+	return kw_abs_path(c->geoip, sizeof(c->geoip), v, err, errlen);
+}
+
 bool config_zone_policy_path(const struct voipfwd_config *cfg, char *buf,
 			     size_t size)
 {
@@ -419,6 +426,7 @@ static const struct config_kw {
 	{ "state-dir",		kw_state_dir,	"voipfwctl's state directory for those (its --state-dir)" },
 	{ "zone-policy",	kw_zone_policy,	"voipfw.conf whose zone sip blocks voipfwd enforces (default: STATE-DIR/applied.conf; none: no SIP policy)" },
 	{ "scanners",		kw_scanners,	"scanner User-Agent list (default /etc/voipfw/scanners.list)" },
+	{ "geoip",		kw_geoip,	"country database (MaxMind DB) for zones' countries (default /var/lib/voipfw/country.mmdb)" },
 };
 
 void config_defaults(struct voipfwd_config *cfg)
@@ -450,6 +458,7 @@ void config_defaults(struct voipfwd_config *cfg)
 		 VOIPFWD_STATE_DIR_DEFAULT);
 	snprintf(cfg->scanners, sizeof(cfg->scanners), "%s",
 		 VOIPFWD_SCANNERS_DEFAULT);
+	snprintf(cfg->geoip, sizeof(cfg->geoip), "%s", VOIPFWD_GEOIP_DEFAULT);
 }
 
 int config_set(struct voipfwd_config *cfg, const char *key, const char *value,
@@ -607,8 +616,8 @@ void config_print(const struct voipfwd_config *c, FILE *out)
 	{
 		char zp[300];
 
-		fprintf(out, "zone-policy %s\nscanners %s\n",
+		fprintf(out, "zone-policy %s\nscanners %s\ngeoip %s\n",
 			config_zone_policy_path(c, zp, sizeof(zp)) ? zp : "none",
-			c->scanners);
+			c->scanners, c->geoip);
 	}
 }

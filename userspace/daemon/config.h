@@ -17,6 +17,7 @@
 #define VOIPFWD_VOIPFWCTL_DEFAULT "/usr/sbin/voipfwctl"
 #define VOIPFWD_STATE_DIR_DEFAULT "/var/lib/voipfw"
 #define VOIPFWD_SCANNERS_DEFAULT "/etc/voipfw/scanners.list"
+#define VOIPFWD_GEOIP_DEFAULT	"/var/lib/voipfw/country.mmdb"
 
 /* The zone policy file @cfg names, into @buf; false for none. */
 struct voipfwd_config;
@@ -38,6 +39,7 @@ bool config_zone_policy_path(const struct voipfwd_config *cfg, char *buf,
  *               voipfwd enforces ("" = STATE_DIR/applied.conf, what
  *               voipfwctl apply last applied; "none": no SIP policy)
  * @scanners:    the scanner list (User-Agent fingerprints)
+ * @geoip:       the country database (MaxMind DB) for zones' `countries`
  */
 struct voipfwd_config {
 	struct engine_config	engine;
@@ -49,6 +51,7 @@ struct voipfwd_config {
 	char			state_dir[256];
 	char			zone_policy[256];
 	char			scanners[256];
+	char			geoip[256];
 };
 
 void config_defaults(struct voipfwd_config *cfg);

@@ -71,6 +71,7 @@ struct guard {
 	struct guard_zone	*zones;		/* interface zones first */
 	unsigned int		n_zones;
 	unsigned int		(*ifindex_of)(const char *name);
+	struct guard_geo	geo;
 	struct siphash_key	key;
 	struct scanner_list	*scanners;
 	struct srclimit		*limits;
@@ -92,6 +93,7 @@ static const char *const reason_names[__GUARD_R_MAX] = {
 	[GUARD_R_METHOD]	= "method-not-allowed",
 	[GUARD_R_TOO_LARGE]	= "too-large",
 	[GUARD_R_USER_LOCKED]	= "user-locked",
+	[GUARD_R_COUNTRY]	= "country",
 };
 
 static const char *const ban_names[__GUARD_BAN_MAX] = {
@@ -194,9 +196,20 @@ static int zone_init(struct guard *g, struct guard_zone *gz,
 	return 0;
 }
 
+bool guard_needs_geo(const struct policy *pol)
+{
+	unsigned int i;
+
+	for (i = 0; i < pol->n_zones; i++)
+		if (pol->zones[i].sip.n_countries)
+			return true;
+	return false;
+}
+
 struct guard *guard_new(const struct policy *pol,
 			const struct scanner_list *scanners,
 			unsigned int (*ifindex_of)(const char *name),
+			const struct guard_geo *geo,
 			const struct siphash_key *key, char *err, size_t errlen)
 {
 	struct guard *g = calloc(1, sizeof(*g));
@@ -207,6 +220,8 @@ struct guard *guard_new(const struct policy *pol,
 		goto err_nomem;
 	g->key = *key;
 	g->ifindex_of = ifindex_of;
+	if (geo)
+		g->geo = *geo;
 	for (i = 0; i < pol->n_zones; i++)
 		if (pol->zones[i].n_ifaces || pol->zones[i].n_subnets)
 			routed++;
@@ -378,6 +393,21 @@ static void cred_key_of(struct cred_key *k, const struct guard *g,
 	k->call_id_hash = siphash(&g->key, msg->call_id.p, msg->call_id.len);
 }
 
+/* `countries allow|deny`: is @src's country let in? */
+static bool country_ok(const struct guard *g, const struct policy_zone_sip *sip,
+		       const struct guard_source *src)
+{
+	uint16_t cc = g->geo.country_of ?
+		      g->geo.country_of(g->geo.arg, src->family, src->addr) :
+		      POLICY_COUNTRY_UNKNOWN;
+	unsigned int i;
+
+	for (i = 0; i < sip->n_countries; i++)
+		if (sip->countries[i] == cc)
+			return sip->countries_allow;
+	return !sip->countries_allow;
+}
+
 void guard_request(struct guard *g, const struct guard_source *src,
 		   const struct sip_msg *msg, size_t len, uint32_t now_ms,
 		   struct guard_verdict *v)
@@ -400,6 +430,10 @@ void guard_request(struct guard *g, const struct guard_source *src,
 	}
 	if (sip->methods && !(sip->methods & 1u << msg->method)) {
 		drop(g, v, GUARD_R_METHOD);
+		return;
+	}
+	if (sip->n_countries && !trusted && !country_ok(g, sip, src)) {
+		drop(g, v, GUARD_R_COUNTRY);
 		return;
 	}
 	if (sip->scanners && !trusted && g->scanners && msg->user_agent.len &&

@@ -31,6 +31,7 @@ enum guard_reason {
 	GUARD_R_METHOD,		/* method not allowed in the zone */
 	GUARD_R_TOO_LARGE,	/* over max-size */
 	GUARD_R_USER_LOCKED,	/* REGISTER for a locked username */
+	GUARD_R_COUNTRY,	/* the source's country is not allowed */
 	__GUARD_R_MAX
 };
 
@@ -87,18 +88,34 @@ struct guard_stats {
 	uint64_t	user_locks;
 };
 
+/**
+ * struct guard_geo - the country of an address, for zones with
+ * `countries`: @country_of returns it as voipfw.conf's codes are kept
+ * (two letters, high byte first; 0 for unknown).  voipfwd passes a GeoIP
+ * database lookup through a per-worker cache.
+ */
+struct guard_geo {
+	uint16_t	(*country_of)(void *arg, int family, const uint8_t *addr);
+	void		*arg;
+};
+
 struct guard;
+
+/* Does any zone of @pol name countries (a GeoIP database is needed)? */
+bool guard_needs_geo(const struct policy *pol);
 
 /*
  * guard_new - a guard for @pol's zones (the model is copied what the guard
  * needs; @pol may be freed after), with the scanner list @scanners (copied;
  * NULL: none).  Interfaces are resolved by @ifindex_of (if_nametoindex(3)
  * in voipfwd); names not resolved now are tried again by guard_tick().
- * NULL with @err ("what failed") on failure.
+ * @geo answers zones' `countries` (NULL, or no function: every country is
+ * unknown).  NULL with @err ("what failed") on failure.
  */
 struct guard *guard_new(const struct policy *pol,
 			const struct scanner_list *scanners,
 			unsigned int (*ifindex_of)(const char *name),
+			const struct guard_geo *geo,
 			const struct siphash_key *key, char *err, size_t errlen);
 void guard_free(struct guard *g);
 

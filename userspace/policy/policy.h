@@ -107,6 +107,9 @@ enum policy_sip_class {
 };
 
 #define POLICY_ZONE_MAX_TRUSTED		64
+#define POLICY_ZONE_MAX_COUNTRIES	64
+/* `unknown` in a countries list: a source the database has no country for */
+#define POLICY_COUNTRY_UNKNOWN		0
 #define POLICY_RATE_BURST_MAX		4000	/* as srclimit takes */
 #define POLICY_DURATION_MAX_MS		(30u * 86400u * 1000u)
 
@@ -157,6 +160,10 @@ struct policy_threshold {
  * @max_size:     largest message, bytes
  * @methods:      allowed request methods, a bit per enum sip_method
  *                (sip/sip.h); 0: all
+ * @countries, @n_countries, @countries_allow: `countries allow|deny CC...`:
+ *                ISO 3166 codes as two letters in a uint16 (high byte
+ *                first, as geoip.h's GEOIP_CC), POLICY_COUNTRY_UNKNOWN for
+ *                `unknown`; none: no country check
  * @loc:          the block; line 0 when the zone has none
  */
 struct policy_zone_sip {
@@ -180,6 +187,10 @@ struct policy_zone_sip {
 	struct policy_loc	max_size_loc;
 	uint32_t		methods;
 	struct policy_loc	methods_loc;
+	uint16_t		countries[POLICY_ZONE_MAX_COUNTRIES];
+	unsigned int		n_countries;
+	bool			countries_allow;
+	struct policy_loc	countries_loc;
 };
 
 /* The defaults of a zone's sip block (voipfw.conf(5) SIP POLICY). */

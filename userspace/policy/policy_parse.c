@@ -24,6 +24,7 @@
  *             / "user-lock" ( N "per" DUR "for" DUR / "off" )
  *             / "ban" DUR [ "max" DUR ] / "scanners" ( "drop" / "allow" )
  *             / "max-size" N / "methods" 1*METHOD
+ *             / "countries" ( "allow" / "deny" ) 1*( CC / "unknown" )
  *   RATE:     N "/" ( "s" / "m" / "h" );  DUR: N ( "s" / "m" / "h" / "d" )
  *   service:  PROTO PORTS *( "," PROTO PORTS ) / "media"
  *   qos:      ( "rtp" / "srtp" / "sip" / "sip-tls" ) "dscp" CLASS
@@ -960,7 +961,58 @@ static int sip_trusted(struct parser *p, const struct tok *kw, void *obj,
 	return 0;
 }
 
+/* countries allow|deny CC... : ISO 3166-1 alpha-2, upper case, or unknown */
+static int sip_countries(struct parser *p, const struct tok *kw, void *obj,
+			 int arg)
+{
+	struct policy_zone *z = obj;
+	struct policy_zone_sip *s = &z->sip;
+	unsigned int i;
+	uint16_t cc;
+	struct tok t;
+
+	(void)arg;
+	if (once(p, kw, &s->countries_loc))
+		return -1;
+	lex(p, LEX_NAME, &t);
+	if (tok_is(&t, "allow"))
+		s->countries_allow = true;
+	else if (tok_is(&t, "deny"))
+		s->countries_allow = false;
+	else
+		return unexpected(p, &t, "expected 'allow' or 'deny'");
+	if (advance(p, &t))
+		return -1;
+	for (;;) {
+		lex(p, LEX_NAME, &t);
+		if (t.type != TOK_WORD)
+			break;
+		if (tok_is(&t, "unknown"))
+			cc = POLICY_COUNTRY_UNKNOWN;
+		else if (t.len == 2 && t.p[0] >= 'A' && t.p[0] <= 'Z' &&
+			 t.p[1] >= 'A' && t.p[1] <= 'Z')
+			cc = (uint16_t)((uint8_t)t.p[0] << 8 | (uint8_t)t.p[1]);
+		else
+			return perr(p, t.loc, "bad country '%.*s' (two upper-case "
+				    "letters, ISO 3166: DE, US; or unknown)", Q(&t));
+		for (i = 0; i < s->n_countries; i++)
+			if (s->countries[i] == cc)
+				return perr(p, t.loc, "country '%.*s' given twice",
+					    Q(&t));
+		if (s->n_countries >= POLICY_ZONE_MAX_COUNTRIES)
+			return perr(p, t.loc, "too many countries (at most %d)",
+				    POLICY_ZONE_MAX_COUNTRIES);
+		s->countries[s->n_countries++] = cc;
+		if (advance(p, &t))
+			return -1;
+	}
+	if (!s->n_countries)
+		return unexpected(p, &t, "expected a country (DE, US, ... or unknown)");
+	return 0;
+}
+
 static const struct policy_kw sip_kws[] = {
+	{ "countries",		sip_countries,	0 },
 	{ "strictness",		sip_strictness,	0 },
 	{ "rate",		sip_rate,	0 },
 	{ "trusted-rate",	sip_rate,	1 },
