@@ -24,9 +24,10 @@
 #       GAP_MS apart (default 0); FIRST_BYTE in hex, default 80: RTP
 #       version 2, payload type 0, as the pinhole rules require; SSRC
 #       "stry", the mark sniff looks for
-#   udptool.py options SRC DST [PORT [TAG [COUNT]]]
+#   udptool.py options SRC DST [PORT [TAG [COUNT [USER-AGENT]]]]
 #       COUNT (default 1) SIP OPTIONS requests from SRC (any port) to
-#       DST:PORT (default 5060), valid under voipfwd's default policy
+#       DST:PORT (default 5060), valid under voipfwd's default policy;
+#       with a User-Agent header if given
 import os
 import select
 import socket
@@ -153,7 +154,7 @@ def send(src, dst, port, count, gap_ms=0.0, first=0x80):
             time.sleep(gap_ms / 1000.0)
 
 
-def options(src, dst, port=5060, tag="probe", count=1):
+def options(src, dst, port=5060, tag="probe", count=1, ua=None):
     h = lambda a: "[%s]" % a if ":" in a else a
     s = socket.socket(family(dst), socket.SOCK_DGRAM)
     s.bind((src, 0))
@@ -166,8 +167,9 @@ def options(src, dst, port=5060, tag="probe", count=1):
         "To: <sip:%s>" % h(dst),
         "Call-ID: %s-%d@%s" % (tag, os.getpid(), h(src)),
         "CSeq: 1 OPTIONS",
-        "Contact: <sip:probe@%s:%d>" % (h(src), lport),
-        "Content-Length: 0", "", ""])
+        "Contact: <sip:probe@%s:%d>" % (h(src), lport)] +
+        (["User-Agent: %s" % ua] if ua else []) +
+        ["Content-Length: 0", "", ""])
     for i in range(count):
         s.sendto(msg.encode(), (dst, port))
 
@@ -186,11 +188,12 @@ def main(argv):
     elif len(argv) >= 4 and argv[1] == "options":
         options(argv[2], argv[3], int(argv[4]) if len(argv) > 4 else 5060,
                 argv[5] if len(argv) > 5 else "probe",
-                int(argv[6]) if len(argv) > 6 else 1)
+                int(argv[6]) if len(argv) > 6 else 1,
+                argv[7] if len(argv) > 7 else None)
     else:
         sys.exit("usage: udptool.py recv OUT READY PORT... | sniff OUT READY IFACE | "
                  "send SRC DST PORT COUNT [GAP_MS [FIRST_BYTE]] | "
-                 "options SRC DST [PORT [TAG [COUNT]]]")
+                 "options SRC DST [PORT [TAG [COUNT [USER-AGENT]]]]")
 
 
 if __name__ == "__main__":
