@@ -1127,11 +1127,12 @@ bool policy_nft_chain_is_policy(const char *name)
 
 bool policy_nft_script_has_chain(const char *script, const char *name)
 {
+	const char *p = script, *end = strstr(script, "\nflush chain ");
 	size_t n = strlen(name);
-	const char *p = script;
 
-	/* the head of the script declares every chain, one per line */
-	while ((p = strstr(p, "\n\tchain "))) {
+	/* the head of the script, up to the first flush, declares every
+	 * inet chain, one per line */
+	while ((p = strstr(p, "\n\tchain ")) && (!end || p < end)) {
 		p += 8;
 		if (!strncmp(p, name, n) && !strncmp(p + n, " {\n", 3))
 			return true;

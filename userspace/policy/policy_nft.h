@@ -148,7 +148,7 @@ bool policy_nft_script_bridged(const char *script);
 bool policy_nft_chain_is_policy(const char *name);
 
 /* policy_nft_script_has_chain - whether the compiled @script declares
- * chain @name (in either table). */
+ * chain @name in table inet voipfw. */
 bool policy_nft_script_has_chain(const char *script, const char *name);
 
 /* "ef", "cs3", "af41", or decimal for a DSCP without a name (0-63). */
