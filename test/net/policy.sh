@@ -299,5 +299,40 @@ expect "SIP passes (fail-open queue, no daemon)" \
 expect "SIP leaves with DSCP cs3" "$(tos 5060)" 60
 expect "a service without qos keeps its DSCP" "$(tos 7000)" 00
 
+echo "--- a zone of subnets alone behind a zone of interfaces alone"
+# trunk is one host behind b's interface: its packets are in trunk, not
+# in b (voipfw.conf(5)), whatever the order of the rules; b's other
+# hosts are in b.  The linear compile let the first rule decide: the
+# allow a -> b line would have passed a's packets to the trunk.
+ip -n "$b" addr add 10.0.2.3/24 dev eth0
+cat >"$tmp/prec.conf" <<'EOF'
+zone a { interface va; subnet 10.0.1.0/24 }
+zone b { interface vb }
+zone trunk { subnet 10.0.2.2 }
+service echo { udp 7000 }
+allow a -> b: echo
+deny a -> trunk: echo
+allow trunk -> a: echo
+deny b -> a
+policy drop
+EOF
+G "$ctl" apply --state-dir "$tmp/prec-state" "$tmp/prec.conf" >/dev/null 2>"$tmp/err"
+expect "applied over zones.conf" "$?" 0
+expect "its pairs' chains are there" \
+	"$(G nft list chains inet | grep -c 'chain zp_a\.b \|chain zp_b\.a \|chain zp_trunk\.a ')" 3
+expect "to b's interface, trunk's address: trunk's rule denies" \
+	"$(send 10.0.1.2 10.0.2.2 7000 2)" 0
+expect "... counted by it" "$(counter 'comment "prec.conf:6"')" 2
+expect "to b's interface, another address: b's rule allows" \
+	"$(send 10.0.1.2 10.0.2.3 7000 2)" 2
+# from b's side: counters only (no listener in a)
+ip netns exec "$b" python3 "$tmp/tx.py" 10.0.2.2 10.0.1.2 7000 3 >/dev/null
+expect "from b's interface, trunk's address: trunk's rule" \
+	"$(counter 'comment "prec.conf:7"')" 3
+expect "... not b's" "$(counter 'comment "prec.conf:8"')" 0
+ip netns exec "$b" python3 "$tmp/tx.py" 10.0.2.3 10.0.1.2 7000 3 >/dev/null
+expect "from b's interface, another address: b's deny" \
+	"$(counter 'comment "prec.conf:8"')" 3
+
 echo "policy-nft: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
