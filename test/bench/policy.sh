@@ -85,7 +85,7 @@ nfwd=$(awk '/chain zones_forward \{/ { on = 1 } /chain zones_qos \{/ { on = 0 }
 	on && /comment "/ { n++ } END { print n + 0 }' "$lab_tmp/a.nft")
 # forward_rules: the live forward path's rules of the namespace (nft args)
 forward_rules() {
-	"$@" nft list table inet voipfw |
+	"$@" nft list table inet voipfw 2>/dev/null |
 		awk '/^\tchain / { on = $2 ~ /^(zones_forward|z[fp]_)/ } on && /comment "/'
 }
 last_line=$(grep -n '^allow z00 -> z01: last$' "$lab_tmp/a.conf" | cut -d: -f1)
