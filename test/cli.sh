@@ -119,7 +119,8 @@ check "diff --help" 0 "$ctl" diff --help
 printf 'zone a { interface a0 }\nzone b { interface b0 }\nallow a -> b: sip\n' >"$tmp/ab.conf"
 check "diff against nothing applied" 0 "$ctl" diff --state-dir "$st" "$tmp/ab.conf"
 grep_out "diff: header" "$tmp/out" "^+++ $tmp/ab.conf\$"
-grep_out "diff: the rule is added" "$tmp/out" '^+.*iifname "a0" oifname "b0".*comment "ab.conf:3"'
+grep_out "diff: the pair's chain is added" "$tmp/out" '^+.chain zp_a\.b {$'
+grep_out "diff: the rule is added" "$tmp/out" '^+.*meta l4proto . th dport.*comment "ab.conf:3"'
 if [ -e "$st" ]; then failed=$((failed + 1)); echo "FAIL: diff created the state dir"; else passed=$((passed + 1)); fi
 
 # the control socket's verbs: what is refused before voipfwd is asked

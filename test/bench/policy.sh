@@ -14,10 +14,14 @@
 #     time over nft's.
 #  2. UDP packets/s the gw forwards with that policy applied (and
 #     voipfwd's table, whose pinhole sets the policy names) vs the same
-#     gw with an empty ruleset: traffic that the first rule accepts, and
-#     traffic that only the last rule accepts (it passes every rule
-#     before it).  For information, the same with voipfwd's table alone
-#     and with a table holding only the policy's first rule ("ct state
+#     gw with an empty ruleset: traffic that the file's first rule
+#     accepts, and traffic that only its last rule accepts (a linear
+#     compile makes it pass every rule before it; the zone tree of
+#     policy_nft.h only the rules of its zone pair); and denied traffic,
+#     which no rule allows and the policy drops: packets/s the policy's
+#     drop counted vs packets/s the empty gw forwarded.  For
+#     information, the same with voipfwd's table alone and with a table
+#     holding only the policy's first rule ("ct state
 #     established,related accept": conntrack, which the policy needs).
 #
 # Topology (scripts/lab-lib.sh): phone (sender, vfwbench send-rtp, one
@@ -76,8 +80,16 @@ cp "$lab_tmp/a.conf" "$conf" && "$lab_voipfwctl" compile "$conf" >"$lab_tmp/a.nf
 cp "$lab_tmp/b.conf" "$conf" && "$lab_voipfwctl" compile "$conf" >"$lab_tmp/b.nft" ||
 	die "voipfwctl compile failed"
 nrules=$(grep -c 'comment "' "$lab_tmp/a.nft")
+# the rules on the forward path: zones_forward and the chains under it
 nfwd=$(awk '/chain zones_forward \{/ { on = 1 } /chain zones_qos \{/ { on = 0 }
 	on && /comment "/ { n++ } END { print n + 0 }' "$lab_tmp/a.nft")
+# forward_rules: the live forward path's rules of the namespace (nft args)
+forward_rules() {
+	"$@" nft list table inet voipfw 2>/dev/null |
+		awk '/^\tchain / { on = $2 ~ /^(zones_forward|z[fp]_)/ } on && /comment "/'
+}
+last_line=$(grep -n '^allow z00 -> z01: last$' "$lab_tmp/a.conf" | cut -d: -f1)
+policy_line=$(grep -n '^policy drop$' "$lab_tmp/a.conf" | cut -d: -f1)
 changed=$(diff "$lab_tmp/a.nft" "$lab_tmp/b.nft" | grep -c '^>')
 
 # ---- 1. apply time ------------------------------------------------------------
@@ -94,10 +106,13 @@ timed() {
 O() { ip netns exec "$NS_OUT" "$@"; }
 # no_policy: voipfwd's table without policy chains, an empty state dir
 no_policy() {
-	for c in zones_forward zones_qos; do
-		O nft flush chain inet voipfw "$c" 2>/dev/null
-		O nft delete chain inet voipfw "$c" 2>/dev/null
-	done
+	# one batch: every chain flushed, then deleted (the zf_/zp_ chains
+	# under zones_forward are thousands)
+	names=$(O nft list chains inet 2>/dev/null |
+		sed -n 's/^\tchain \(zones_forward\|zones_qos\|z[fp]_[^ ]*\) {$/\1/p')
+	{ for c in $names; do echo "flush chain inet voipfw $c"; done
+	  for c in $names; do echo "delete chain inet voipfw $c"; done
+	} | O nft -f - 2>/dev/null
 	rm -rf "$lab_tmp/state"
 }
 O "$nt" --sip-ports 5060 --media 10000-20000 --timeout 30 install >/dev/null ||
@@ -121,9 +136,9 @@ for i in $(seq "$TRIALS"); do
 	best nft_re nft -f "$lab_tmp/b.nft"
 	best comp "$lab_voipfwctl" compile "$conf"
 done
-live=$(O nft -a list chain inet voipfw zones_forward | grep -c 'comment "')
-[ "$live" = "$nfwd" ] || die "the applied zones_forward holds $live rules, the script $nfwd"
-say "policy apply, $NZ zones $NR rules ($nrules nft rules, $nfwd in zones_forward):" \
+live=$(forward_rules O | wc -l)
+[ "$live" = "$nfwd" ] || die "the applied forward path holds $live rules, the script $nfwd"
+say "policy apply, $NZ zones $NR rules ($nrules nft rules, $nfwd on the forward path):" \
     "voipfwctl apply $(ms "$ctl_first") ms vs nft -f $(ms "$nft_first") ms" \
     "= $(ratio "$ctl_first" "$nft_first")x nft's time (no goal yet)"
 say "policy re-apply, one rule changed ($changed script lines): voipfwctl apply" \
@@ -145,11 +160,12 @@ pps() {
 	echo "$1 $((r1 - r0)) $(awk '{ print $2 }' "$lab_tmp/snd.out")" >>"$lab_tmp/pps.detail"
 	rate=$(awk -v n="$((r1 - r0))" -v s="$secs" 'BEGIN { printf "%d", n / s }')
 }
-# rule_count PORT: packets counted by the policy's rule for udp PORT
+# rule_count LINE: packets counted by the policy's rules from line LINE
+# of the file, summed
 rule_count() {
-	G nft list chain inet voipfw zones_forward |
-		grep "oifname \"pbx\" .* udp dport $1 counter" |
-		sed -n 's/.*counter packets \([0-9]*\) .*/\1/p'
+	forward_rules G | grep "comment \"zones.conf:$1\"" |
+		sed -n 's/.*counter packets \([0-9]*\) .*/\1/p' |
+		awk '{ n += $1 } END { print n + 0 }'
 }
 voipfwd_table() {
 	G nft delete table inet voipfw 2>/dev/null
@@ -157,7 +173,7 @@ voipfwd_table() {
 		die "voipfwd's table in the gw"
 }
 : >"$lab_tmp/pps.detail"
-best_empty=0 best_last=0 best_first=0 best_vfw=0 best_ct=0
+best_empty=0 best_last=0 best_first=0 best_denied=0 best_vfw=0 best_ct=0
 for round in $(seq "$TRIALS"); do
 	G nft flush ruleset
 	pps empty 30001
@@ -166,12 +182,19 @@ for round in $(seq "$TRIALS"); do
 	pps voipfwd-table 30001
 	best_vfw=$(max "$best_vfw" "$rate")
 	G nft -f "$lab_tmp/a.nft" || die "nft -f of the policy in the gw"
-	c0=$(rule_count 30001)
+	c0=$(rule_count "$last_line")
 	pps acl-last-rule 30001
 	best_last=$(max "$best_last" "$rate")
-	hits=$(($(rule_count 30001) - c0))
+	hits=$(($(rule_count "$last_line") - c0))
 	pps acl-first-rule 30000
 	best_first=$(max "$best_first" "$rate")
+	# denied: nothing reaches the sink; the policy's drop counts them
+	d0=$(rule_count "$policy_line")
+	pps acl-denied 30002
+	denied=$(($(rule_count "$policy_line") - d0))
+	sed -i '$ s/^acl-denied [0-9]*/acl-denied '"$denied"'/' "$lab_tmp/pps.detail"
+	[ "$rate" = 0 ] || die "denied traffic reached the sink: $rate pkts/s"
+	best_denied=$(max "$best_denied" "$((denied / secs))")
 	G nft flush ruleset
 	G nft -f - <<'EOF' || die "conntrack-only table"
 table inet vfwbench_ct {
@@ -190,8 +213,11 @@ say "acl pkts/s, traffic the last of $nfwd rules accepts: $best_last vs empty ru
     "$best_empty = $(ratio "$best_last" "$best_empty") (no goal yet)"
 say "acl pkts/s, traffic the first rule accepts: $best_first vs empty ruleset" \
     "$best_empty = $(ratio "$best_first" "$best_empty") (no goal yet)"
+say "acl pkts/s, denied traffic (no rule, the policy drops it): $best_denied dropped vs empty ruleset" \
+    "$best_empty forwarded = $(ratio "$best_denied" "$best_empty") (no goal yet)"
 say "  voipfwd's table alone: $best_vfw = $(ratio "$best_vfw" "$best_empty") of empty;" \
     "conntrack alone (the policy's first rule): $best_ct = $(ratio "$best_ct" "$best_empty") of empty;" \
     "last rule vs first rule: $(ratio "$best_last" "$best_first") (information)"
 say "  last acl trial: the last rule counted $hits packets of $last_fw forwarded"
-awk '{ printf "bench:   trial %s: %d forwarded, %d sent\n", $1, $2, $3 }' "$lab_tmp/pps.detail"
+awk '{ printf "bench:   trial %s: %d %s, %d sent\n", $1, $2,
+	$1 == "acl-denied" ? "dropped by the policy" : "forwarded", $3 }' "$lab_tmp/pps.detail"

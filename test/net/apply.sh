@@ -75,14 +75,22 @@ ip netns add "$ns" || skip "cannot create a network namespace"
 N() { ip netns exec "$ns" "$@"; }
 ruleset() { N nft -s list ruleset 2>/dev/null; }
 table() { N nft -s list table inet voipfw 2>/dev/null; }
-# the policy chains as the kernel lists them, stateless
+# the policy chains as the kernel lists them, stateless: zones_forward,
+# zones_qos and the zf_/zp_ chains under zones_forward, by name (the
+# kernel lists chains in the order they were created)
 chains() {
-	N nft -s list chain inet voipfw zones_forward 2>/dev/null
-	N nft -s list chain inet voipfw zones_qos 2>/dev/null
+	table | awk -v OFS='\t' '/^\tchain / { on = $2 ~ /^(zones_(forward|qos)|z[fp]_)/; name = $2 }
+		on { print name, NR, $0 } on && /^\t\}/ { on = 0 }' |
+		sort -t "$(printf '\t')" -k1,1 -k2,2n | cut -f3-
 }
-# voipfwd's part of a listing: without the policy's two chains
+# the names of the zf_/zp_ chains in the kernel, sorted, on one line
+tree() {
+	N nft list chains inet 2>/dev/null |
+		sed -n 's/^\tchain \(z[fp]_[^ ]*\) {$/\1/p' | sort | tr '\n' ' '
+}
+# voipfwd's part of a listing: without the policy's chains
 voipfwd_part() {
-	awk '/^\tchain zones_(forward|qos) \{/ { skip = 1 }
+	awk '/^\tchain (zones_(forward|qos)|z[fp]_[^ ]*) \{/ { skip = 1 }
 	     !skip { print }
 	     skip && /^\t\}/ { skip = 0 }' "$1" | grep -v '^$'
 }
@@ -153,7 +161,7 @@ cp "$tmp/v2.conf" "$conf"
 ctl diff --state-dir "$st" "$conf"
 expect "diff: exit 0" "$rc" 0
 has "diff: header" "$tmp/out" "^--- applied $conf (version 1)\$"
-has "diff: the added rule" "$tmp/out" "^+.*oifname \"eth0.10\".*comment \"voipfw.conf:$l2\""
+has "diff: the added rule" "$tmp/out" "^+.*th dport.*comment \"voipfw.conf:$l2\""
 expect "diff: only added lines" "$(grep -c '^-[^-]' "$tmp/out")" 0
 has "diff: live chains as applied" "$tmp/out" "^live: as applied\$"
 
@@ -394,6 +402,50 @@ expect "hand edit: diff exit 0" "$rc" 0
 has "hand edit: no change to the file" "$tmp/out" "^no changes: $conf compiles to the applied version"
 has "hand edit: said clearly" "$tmp/out" "^live: differ from applied.conf (changed by hand?)\$"
 has "hand edit: the rule shown" "$tmp/out" '^+.*comment "by hand"'
+
+echo "--- fewer zones, a zone renamed: the chains the new version lacks go"
+s5=$tmp/state5
+ctl apply --state-dir "$s5" "$conf"
+expect "example: applied" "$rc" 0
+t1=$(tree)
+expect "example: a zf_ chain per zone, a zp_ chain per pair (policy drop)" \
+	"$(echo "$t1" | wc -w)" 20
+cat >"$tmp/small.conf" <<'EOF2'
+# voice renamed phones; data and wan gone
+zone phones { interface eth0.20; subnet 10.0.20.0/24 }
+zone pbx    { interface eth0.10; subnet 10.0.10.5 }
+allow phones -> pbx: sip
+policy accept
+EOF2
+ctl apply --state-dir "$s5" "$tmp/small.conf"
+expect "smaller: applied" "$rc" 0
+expect "smaller: only its own chains are left" "$(tree)" "zf_phones zp_phones.pbx "
+has "smaller: a stale chain deleted in the same transaction" "$s5/apply.nft" \
+	"^delete chain inet voipfw zp_voice.pbx\$"
+last_flush=$(grep -n '^flush chain' "$s5/apply.nft" | tail -n 1 | cut -d: -f1)
+first_delete=$(grep -n '^delete chain' "$s5/apply.nft" | head -n 1 | cut -d: -f1)
+expect "smaller: every chain flushed before the first delete" \
+	"$([ "$last_flush" -lt "$first_delete" ] && echo yes)" yes
+table >"$tmp/t.6"
+voipfwd_part "$tmp/t.6" >"$tmp/v.6"
+same "smaller: voipfwd's chains, sets and pinhole as before" "$tmp/v.0" "$tmp/v.6"
+N nft list table inet other >/dev/null 2>&1 && ok "smaller: foreign table still there" ||
+	fail "smaller: foreign table gone"
+ctl show --state-dir "$s5"
+has "smaller: show lists the pair's chain" "$tmp/out" "chain zp_phones.pbx {"
+has "smaller: show lists zf_phones" "$tmp/out" "chain zf_phones {"
+expect "smaller: show lists no stale chain" "$(grep -c 'chain z[fp]_voice' "$tmp/out")" 0
+ctl diff --state-dir "$s5" "$tmp/small.conf"
+has "smaller: live as applied" "$tmp/out" "^live: as applied\$"
+ctl rollback --state-dir "$s5"
+expect "rollback to the larger version" "$rc" 0
+expect "rollback: the example's chains again, none of the smaller one" "$(tree)" "$t1"
+ctl apply --state-dir "$s5" "$tmp/small.conf"
+expect "apply the smaller one again" "$rc" 0
+ctl apply --state-dir "$s5" "$tmp/small.conf"
+grep -q '^delete chain' "$s5/apply.nft" &&
+	fail "same version again: apply.nft deletes a chain" ||
+	ok "same version again: nothing stale, nothing deleted"
 
 echo "apply: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -224,15 +224,23 @@ pctl() {
 	lab_gw "$ctl" "$@" --state-dir "$st" >"$lab_tmp/ctl.out" 2>"$lab_tmp/ctl.err"
 	rc=$?
 }
+# the policy's chains, stateless: zones_forward, zones_qos and the
+# zf_/zp_ chains under zones_forward, in the kernel's order
 chains() {
-	lab_gw nft -s list chain inet voipfw zones_forward 2>/dev/null
-	lab_gw nft -s list chain inet voipfw zones_qos 2>/dev/null
+	lab_gw nft -s list table inet voipfw 2>/dev/null |
+		awk '/^\tchain / { on = $2 ~ /^(zones_(forward|qos)|z[fp]_)/ }
+		     on { print } on && /^\t\}/ { on = 0 }'
+}
+# the forward part of the policy with counters (zones_forward and the
+# chains under it)
+forward_rules() {
+	lab_gw nft list table inet voipfw 2>/dev/null |
+		awk '/^\tchain / { on = $2 ~ /^(zones_forward|z[fp]_)/ } on'
 }
 # policy_count COMMENT: packets counted by the policy's rules with
 # comment COMMENT ("v1.conf:7")
 policy_count() {
-	lab_gw nft list chain inet voipfw zones_forward 2>/dev/null |
-		grep -F "comment \"$1\"" |
+	forward_rules | grep -F "comment \"$1\"" |
 		sed -n 's/.*counter packets \([0-9]*\) .*/\1/p' |
 		awk '{ n += $1 } END { print n + 0 }'
 }
@@ -309,7 +317,7 @@ all_tos "v1: SIP answers reach the phone as cs3" phone in 5060 5060 60 "$t_call"
 # it a connection, and the rest pass its "ct state established" rule
 # (voipfwd's own pinhole rule still judges every packet)
 at_least "v1: the policy's rtp rule admitted the media's first packet" \
-	"$(lab_gw nft list chain inet voipfw zones_forward | grep '@pinhole4_peer' |
+	"$(forward_rules | grep '@pinhole4_peer' |
 		sed -n 's/.*counter packets \([0-9]*\) .*/\1/p' | awk '{ n += $1 } END { print n + 0 }')" 1
 echo "   (for comparison, the longest gap between RTP packets reaching the PBX in the" \
 	"last second before any operation: $(max_gap pbx 16000 $((t - 1000000000)) "$t") ms," \

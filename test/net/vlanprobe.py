@@ -15,8 +15,9 @@
 # rules name.  Then, per probe: delivered or not as the matrix says; an
 # allowed one's reply (UDP echo, TCP handshake) came back through
 # conntrack; and in GW_NS the counter of the line that decided it (rule
-# comment FILE:LINE, or the policy line) moved, in the chain of its part
-# (inet zones_forward or bridge zones_bridge).  One "ok: ..." or
+# comment FILE:LINE, or the policy line) moved, in the chains of its part
+# (inet zones_forward and the zf_/zp_ chains under it, or bridge
+# zones_bridge).  One "ok: ..." or
 # "FAIL: ..." line per check.
 import ctypes
 import errno
@@ -174,13 +175,22 @@ def main():
     # the counters of the lines, per chain, in gw
     enter(gw)
     counters = {}
-    for part, chain in (("routed", "inet voipfw zones_forward"),
-                        ("bridged", "bridge voipfw zones_bridge")):
-        out = subprocess.run(["nft", "list", "chain"] + chain.split(),
+    # routed: zones_forward and the zf_/zp_ chains under it (policy_nft.h)
+    for part, what, chains in (
+            ("routed", "table inet voipfw", r"zones_forward|z[fp]_\S+"),
+            ("bridged", "chain bridge voipfw zones_bridge", r"zones_bridge")):
+        out = subprocess.run(["nft", "list"] + what.split(),
                              capture_output=True, text=True).stdout
         c = counters[part] = {}
-        for m in re.finditer(r'counter packets (\d+) .*comment "([^"]*)"', out):
-            c[m.group(2)] = c.get(m.group(2), 0) + int(m.group(1))
+        on = False
+        for ln in out.splitlines():
+            m = re.match(r"\tchain (\S+) \{", ln)
+            if m:
+                on = re.fullmatch(chains, m.group(1)) is not None
+                continue
+            m = re.search(r'counter packets (\d+) .*comment "([^"]*)"', ln)
+            if on and m:
+                c[m.group(2)] = c.get(m.group(2), 0) + int(m.group(1))
 
     decided = {}
     for p in probes:

@@ -79,13 +79,13 @@ static const char zones[] =
 
 /*
  * Each row: one rule after @zones, and how many lines carry the rule's
- * comment ("t.conf:9").  Families must agree on both sides; a media
- * service is one line per pinhole set of the pair's family (2 per
- * family); `any` shares one line for interface-only zones and one per
- * family for subnet-only zones.  VLAN zones are in the bridge chain
- * only, each VLAN a side of its own, a line only with a VLAN on one
- * side, never for two different VLANs; media there is no line and a
- * warning (@warns).
+ * comment ("t.conf:9").  In the inet chains a rule is one line per zone
+ * pair it applies to (its ports as one set), in the pair's chain, plus
+ * one per pinhole set of the pair's families for media (2 per family);
+ * pairs whose families differ have no chain.  VLAN zones are in the
+ * bridge chain only, each VLAN a side of its own, a line only with a VLAN
+ * on one side, never for two different VLANs; media there is no line and
+ * a warning (@warns).
  */
 static void test_shapes(void)
 {
@@ -96,22 +96,33 @@ static void test_shapes(void)
 		bool		warns;
 	} rows[] = {
 		{ "allow v4 -> v4: https", 1,
-		  "iifname \"e4\" ip saddr 10.0.4.0/24 oifname \"e4\" ip daddr 10.0.4.0/24 tcp dport 443 counter accept comment \"t.conf:9\"", false },
+		  "\tchain zp_v4.v4 {\n"
+		  "\t\t# v4 -> v4: the rules of this pair in file order, then the policy\n"
+		  "\t\t# t.conf:9: allow v4 -> v4\n"
+		  "\t\ttcp dport 443 counter accept comment \"t.conf:9\"\n"
+		  "\t\tcounter drop comment \"t.conf: policy drop (default)\"\n"
+		  "\t}\n", false },
 		{ "allow v4 -> v6: https", 0, NULL, false },
-		{ "allow dual -> dual: https", 2, "ip6 saddr fd00::/64 oifname \"ed\" ip6 daddr fd00::/64", false },
+		{ "allow dual -> dual: https", 1,
+		  "oifname . ip6 daddr vmap { \"e6\" . fd00:6::/64 : goto zp_dual.v6, \"ed\" . fd00::/64 : goto zp_dual.dual }", false },
 		{ "allow v4 -> ifo: https", 1, NULL, false },
-		{ "allow ifo -> dual: https", 2, NULL, false },
-		{ "allow v4 -> ifo: dns", 2,
-		  "oifname \"ei\" tcp dport 53 counter accept", false },
+		{ "allow ifo -> dual: https", 1, NULL, false },
+		{ "allow v4 -> ifo: dns", 1,
+		  "\t\tmeta l4proto . th dport { udp . 53, tcp . 53 } counter accept comment \"t.conf:9\"\n", false },
+		{ "allow v4 -> ifo: sip, sip-tls", 1,
+		  "\t\tmeta l4proto . th dport { udp . 5060, tcp . 5060-5061 } counter accept comment \"t.conf:9\"\n", false },
+		{ "allow v4 -> ifo: tftp, ntp", 1,
+		  "\t\tudp dport { 69, 123 } counter accept comment \"t.conf:9\"\n", false },
 		{ "allow v4 -> ifo: rtp", 2, "@pinhole4_peer counter accept", false },
 		{ "allow ifo -> ifo2: rtp", 4, "@pinhole6 counter accept", false },
 		{ "allow v6 -> sub: rtp", 0, NULL, false },
 		{ "deny ifo -> sub", 1,
-		  "iifname \"ei\" ip daddr 192.0.2.0/24 counter drop comment \"t.conf:9\"", false },
+		  "\t\t# t.conf:9: deny ifo -> sub\n"
+		  "\t\tcounter drop comment \"t.conf:9\"\n", false },
 		{ "deny ifo -> any", 9,
-		  "iifname \"ei\" oifname { \"ei\", \"ej\" } counter drop", false },
-		{ "allow any -> ifo: sip", 18, NULL, false },
-		{ "allow any -> ifo: tftp, ntp", 18, NULL, false },
+		  "oifname vmap { \"ei\" : goto zp_ifo.ifo, \"ej\" : goto zp_ifo.ifo2 }", false },
+		{ "allow any -> ifo: sip", 12, NULL, false },
+		{ "allow any -> ifo: tftp, ntp", 12, NULL, false },
 		{ "allow br -> ifo: sip", 2,
 		  "meta ibrname \"br0\" oifname \"ei\" vlan id 20 ip saddr 198.51.100.0/24 udp dport 5060 counter accept comment \"t.conf:9\"", false },
 		{ "deny ifo -> br", 1,
@@ -126,10 +137,10 @@ static void test_shapes(void)
 		  "ip saddr 192.0.2.0/24 ip daddr 198.51.100.0/24 tcp dport 443", false },
 		{ "allow br -> v6: https", 0, NULL, false },
 		{ "allow br -> ifo: rtp", 0, NULL, true },
-		{ "allow any -> ifo: rtp", 14, NULL, true },
+		{ "allow any -> ifo: rtp", 18, NULL, true },
 		{ "deny br -> ifo: rtp", 0, NULL, false },
 		{ "allow sub -> v4: sip-tls", 1,
-		  "ip saddr 192.0.2.0/24 oifname \"e4\" ip daddr 10.0.4.0/24 tcp dport 5061", false },
+		  "\t\tip saddr vmap { 192.0.2.0/24 : goto zf_sub } comment \"voipfw: source zone\"\n", false },
 	};
 	unsigned int i;
 
@@ -184,9 +195,14 @@ static void test_no_warnings(void)
 	CHECK(script);
 	CHECK(warn == NULL);
 	/* re-apply: declared, flushed, then filled, in this order */
-	CHECK(script && strstr(script, "flush chain inet voipfw zones_forward\n"
+	CHECK(script && strstr(script, "}\n"
+			       "flush chain inet voipfw zones_forward\n"
 			       "flush chain inet voipfw zones_qos\n"
+			       "flush chain inet voipfw zf_a\n"
+			       "flush chain inet voipfw zp_a.a\n"
 			       "table inet voipfw {\n"));
+	CHECK(script && strstr(script, "\tchain zf_a {\n\t}\n"
+			       "\tchain zp_a.a {\n\t}\n}\n"));
 	free(script);
 	policy_free(pol);
 }
@@ -224,6 +240,78 @@ static void test_file_name(void)
 	}
 }
 
+/*
+ * The tree under zones_forward: chains only for pairs with rules or a
+ * policy that is not accept, every compiled zone in the maps (accept
+ * when it has no chain), a zone of subnets alone found before a zone of
+ * interfaces (a packet in both is in the subnets' zone), and ports of
+ * several services merged into one interval set.
+ */
+static void test_tree(void)
+{
+	static const struct {
+		const char	*text;
+		const char	*has[4];
+		const char	*hasnt;
+	} rows[] = {
+		{ "zone a { interface a }\nzone b { interface b }\n"
+		  "allow a -> b: sip\npolicy accept\n",
+		  { "\t\tiifname vmap { \"a\" : goto zf_a, \"b\" : accept } comment \"voipfw: source zone\"\n",
+		    "\t\toifname vmap { \"a\" : accept, \"b\" : goto zp_a.b } comment \"voipfw: destination zone\"\n",
+		    "\t\tcounter accept comment \"t.conf:4\"\n" },
+		  "zf_b" },
+		{ "zone wan { interface eth1 }\nzone trunk { subnet 192.0.2.0/24 }\n"
+		  "deny wan -> any\nallow trunk -> any: sip\n",
+		  { "\t\tip saddr vmap { 192.0.2.0/24 : goto zf_trunk } comment \"voipfw: source zone\"\n"
+		    "\t\tiifname vmap { \"eth1\" : goto zf_wan } comment \"voipfw: source zone\"\n",
+		    "\t\tip daddr vmap { 192.0.2.0/24 : goto zp_wan.trunk } comment \"voipfw: destination zone\"\n"
+		    "\t\toifname vmap { \"eth1\" : goto zp_wan.wan } comment \"voipfw: destination zone\"\n",
+		    "\tchain zp_trunk.wan {\n"
+		    "\t\t# trunk -> wan: the rules of this pair in file order, then the policy\n"
+		    "\t\t# t.conf:4: allow trunk -> any\n" },
+		  NULL },
+		{ "zone a { interface a }\nservice x { udp 5000-5070, udp 6000; tcp 1 }\n"
+		  "service y { udp 5060-5080, udp 6001 }\nallow a -> a: x, y, sip\n",
+		  { "\t\tmeta l4proto . th dport { udp . 5000-5080, udp . 6000-6001, tcp . 1, tcp . 5060 } counter accept comment \"t.conf:4\"\n" },
+		  NULL },
+	};
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct policy_error err;
+		struct policy *pol;
+		char *script;
+
+		unit_case("tree %u", i);
+		pol = policy_parse(rows[i].text, strlen(rows[i].text), "t.conf",
+				   &err);
+		if (!CHECK_MSG(pol, "%s", err.text))
+			continue;
+		script = policy_nft_compile(pol, NULL);
+		if (CHECK(script)) {
+			for (j = 0; j < ARRAY_SIZE(rows[i].has) && rows[i].has[j];
+			     j++)
+				CHECK_MSG(strstr(script, rows[i].has[j]),
+					  "no \"%s\" in:\n%s", rows[i].has[j],
+					  script);
+			if (rows[i].hasnt)
+				CHECK_MSG(!strstr(script, rows[i].hasnt),
+					  "\"%s\" in:\n%s", rows[i].hasnt,
+					  script);
+			CHECK(policy_nft_script_has_chain(script, "zf_a") ==
+			      (i != 1));
+			CHECK(!policy_nft_script_has_chain(script, "zf_"));
+		}
+		free(script);
+		policy_free(pol);
+	}
+	unit_case("chain names");
+	CHECK(policy_nft_chain_is_policy("zf_a"));
+	CHECK(policy_nft_chain_is_policy("zp_a.b"));
+	CHECK(!policy_nft_chain_is_policy("zones_forward"));
+	CHECK(!policy_nft_chain_is_policy("media"));
+}
+
 int main(void)
 {
 	test_file_name();
@@ -231,5 +319,6 @@ int main(void)
 	test_priority();
 	test_shapes();
 	test_no_warnings();
+	test_tree();
 	return unit_summary("policy_nft");
 }

@@ -192,37 +192,101 @@ char *ctl_version_script(const char *verb, const char *what,
 	return script;
 }
 
+/*
+ * The commands that go after @script in its transaction: the delete of
+ * table bridge voipfw when @script has no VLAN zone and an earlier
+ * version left the table, and the flush and delete of each zf_/zp_
+ * chain in the kernel that @script does not declare (zones renamed or
+ * removed, pairs without rules any more).  The stale chains are flushed
+ * first, all of them, then deleted: by then the script has flushed
+ * zones_forward and refilled the chains it keeps, so no rule jumps to
+ * them.  voipfwd's chains are never listed (ctl_nft_policy_chains()).
+ * Returns a malloc'ed text ("" when nothing is stale), or NULL with
+ * *@e set (nft's text, or NULL: out of memory).
+ */
+static char *stale_cmds(const char *script, char **e)
+{
+	struct ctl_nft_chains live;
+	char *text = NULL;
+	size_t len = 0, i;
+	unsigned int n = 0;
+	FILE *f;
+	int rc = 0;
+
+	*e = NULL;
+	if (!policy_nft_script_bridged(script)) {
+		rc = ctl_nft_bridge_table(e);
+		if (rc < 0)
+			return NULL;
+	}
+	if (ctl_nft_policy_chains(&live, e))
+		return NULL;
+	f = open_memstream(&text, &len);
+	if (!f)
+		goto out;
+	if (rc)
+		fputs("# no VLAN zone in this version: voipfw's bridge table "
+		      "goes\ndelete table bridge " POLICY_NFT_BRIDGE_TABLE "\n",
+		      f);
+	/* the names that stay are cleared: what is left is stale */
+	for (i = 0; i < live.n; i++) {
+		char *c = live.names[i];
+
+		if (!policy_nft_chain_is_policy(c) ||
+		    policy_nft_script_has_chain(script, c)) {
+			*c = '\0';
+			continue;
+		}
+		if (!n++)
+			fputs("# chains of the version before that this one "
+			      "lacks\n", f);
+		fprintf(f, "flush chain inet voipfw %s\n", c);
+	}
+	for (i = 0; i < live.n; i++)
+		if (*live.names[i])
+			fprintf(f, "delete chain inet voipfw %s\n",
+				live.names[i]);
+	if (fclose(f)) {
+		free(text);
+		text = NULL;
+	}
+out:
+	ctl_nft_chains_free(&live);
+	return text;
+}
+
 /* The script through apply.nft of the state dir (see ctl_nft_apply()):
  * 0, 1 refused (said on @err after @what), 2 I/O error. */
 static int run_script(const struct ctl_state *st, const char *script,
 		      const char *verb, const char *what, FILE *err)
 {
-	static const char drop_bridge[] =
-		"# no VLAN zone in this version: voipfw's bridge table goes\n"
-		"delete table bridge " POLICY_NFT_BRIDGE_TABLE "\n";
-	char *path, *e, *text = NULL;
+	char *path, *e, *tail, *text = NULL;
 	int rc = 0;
 
 	/*
-	 * A version without VLAN zones has no bridge part; one applied
-	 * before may have left table bridge voipfw.  Its delete joins the
-	 * script, so the new policy and the table's removal are one
-	 * transaction (nothing half-applied).
+	 * What an earlier version left that this one lacks goes in the
+	 * same transaction as the new policy (nothing half-applied):
+	 * stale_cmds().  Live state is read under the state lock; a
+	 * change by hand in between makes nft refuse the whole batch.
 	 */
-	if (!policy_nft_script_bridged(script)) {
-		rc = ctl_nft_bridge_table(&e);
-		if (rc < 0) {
-			fprintf(err, "voipfwctl %s: %s: cannot list table bridge "
-				POLICY_NFT_BRIDGE_TABLE ":\n%s", verb, what, e);
-			free(e);
-			return 1;
-		}
-		if (rc && asprintf(&text, "%s%s", script, drop_bridge) < 0) {
-			fprintf(err, "voipfwctl %s: %s\n", verb, strerror(errno));
+	tail = stale_cmds(script, &e);
+	if (!tail) {
+		if (!e) {
+			fprintf(err, "voipfwctl %s: %s\n", verb,
+				strerror(ENOMEM));
 			return 2;
 		}
-		rc = 0;
+		fprintf(err, "voipfwctl %s: %s: cannot list the policy's chains "
+			"in the kernel:\n%s", verb, what, e);
+		free(e);
+		return 1;
 	}
+	if (*tail && asprintf(&text, "%s%s", script, tail) < 0) {
+		free(tail);
+		fprintf(err, "voipfwctl %s: %s\n", verb, strerror(errno));
+		return 2;
+	}
+	free(tail);
 	path = ctl_state_script(st, text ? text : script);
 	free(text);
 	if (!path) {
@@ -594,9 +658,10 @@ static void apply_help(FILE *out)
 		"Compiles FILE, a voipfw.conf(5), and applies it to voipfwd's table\n"
 		"inet voipfw in this network namespace with libnftables: a dry run\n"
 		"against the kernel first, then one transaction that replaces the\n"
-		"policy chains zones_forward and zones_qos (and, with VLAN zones,\n"
-		"table bridge voipfw; a version without removes it).  Pinholes, bans\n"
-		"and voipfwd's chains are not touched.  On any failure nothing\n"
+		"policy chains zones_forward, zones_qos and the zf_/zp_ chains under\n"
+		"zones_forward, deleting those the new version lacks (and, with VLAN\n"
+		"zones, table bridge voipfw; a version without removes it).  Pinholes,\n"
+		"bans and voipfwd's chains are not touched.  On any failure nothing\n"
 		"changes; nft's error follows\n"
 		"  voipfwctl apply: FILE: the kernel refused the ruleset:\n"
 		"A kernel that cannot filter bridged VLANs is named first:\n"

@@ -10,6 +10,7 @@
 #define VOIPFW_CTL_NFT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /*
  * ctl_nft_apply - run the script in the file @path as one transaction:
@@ -24,7 +25,8 @@
 int ctl_nft_apply(const char *path, char **errtext);
 
 /*
- * ctl_nft_remove_policy - delete both policy chains, and voipfw's
+ * ctl_nft_remove_policy - delete the policy's chains (zones_forward,
+ * zones_qos and the zf_/zp_ chains under zones_forward), and voipfw's
  * bridge table when there is one, in one transaction (what is left when
  * the first policy ever applied is rolled back).  Chains that are not
  * there are not an error.
@@ -45,8 +47,27 @@ int ctl_nft_bridge_table(char **errtext);
  */
 int ctl_nft_probe_bridge(const char **feature, char **errtext);
 
+/**
+ * struct ctl_nft_chains - names of the policy's chains in the kernel.
+ * @names: malloc'ed, @n of them; free with ctl_nft_chains_free()
+ */
+struct ctl_nft_chains {
+	char	**names;
+	size_t	n;
+};
+
 /*
- * ctl_nft_list_policy - "list chain" of the policy chains (and of
+ * ctl_nft_policy_chains - the policy's chains now in table inet voipfw:
+ * zones_forward, the zf_ and zp_ chains under it by name, zones_qos,
+ * those that are there (none without the table).  voipfwd's own chains
+ * are never among them.
+ */
+int ctl_nft_policy_chains(struct ctl_nft_chains *c, char **errtext);
+void ctl_nft_chains_free(struct ctl_nft_chains *c);
+
+/*
+ * ctl_nft_list_policy - "list chain" of the policy chains, in the order
+ * of ctl_nft_policy_chains() (and of
  * zones_bridge in table bridge voipfw when there is one), with
  * counters or @stateless.  *@text is set to the listing (malloc'ed),
  * or to NULL when there is none of the chains; returns 0.

@@ -35,7 +35,8 @@ static void show_help(FILE *out)
 		"Usage: voipfwctl show [--state-dir DIR]\n\n"
 		"Prints which version is applied and which is previous (from the\n"
 		"state directory), a pending confirm, and the live policy chains\n"
-		"zones_forward and zones_qos with their counters.\n\n"
+		"zones_forward, the zf_/zp_ chains under it and zones_qos (and\n"
+		"zones_bridge) with their counters.\n\n"
 		"  -d, --state-dir DIR    default %s\n"
 		"  -h, --help             this help\n\n"
 		"Exit status: 0 shown, 2 usage error, unreadable state or chains.\n",

@@ -245,48 +245,6 @@ static void zone_sides(struct sides *s, const struct policy_zone *z)
 }
 
 /*
- * `any`: every compiled zone.  Zones of interfaces alone share one side,
- * so do zones of subnets alone (per family): a union is the same match
- * in fewer lines.  Zones with both keep their own sides.
- */
-static void any_sides(struct compile *c, struct sides *s)
-{
-	static const int families[] = { AF_INET, AF_INET6 };
-	const struct policy *pol = c->pol;
-	const struct policy_zone **l;
-	unsigned int i, f, n;
-
-	l = malloc((pol->n_zones ? pol->n_zones : 1) * sizeof(*l));
-	if (!l) {
-		s->oom = true;
-		return;
-	}
-	for (n = 0, i = 0; i < pol->n_zones; i++)
-		if (!c->skip[i] && !pol->zones[i].n_subnets)
-			l[n++] = &pol->zones[i];
-	if (n)
-		side_add(s, l, n, 0, NULL, 0);
-	for (f = 0; f < 2; f++) {
-		for (n = 0, i = 0; i < pol->n_zones; i++) {
-			const struct policy_zone *z = &pol->zones[i];
-
-			if (!c->skip[i] && !z->n_ifaces &&
-			    zone_has_family(z, families[f]))
-				l[n++] = z;
-		}
-		if (n)
-			side_add(s, NULL, 0, families[f], l, n);
-	}
-	for (i = 0; i < pol->n_zones; i++) {
-		const struct policy_zone *z = &pol->zones[i];
-
-		if (!c->skip[i] && z->n_ifaces && z->n_subnets)
-			zone_sides(s, z);
-	}
-	free(l);
-}
-
-/*
  * The sides of one zone in the bridge chain: each VLAN (with the zone's
  * subnets, per family), and its interfaces as bridge ports, or its
  * subnets alone when it names neither: everything a bridged frame can
@@ -309,22 +267,17 @@ static void bridge_zone_sides(struct sides *s, const struct policy_zone *z)
 		zone_sides(s, z);
 }
 
+/* The bridge chain's sides of a rule's FROM or TO. */
 static void ref_sides(struct compile *c, struct sides *s,
 		      const struct policy_ref *r)
 {
 	unsigned int i;
 
-	if (c->bridge) {
-		if (r->index != POLICY_ZONE_ANY)
-			bridge_zone_sides(s, &c->pol->zones[r->index]);
-		else
-			for (i = 0; i < c->pol->n_zones; i++)
-				bridge_zone_sides(s, &c->pol->zones[i]);
-	} else if (r->index == POLICY_ZONE_ANY) {
-		any_sides(c, s);
-	} else if (!c->skip[r->index]) {
-		zone_sides(s, &c->pol->zones[r->index]);
-	}
+	if (r->index != POLICY_ZONE_ANY)
+		bridge_zone_sides(s, &c->pol->zones[r->index]);
+	else
+		for (i = 0; i < c->pol->n_zones; i++)
+			bridge_zone_sides(s, &c->pol->zones[i]);
 }
 
 /* ---- printing a line ----------------------------------------------------- */
@@ -419,14 +372,7 @@ static bool put_pair(struct compile *c, const struct side *from,
 {
 	if (from->family && to->family && from->family != to->family)
 		return false;
-	if (c->bridge)
-		return put_bridge_pair(c, from, to);
-	sb_printf(&c->out, "\t\t");
-	put_ifaces(&c->out, "iifname", from);
-	put_addrs(&c->out, "saddr", from);
-	put_ifaces(&c->out, "oifname", to);
-	put_addrs(&c->out, "daddr", to);
-	return true;
+	return put_bridge_pair(c, from, to);
 }
 
 static int pair_family(const struct side *from, const struct side *to)
@@ -571,10 +517,7 @@ static bool put_matrix_cell(struct compile *c, const struct policy_ref *from,
 					    "policy accept");
 			}
 		}
-	if (ok && !c->bridge && (!f.n || !t.n))
-		sb_printf(&c->out, "\t\t# no compiled zone on one side: "
-			  "nothing\n");
-	else if (ok && c->bridge && !c->lines)
+	if (ok && !c->lines)
 		sb_printf(&c->out, "\t\t# never bridged in a VLAN of "
 			  "these zones: nothing\n");
 	sides_free(&f);
@@ -582,29 +525,27 @@ static bool put_matrix_cell(struct compile *c, const struct policy_ref *from,
 	return ok;
 }
 
-/* zones_forward, or zones_bridge when c->bridge: the same matrix */
-static bool put_forward(struct compile *c)
+/* zones_bridge: the matrix as a list, in file order */
+static bool put_bridge(struct compile *c)
 {
 	static const struct policy_ref any = { .name = "any",
 					       .index = POLICY_ZONE_ANY };
 	const struct policy *pol = c->pol;
 	unsigned int i;
 
-	sb_printf(&c->out, "\tchain %s {\n"
-		  "\t\t# replies of allowed connections (needs conntrack%s)\n"
+	sb_printf(&c->out, "\tchain " POLICY_NFT_CHAIN_BRIDGE " {\n"
+		  "\t\t# replies of allowed connections (needs conntrack, "
+		  "nf_conntrack_bridge)\n"
 		  "\t\tct state established,related accept "
-		  "comment \"voipfw: replies\"\n", c->bridge ?
-		  POLICY_NFT_CHAIN_BRIDGE : POLICY_NFT_CHAIN_FORWARD,
-		  c->bridge ? ", nf_conntrack_bridge" : "");
-	if (c->bridge)
-		/* the inet chain sees IP only; so does the matrix here:
-		 * ARP and IPv6 neighbour discovery within a VLAN pass */
-		sb_printf(&c->out, "\t\tvlan type != { ip, ip6 } accept "
-			  "comment \"voipfw: not IP\"\n"
-			  "\t\tvlan type ip6 meta l4proto ipv6-icmp icmpv6 "
-			  "type { nd-router-solicit, nd-router-advert, "
-			  "nd-neighbor-solicit, nd-neighbor-advert } accept "
-			  "comment \"voipfw: neighbour discovery\"\n");
+		  "comment \"voipfw: replies\"\n");
+	/* the inet chain sees IP only; so does the matrix here:
+	 * ARP and IPv6 neighbour discovery within a VLAN pass */
+	sb_printf(&c->out, "\t\tvlan type != { ip, ip6 } accept "
+		  "comment \"voipfw: not IP\"\n"
+		  "\t\tvlan type ip6 meta l4proto ipv6-icmp icmpv6 "
+		  "type { nd-router-solicit, nd-router-advert, "
+		  "nd-neighbor-solicit, nd-neighbor-advert } accept "
+		  "comment \"voipfw: neighbour discovery\"\n");
 	for (i = 0; i < pol->n_rules; i++) {
 		const struct policy_rule *r = &pol->rules[i];
 
@@ -619,6 +560,366 @@ static bool put_forward(struct compile *c)
 		return false;
 	sb_printf(&c->out, "\t}\n");
 	return true;
+}
+
+/* ---- the forward chains: zones once, then one pair's rules -------------- */
+
+/*
+ * zones_forward does not try the rules one by one: it finds the packet's
+ * source zone with verdict maps (one lookup per form of zone), goes to
+ * that zone's chain zf_SRC, which finds the destination zone the same
+ * way and goes to the pair's chain zp_SRC.DST, which holds only the
+ * rules of that pair (`any` rules included) in file order, then the
+ * policy.  policy_nft.h has the layout and the precedence of a packet
+ * in two zones.
+ */
+#define FAM_V4	1u
+#define FAM_V6	2u
+
+/* The families zone @i can hold in the inet chains; 0: not compiled there. */
+static unsigned int zone_fams(const struct compile *c, unsigned int i)
+{
+	const struct policy_zone *z = &c->pol->zones[i];
+
+	if (c->skip[i])
+		return 0;
+	if (!z->n_subnets)
+		return FAM_V4 | FAM_V6;
+	return (zone_has_family(z, AF_INET) ? FAM_V4 : 0) |
+	       (zone_has_family(z, AF_INET6) ? FAM_V6 : 0);
+}
+
+static bool ref_has(const struct policy_ref *r, unsigned int zone)
+{
+	return r->index == POLICY_ZONE_ANY || r->index == (int)zone;
+}
+
+/*
+ * @pair:   per (source, destination) zone, n_zones * n_zones: the pair has
+ *          a chain zp_SRC.DST (rules, or a policy that is not accept)
+ * @from:   per source zone: it has a chain zf_SRC (a pair of it has one)
+ */
+struct fwd {
+	bool	*pair;
+	bool	*from;
+};
+
+static bool fwd_plan(struct compile *c, struct fwd *f)
+{
+	const struct policy *pol = c->pol;
+	unsigned int n = pol->n_zones, s, d, i;
+
+	f->pair = calloc(n ? n * n : 1, sizeof(*f->pair));
+	f->from = calloc(n ? n : 1, sizeof(*f->from));
+	if (!f->pair || !f->from)
+		return false;
+	for (s = 0; s < n; s++)
+		for (d = 0; d < n; d++) {
+			bool *p = &f->pair[s * n + d];
+
+			if (!(zone_fams(c, s) & zone_fams(c, d)))
+				continue;
+			*p = pol->policy != POLICY_ACCEPT;
+			for (i = 0; !*p && i < pol->n_rules; i++)
+				*p = ref_has(&pol->rules[i].from, s) &&
+				     ref_has(&pol->rules[i].to, d);
+			f->from[s] |= *p;
+		}
+	return true;
+}
+
+static void fwd_free(struct fwd *f)
+{
+	free(f->pair);
+	free(f->from);
+}
+
+/* "10.0.20.0/24", "10.0.10.5" (a host prefix as nft prints it) */
+static void put_subnet(struct sbuf *b, const struct policy_subnet *sn)
+{
+	char a[64];
+
+	policy_subnet_format(sn, a, sizeof(a));
+	if (sn->plen == (sn->family == AF_INET ? 32 : 128))
+		*strchr(a, '/') = '\0';
+	sb_printf(b, "%s", a);
+}
+
+/*
+ * The forms a zone side takes, one verdict map each, in this order: the
+ * first map that knows the packet decides its zone.  Zones never share
+ * an interface or overlapping subnets (policy_check.c), so the only
+ * packets two maps know are those of a zone of subnets alone that cross
+ * an interface of a zone of interfaces alone (a SIP trunk's addresses
+ * behind the WAN): the subnets come first, the more specific zone wins.
+ */
+enum zone_form {
+	FORM_ADDR4,	/* subnets alone: ip saddr */
+	FORM_ADDR6,
+	FORM_IF_ADDR4,	/* interfaces and IPv4 subnets: iifname . ip saddr */
+	FORM_IF_ADDR6,
+	FORM_IF,	/* interfaces alone: iifname */
+	__FORM_MAX
+};
+
+/*
+ * The verdict maps that take a packet to the chain of its zone: the
+ * source zone in zones_forward (@src < 0), the destination zone in
+ * zf_SRC (@src the source zone).  A zone without a chain (nothing to
+ * check for it) maps to accept: it must still be found, or a packet of
+ * it would go on to the maps of zones of subnets alone.
+ */
+static void put_dispatch(struct compile *c, const struct fwd *f, int src)
+{
+	static const char *const keys[2][__FORM_MAX] = {
+		{ "ip saddr", "ip6 saddr", "iifname . ip saddr",
+		  "iifname . ip6 saddr", "iifname" },
+		{ "ip daddr", "ip6 daddr", "oifname . ip daddr",
+		  "oifname . ip6 daddr", "oifname" },
+	};
+	const struct policy *pol = c->pol;
+	unsigned int n = pol->n_zones, form, z, i, j;
+	unsigned int sf = src < 0 ? FAM_V4 | FAM_V6 : zone_fams(c, src);
+
+	for (form = 0; form < __FORM_MAX; form++) {
+		int family = form == FORM_IF_ADDR4 || form == FORM_ADDR4 ?
+			     AF_INET : form == FORM_IF ? 0 : AF_INET6;
+		unsigned int fam = family == AF_INET ? FAM_V4 :
+				   family ? FAM_V6 : FAM_V4 | FAM_V6;
+		struct sbuf e = { 0 };
+		unsigned int ne = 0;
+
+		if (!(sf & fam))
+			continue;
+		for (z = 0; z < n; z++) {
+			const struct policy_zone *zz = &pol->zones[z];
+			char target[2 * POLICY_NAME_MAX + 16];
+
+			if (!(zone_fams(c, z) & sf & fam) ||
+			    !zz->n_ifaces != (form <= FORM_ADDR6) ||
+			    !zz->n_subnets != (form == FORM_IF))
+				continue;
+			if (src < 0 && f->from[z])
+				snprintf(target, sizeof(target), "goto "
+					 POLICY_NFT_CHAIN_FROM "%s", zz->name);
+			else if (src >= 0 && f->pair[src * n + z])
+				snprintf(target, sizeof(target), "goto "
+					 POLICY_NFT_CHAIN_PAIR "%s.%s",
+					 pol->zones[src].name, zz->name);
+			else
+				snprintf(target, sizeof(target), "accept");
+			for (i = 0; i < (zz->n_ifaces ? zz->n_ifaces : 1); i++)
+				for (j = 0; j < (zz->n_subnets ? zz->n_subnets : 1);
+				     j++) {
+					if (family && zz->subnets[j].family != family)
+						continue;
+					sb_printf(&e, "%s", ne++ ? ", " : "");
+					if (zz->n_ifaces)
+						sb_printf(&e, "\"%s\"%s",
+							  zz->ifaces[i].name,
+							  family ? " . " : "");
+					if (family)
+						put_subnet(&e, &zz->subnets[j]);
+					sb_printf(&e, " : %s", target);
+				}
+		}
+		if (ne)
+			sb_printf(&c->out, "\t\t%s vmap { %s } comment "
+				  "\"voipfw: %s zone\"\n", keys[src >= 0][form],
+				  e.p, src < 0 ? "source" : "destination");
+		c->out.oom |= e.oom;
+		free(e.p);
+	}
+}
+
+struct range {
+	unsigned int	lo, hi;
+};
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct range *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/*
+ * The ports of rule @r's services as one match: "udp dport 5060",
+ * "tcp dport { 80, 443 }", or, with both protocols, "meta l4proto . th
+ * dport { udp . 53, tcp . 53 }"; ranges of one protocol sorted and
+ * merged (an interval set refuses overlapping elements, and two services
+ * may share ports).  False when the rule has no ports (media alone).
+ */
+static bool put_rule_ports(struct sbuf *b, const struct policy *pol,
+			   const struct policy_rule *r)
+{
+	struct range v[2][POLICY_RULE_MAX_SERVICES * POLICY_SERVICE_MAX_PORTS];
+	unsigned int n[2] = { 0, 0 }, p, i, j, k;
+
+	for (i = 0; i < r->n_services; i++) {
+		const struct policy_service *svc =
+			&pol->services[r->services[i].index];
+
+		for (j = 0; j < svc->n_ports; j++) {
+			p = svc->ports[j].proto == IPPROTO_UDP ? 0 : 1;
+			v[p][n[p]++] = (struct range){ svc->ports[j].lo,
+						       svc->ports[j].hi };
+		}
+	}
+	for (p = 0; p < 2; p++) {
+		qsort(v[p], n[p], sizeof(v[p][0]), range_cmp);
+		for (k = 0, i = 0; i < n[p]; i++) {
+			if (k && v[p][i].lo <= v[p][k - 1].hi + 1) {
+				if (v[p][i].hi > v[p][k - 1].hi)
+					v[p][k - 1].hi = v[p][i].hi;
+				continue;
+			}
+			v[p][k++] = v[p][i];
+		}
+		n[p] = k;
+	}
+	if (!n[0] && !n[1])
+		return false;
+	if (n[0] && n[1])
+		sb_printf(b, "meta l4proto . th dport { ");
+	else
+		sb_printf(b, "%s dport %s", proto_str(protos[n[0] ? 0 : 1]),
+			  n[0] + n[1] > 1 ? "{ " : "");
+	for (k = 0, p = 0; p < 2; p++)
+		for (i = 0; i < n[p]; i++) {
+			sb_printf(b, "%s", k++ ? ", " : "");
+			if (n[0] && n[1])
+				sb_printf(b, "%s . ", proto_str(protos[p]));
+			sb_printf(b, "%u", v[p][i].lo);
+			if (v[p][i].hi != v[p][i].lo)
+				sb_printf(b, "-%u", v[p][i].hi);
+		}
+	sb_printf(b, "%s", n[0] + n[1] > 1 ? " }" : "");
+	return true;
+}
+
+/* Rule @r in a pair chain whose packets are of the families @fams. */
+static void put_pair_rule(struct compile *c, const struct policy_rule *r,
+			  unsigned int fams)
+{
+	const char *verdict = verdict_str(r->action);
+	struct sbuf ports = { 0 };
+	bool media = false;
+	unsigned int i, k;
+
+	sb_printf(&c->out, "\t\t# %s:%u: %s %s -> %s\n", c->file, r->loc.line,
+		  r->action == POLICY_ACCEPT ? "allow" : "deny", r->from.name,
+		  r->to.name);
+	if (!r->n_services) {
+		sb_printf(&c->out, "\t\tcounter %s ", verdict);
+		put_comment(c, &r->loc, "");
+		return;
+	}
+	for (i = 0; i < r->n_services; i++)
+		media |= c->pol->services[r->services[i].index].media;
+	if (put_rule_ports(&ports, c->pol, r) && !ports.oom) {
+		sb_printf(&c->out, "\t\t%s counter %s ", ports.p, verdict);
+		put_comment(c, &r->loc, "");
+	}
+	c->out.oom |= ports.oom;
+	free(ports.p);
+	if (!media)
+		return;
+	for (k = 0; k < N_PINHOLE_SETS; k++) {
+		if (!(fams & (pinhole_sets[k].family == AF_INET ?
+			      FAM_V4 : FAM_V6)))
+			continue;
+		sb_printf(&c->out, "\t\t%s counter %s ", pinhole_sets[k].match,
+			  verdict);
+		put_comment(c, &r->loc, "");
+	}
+}
+
+static void put_pair_chain(struct compile *c, unsigned int s, unsigned int d)
+{
+	const struct policy *pol = c->pol;
+	const char *sn = pol->zones[s].name, *dn = pol->zones[d].name;
+	unsigned int i;
+
+	sb_printf(&c->out, "\tchain " POLICY_NFT_CHAIN_PAIR "%s.%s {\n"
+		  "\t\t# %s -> %s: the rules of this pair in file order, "
+		  "then the policy\n", sn, dn, sn, dn);
+	for (i = 0; i < pol->n_rules; i++)
+		if (ref_has(&pol->rules[i].from, s) &&
+		    ref_has(&pol->rules[i].to, d))
+			put_pair_rule(c, &pol->rules[i],
+				      zone_fams(c, s) & zone_fams(c, d));
+	sb_printf(&c->out, "\t\tcounter %s ", verdict_str(pol->policy));
+	put_comment(c, &pol->policy_loc, pol->policy == POLICY_DROP ?
+		    "policy drop (default)" : "policy accept");
+	sb_printf(&c->out, "\t}\n");
+}
+
+/*
+ * The chains under zones_forward, source zone by source zone in file
+ * order, each zf_ chain followed by its pairs': with @decl empty
+ * declarations (the script's head), else with their rules.
+ */
+static void put_tree(struct compile *c, const struct fwd *f, bool decl)
+{
+	const struct policy *pol = c->pol;
+	unsigned int n = pol->n_zones, s, d;
+
+	for (s = 0; s < n; s++) {
+		const char *sn = pol->zones[s].name;
+
+		if (!f->from[s])
+			continue;
+		sb_printf(&c->out, "\tchain " POLICY_NFT_CHAIN_FROM "%s {\n", sn);
+		if (!decl) {
+			sb_printf(&c->out, "\t\t# from %s: the destination "
+				  "zone, once\n", sn);
+			put_dispatch(c, f, s);
+		}
+		sb_printf(&c->out, "\t}\n");
+		for (d = 0; d < n; d++) {
+			if (!f->pair[s * n + d])
+				continue;
+			if (decl)
+				sb_printf(&c->out, "\tchain " POLICY_NFT_CHAIN_PAIR
+					  "%s.%s {\n\t}\n", sn,
+					  pol->zones[d].name);
+			else
+				put_pair_chain(c, s, d);
+		}
+	}
+}
+
+static void put_flushes(struct compile *c, const struct fwd *f)
+{
+	const struct policy *pol = c->pol;
+	unsigned int n = pol->n_zones, s, d;
+
+	for (s = 0; s < n; s++) {
+		if (!f->from[s])
+			continue;
+		sb_printf(&c->out, "flush chain inet " NFTTAB_TABLE " "
+			  POLICY_NFT_CHAIN_FROM "%s\n", pol->zones[s].name);
+		for (d = 0; d < n; d++)
+			if (f->pair[s * n + d])
+				sb_printf(&c->out, "flush chain inet " NFTTAB_TABLE
+					  " " POLICY_NFT_CHAIN_PAIR "%s.%s\n",
+					  pol->zones[s].name, pol->zones[d].name);
+	}
+}
+
+/* zones_forward and its tree */
+static void put_forward(struct compile *c, const struct fwd *f)
+{
+	sb_printf(&c->out, "\tchain " POLICY_NFT_CHAIN_FORWARD " {\n"
+		  "\t\t# replies of allowed connections (needs conntrack)\n"
+		  "\t\tct state established,related accept "
+		  "comment \"voipfw: replies\"\n"
+		  "\t\t# the source zone, once; a zone of subnets alone "
+		  "before one that names interfaces\n");
+	put_dispatch(c, f, -1);
+	sb_printf(&c->out, "\t}\n");
+	put_tree(c, f, false);
 }
 
 /* ---- the qos chain ------------------------------------------------------- */
@@ -745,6 +1046,7 @@ static void check_unsupported(struct compile *c)
 char *policy_nft_compile(const struct policy *pol, char **warnings)
 {
 	struct compile c = { .pol = pol };
+	struct fwd f = { 0 };
 
 	if (warnings)
 		*warnings = NULL;
@@ -753,10 +1055,14 @@ char *policy_nft_compile(const struct policy *pol, char **warnings)
 	if (!c.skip)
 		goto err;
 	check_unsupported(&c);
+	if (!fwd_plan(&c, &f))
+		goto err;
 	sb_printf(&c.out,
 		  "# voipfw zone policy and QoS, compiled from %s.\n"
-		  "# Two chains in voipfwd's table; re-applying replaces them in one\n"
-		  "# transaction and leaves voipfwd's own chains and sets alone.\n"
+		  "# Chains of its own in voipfwd's table (zones_*, " POLICY_NFT_CHAIN_FROM
+		  "*, " POLICY_NFT_CHAIN_PAIR "*): declared,\n"
+		  "# flushed and refilled in one transaction; voipfwd's own chains\n"
+		  "# and sets are left alone.\n"
 		  "table inet " NFTTAB_TABLE " {\n"
 		  "\tchain " POLICY_NFT_CHAIN_FORWARD " {\n"
 		  "\t\ttype filter hook forward priority " POLICY_NFT_FORWARD_PRIO
@@ -765,13 +1071,14 @@ char *policy_nft_compile(const struct policy *pol, char **warnings)
 		  "\tchain " POLICY_NFT_CHAIN_QOS " {\n"
 		  "\t\ttype filter hook postrouting priority " POLICY_NFT_QOS_PRIO
 		  "; policy accept;\n"
-		  "\t}\n"
-		  "}\n"
+		  "\t}\n", c.file);
+	put_tree(&c, &f, true);
+	sb_printf(&c.out, "}\n"
 		  "flush chain inet " NFTTAB_TABLE " " POLICY_NFT_CHAIN_FORWARD "\n"
-		  "flush chain inet " NFTTAB_TABLE " " POLICY_NFT_CHAIN_QOS "\n"
-		  "table inet " NFTTAB_TABLE " {\n", c.file);
-	if (!put_forward(&c))
-		goto err;
+		  "flush chain inet " NFTTAB_TABLE " " POLICY_NFT_CHAIN_QOS "\n");
+	put_flushes(&c, &f);
+	sb_printf(&c.out, "table inet " NFTTAB_TABLE " {\n");
+	put_forward(&c, &f);
 	put_qos(&c);
 	sb_printf(&c.out, "}\n");
 	if (policy_nft_bridged(pol)) {
@@ -788,12 +1095,13 @@ char *policy_nft_compile(const struct policy *pol, char **warnings)
 			  "flush chain bridge " POLICY_NFT_BRIDGE_TABLE " "
 			  POLICY_NFT_CHAIN_BRIDGE "\n"
 			  "table bridge " POLICY_NFT_BRIDGE_TABLE " {\n");
-		if (!put_forward(&c))
+		if (!put_bridge(&c))
 			goto err;
 		sb_printf(&c.out, "}\n");
 	}
 	if (c.out.oom || c.warn.oom)
 		goto err;
+	fwd_free(&f);
 	free(c.skip);
 	if (warnings && c.warn.len)
 		*warnings = c.warn.p;
@@ -801,11 +1109,35 @@ char *policy_nft_compile(const struct policy *pol, char **warnings)
 		free(c.warn.p);
 	return c.out.p;
 err:
+	fwd_free(&f);
 	free(c.skip);
 	free(c.out.p);
 	free(c.warn.p);
 	errno = ENOMEM;
 	return NULL;
+}
+
+bool policy_nft_chain_is_policy(const char *name)
+{
+	return !strncmp(name, POLICY_NFT_CHAIN_FROM,
+			sizeof(POLICY_NFT_CHAIN_FROM) - 1) ||
+	       !strncmp(name, POLICY_NFT_CHAIN_PAIR,
+			sizeof(POLICY_NFT_CHAIN_PAIR) - 1);
+}
+
+bool policy_nft_script_has_chain(const char *script, const char *name)
+{
+	const char *p = script, *end = strstr(script, "\nflush chain ");
+	size_t n = strlen(name);
+
+	/* the head of the script, up to the first flush, declares every
+	 * inet chain, one per line */
+	while ((p = strstr(p, "\n\tchain ")) && (!end || p < end)) {
+		p += 8;
+		if (!strncmp(p, name, n) && !strncmp(p + n, " {\n", 3))
+			return true;
+	}
+	return false;
 }
 
 bool policy_nft_bridged(const struct policy *pol)

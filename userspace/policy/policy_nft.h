@@ -5,16 +5,41 @@
  * voipfwd's table "inet voipfw".
  *
  * The script is text for "nft -f" (or libnftables'
- * nft_run_cmd_from_buffer); it adds two base chains and touches nothing
- * else in the table (and, with VLAN zones, a bridge table: below):
+ * nft_run_cmd_from_buffer); it adds two base chains and the regular
+ * chains under zones_forward, and touches nothing else in the table
+ * (and, with VLAN zones, a bridge table: below):
  *
  *   chain zones_forward   hook forward, priority filter - 10: before
  *                         voipfwd's forward chain (priority 0 by default)
  *     ct state established,related accept
- *     one line per (rule, FROM side, TO side, service and protocol), in
- *     file order, each with the rule's verdict: the first match decides
- *     the policy: everything from a declared zone to a declared zone
- *     chain policy accept: traffic that involves no zone is left alone
+ *     the source zone, once: verdict maps by the forms of zones, in this
+ *     order: subnets alone (ip saddr, ip6 saddr), interfaces and subnets
+ *     (iifname . ip saddr, iifname . ip6 saddr: interval concatenations),
+ *     interfaces alone (iifname); each maps a zone to goto zf_ZONE
+ *     chain policy accept: traffic from no zone is left alone
+ *   chain zf_SRC          the destination zone, once, the same way (oifname,
+ *                         daddr) to goto zp_SRC.DST; nothing found: back
+ *                         to zones_forward's policy, accept (traffic to
+ *                         no zone is left alone)
+ *   chain zp_SRC.DST      the rules of the pair, `any` included, in file
+ *                         order, each ONE line: its services' ports as one
+ *                         set (meta l4proto . th dport { udp . 5060, tcp .
+ *                         5060-5061 }, merged), plus one line per pinhole
+ *                         set for media; then the policy, counted
+ *
+ * A packet is classified twice and meets only its pair's rules: the cost
+ * no longer grows with the file's length.  Chains exist for the pairs
+ * that have rules, and for every pair when the policy is drop; a zone or
+ * pair without a chain maps to accept (it must still be found: see the
+ * precedence below).  Pairs of zones with no address family in common
+ * (an IPv4-only zone and an IPv6-only one) have none.
+ *
+ * Precedence: no two zones share an interface or overlapping subnets
+ * (policy_check.c), so a packet is in two zones only when a zone of
+ * subnets alone is reached through an interface of a zone of interfaces
+ * alone (a SIP trunk provider behind the WAN).  Such a packet is in the
+ * subnets' zone: it is more specific, and its maps come first.  (The
+ * linear compile before let the first rule of either zone decide.)
  *
  *   chain zones_qos       hook postrouting, priority filter
  *     SIP and SIP-TLS by the ports of the services sip and sip-tls (both
@@ -29,21 +54,16 @@
  * pinhole sets voipfwd's media chain uses, not to a port range: the
  * zone policy admits exactly the pinholed media of the zone pair.
  *
- * Zones: interfaces become iifname/oifname, subnets ip/ip6 saddr/daddr,
- * both inline as anonymous sets; a zone with both needs both, one line
- * per address family.  `any` is the union of every compiled zone
- * (interface-only zones share one line, subnet-only zones one per
- * family).  Zones may overlap (an interface zone and a subnet zone
- * reached through it): lines are per rule, so a packet in two zones
- * meets the rules of both in file order.
- *
- * Re-applying: the script first declares both chains (creating them
- * when missing), then flushes them, then adds the rules; "nft -f" sends
- * all of it as one transaction, so the new policy replaces the old one
+ * Re-applying: the script first declares every chain (creating those
+ * missing), then flushes them, then adds the rules; "nft -f" sends all
+ * of it as one transaction, so the new policy replaces the old one
  * atomically and a script that fails leaves the old one in place.  The
- * policy owns no named sets (they are anonymous, freed with their
- * rules), so there is nothing a previous policy could leave behind and
- * no need for "destroy" (nft >= 1.0.8, Linux >= 6.3).
+ * policy owns no named sets (maps and sets are anonymous, freed with
+ * their rules).  A zf_/zp_ chain of an earlier version that this one
+ * lacks is not named in the script: voipfwctl apply lists the live
+ * chains and adds their flush and delete to the same transaction
+ * (policy_nft_chain_is_policy()); "nft -f" of a script alone leaves them
+ * behind, unreferenced.
  *
  * VLANs on bridges (`vlan ID on BRIDGE`): bridged frames never cross
  * the inet forward hook, so a policy with VLAN zones adds a table of
@@ -53,7 +73,8 @@
  *   chain zones_bridge    hook forward, priority filter - 10
  *     ct state established,related accept (needs nf_conntrack_bridge)
  *     non-IP frames (ARP) and IPv6 neighbour discovery: accept
- *     the same matrix as zones_forward, in file order, where a VLAN side
+ *     the matrix as one list in file order (no tree: bridged VLAN
+ *     policies are small), where a VLAN side
  *     is meta ibrname (FROM) or obrname (TO) BRIDGE + vlan id ID (needs
  *     nft_meta_bridge), interfaces are bridge ports (iifname/oifname)
  *     and subnets ip/ip6 saddr/daddr; only pairs with a VLAN on one
@@ -85,6 +106,9 @@
 /* The policy's chains in table inet voipfw. */
 #define POLICY_NFT_CHAIN_FORWARD	"zones_forward"
 #define POLICY_NFT_CHAIN_QOS		"zones_qos"
+/* Prefixes of the chains under zones_forward: zf_SRC, zp_SRC.DST. */
+#define POLICY_NFT_CHAIN_FROM		"zf_"
+#define POLICY_NFT_CHAIN_PAIR		"zp_"
 /* The VLAN zones' chain, in a bridge table of voipfw's own. */
 #define POLICY_NFT_BRIDGE_TABLE		"voipfw"
 #define POLICY_NFT_CHAIN_BRIDGE		"zones_bridge"
@@ -114,6 +138,18 @@ bool policy_nft_bridged(const struct policy *pol);
  * and must remove the table when a new version has no VLAN zone).
  */
 bool policy_nft_script_bridged(const char *script);
+
+/*
+ * policy_nft_chain_is_policy - whether @name, a chain of table inet
+ * voipfw, is one of the per-zone chains a policy compiles to (zf_*,
+ * zp_*): what voipfwctl may delete when a new version no longer has it.
+ * zones_forward and zones_qos are not included: every version has them.
+ */
+bool policy_nft_chain_is_policy(const char *name);
+
+/* policy_nft_script_has_chain - whether the compiled @script declares
+ * chain @name in table inet voipfw. */
+bool policy_nft_script_has_chain(const char *script, const char *name);
 
 /* "ef", "cs3", "af41", or decimal for a DSCP without a name (0-63). */
 int policy_nft_dscp_format(uint8_t dscp, char *buf, size_t size);
