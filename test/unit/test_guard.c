@@ -139,14 +139,16 @@ static void test_zones(void)
 	struct guard *g = make();
 	struct guard_source s;
 
-	unit_case("zones: by interface first, then by subnet only");
+	unit_case("zones: by subnet only first, then by interface");
 	CHECK(g);
 	if (!g)
 		return;
 	s = src("10.8.1.1", 2);
-	CHECK_INT(guard_zone_of(g, &s), 0);		/* eth0: lan */
+	CHECK_INT(guard_zone_of(g, &s), 2);	/* vpn, though it came on eth0 */
+	s = src("10.9.1.1", 2);
+	CHECK_INT(guard_zone_of(g, &s), 0);	/* eth0: lan */
 	s = src("10.8.1.1", 9);
-	CHECK_INT(guard_zone_of(g, &s), 2);		/* vpn */
+	CHECK_INT(guard_zone_of(g, &s), 2);	/* vpn */
 	s = src("192.0.2.1", 9);
 	CHECK_INT(guard_zone_of(g, &s), -1);
 	s = src("192.0.2.1", 0);

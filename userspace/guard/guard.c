@@ -68,7 +68,7 @@ struct cred_key {
 };
 
 struct guard {
-	struct guard_zone	*zones;		/* interface zones first */
+	struct guard_zone	*zones;		/* subnet-only zones first */
 	unsigned int		n_zones;
 	unsigned int		(*ifindex_of)(const char *name);
 	struct guard_geo	geo;
@@ -231,13 +231,15 @@ struct guard *guard_new(const struct policy *pol,
 	watch_cap = routed ? GUARD_WATCH_TOTAL / routed : GUARD_WATCH_MIN;
 	if (watch_cap < GUARD_WATCH_MIN)
 		watch_cap = GUARD_WATCH_MIN;
-	/* interface zones first, then the zones of subnets only; zones of
-	 * VLANs only are bridged: their SIP never comes to voipfwd */
+	/* the zones of subnets only first, as the compiled ACL classifies (a
+	 * trunk's subnet behind the wan interface is the trunk), then those
+	 * naming interfaces; zones of VLANs only are bridged: their SIP never
+	 * comes to voipfwd */
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < pol->n_zones; i++) {
 			const struct policy_zone *z = &pol->zones[i];
 
-			if (pass == 0 ? !z->n_ifaces : (z->n_ifaces || !z->n_subnets))
+			if (pass == 0 ? (z->n_ifaces || !z->n_subnets) : !z->n_ifaces)
 				continue;
 			if (zone_init(g, &g->zones[n++], z, (int)i, watch_cap)) {
 				g->n_zones = n;

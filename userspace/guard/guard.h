@@ -119,8 +119,9 @@ struct guard *guard_new(const struct policy *pol,
 			const struct siphash_key *key, char *err, size_t errlen);
 void guard_free(struct guard *g);
 
-/* The zone of @src (zones naming interfaces first, then by subnet only,
- * each in file order); -1 for none. */
+/* The zone of @src (zones of subnets only first, then those naming
+ * interfaces, each in file order: the compiled ACL's precedence); -1 for
+ * none. */
 int guard_zone_of(const struct guard *g, const struct guard_source *src);
 
 /* A request of @len bytes from @src, parsed as @msg. */
