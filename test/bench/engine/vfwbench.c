@@ -24,6 +24,9 @@
  *                                          cost), then nfttab with a group
  *                                          commit every BATCH messages
  *                                          (own netns!); ns per message
+ *   vfwbench engine-cost N BATCH SCANNERS  and then the engine without
+ *                                          and with the zones' SIP policy
+ *                                          in full (best of 3 each)
  *
  * Senders print "sent N"; the others print "key value" lines the script
  * reads.  The netlink commands change the current netns's table inet
@@ -510,9 +513,11 @@ static const struct pinhole_backend_ops null_ops = {
 	.add = null_op, .del = null_op, .commit = null_commit,
 };
 
-/* ns per message of @n call flows, committing every @batch messages */
-static double flows(const struct pinhole_backend *be, unsigned long n,
-		    unsigned int batch, unsigned long first)
+/* ns per message of @n call flows, committing every @batch messages,
+ * judged by @guard too when given */
+static double flows_guarded(const struct pinhole_backend *be, unsigned long n,
+			    unsigned int batch, unsigned long first,
+			    struct guard *guard)
 {
 	struct pkt_meta a = { .family = 4, .proto = IPPROTO_UDP,
 			      .sport = 5060, .dport = 5060 }, b;
@@ -530,6 +535,7 @@ static double flows(const struct pinhole_backend *be, unsigned long n,
 	e = engine_new(&cfg, be, quiet_log, NULL);
 	if (!e)
 		die("engine_new");
+	engine_set_guard(e, guard);
 	inet_pton(AF_INET, "10.10.1.2", a.saddr);
 	inet_pton(AF_INET, "10.10.2.2", a.daddr);
 	b = a;
@@ -556,6 +562,67 @@ static double flows(const struct pinhole_backend *be, unsigned long n,
 	return (t1 - t0) * 1e9 / (double)msgs;
 }
 
+static double flows(const struct pinhole_backend *be, unsigned long n,
+		    unsigned int batch, unsigned long first)
+{
+	return flows_guarded(be, n, batch, first, NULL);
+}
+
+/*
+ * The zones' SIP policy in full for both ends of the flows: every check
+ * runs (size, methods, scanners with the shipped list, countries through
+ * a stand-in lookup, rate buckets, credentials, the detectors on answers)
+ * with limits high enough that nothing is dropped, so both runs judge the
+ * same messages the same way.
+ */
+static unsigned int no_ifindex(const char *name)
+{
+	(void)name;
+	return 0;
+}
+
+static uint16_t some_country(void *arg, int family, const uint8_t *addr)
+{
+	(void)arg, (void)family;
+	return addr[2] == 1 ? ('D' << 8 | 'E') : ('A' << 8 | 'T');
+}
+
+static struct guard *full_policy(const char *scanners_path)
+{
+	static const char conf[] =
+		"zone phones { subnet 10.10.1.0/24; sip {\n"
+		"  rate register 10000/s burst 4000; rate invite 10000/s burst 4000\n"
+		"  rate options 10000/s burst 4000; rate other 10000/s burst 4000\n"
+		"  methods INVITE ACK BYE CANCEL OPTIONS REGISTER\n"
+		"  countries allow DE AT } }\n"
+		"zone pbx { subnet 10.10.2.0/24; sip {\n"
+		"  rate register 10000/s burst 4000; rate invite 10000/s burst 4000\n"
+		"  rate options 10000/s burst 4000; rate other 10000/s burst 4000\n"
+		"  countries allow DE AT } }\n";
+	struct guard_geo geo = { some_country, NULL };
+	struct siphash_key key = { 11, 12 };
+	struct scanner_list sl;
+	struct policy_error perr;
+	struct policy *pol;
+	struct guard *g;
+	char *buf, err[256];
+	size_t len;
+
+	pol = policy_parse(conf, strlen(conf), "bench.conf", &perr);
+	if (!pol)
+		die("%s", perr.text);
+	if (policy_read_file(scanners_path, &buf, &len))
+		die("%s: %s", scanners_path, strerror(errno));
+	if (scanner_list_parse(&sl, buf, len, scanners_path, err, sizeof(err)))
+		die("%s", err);
+	free(buf);
+	g = guard_new(pol, &sl, no_ifindex, &geo, &key, err, sizeof(err));
+	policy_free(pol);
+	if (!g)
+		die("guard: %s", err);
+	return g;
+}
+
 static int engine_cost(int argc, char **argv)
 {
 	struct pinhole_backend nb = { &null_ops, NULL };
@@ -565,8 +632,8 @@ static int engine_cost(int argc, char **argv)
 	struct nfttab *t;
 	double user, kern;
 
-	if (argc != 3)
-		die("engine-cost N BATCH");
+	if (argc != 3 && argc != 4)
+		die("engine-cost N BATCH [SCANNERS-LIST]");
 	n = strtoul(argv[1], NULL, 10);
 	batch = (unsigned int)strtoul(argv[2], NULL, 10);
 	if (!n || !batch)
@@ -590,6 +657,30 @@ static int engine_cost(int argc, char **argv)
 	kern = flows(&be, n, batch, n);
 	nfttab_close(t);
 	printf("engine_ns %.0f\nengine_nfttab_ns %.0f\n", user, kern);
+	if (argc > 3) {
+		/*
+		 * The zones' SIP policy in full against none: 9 rounds of a
+		 * quarter of the flows each, alternating, the medians (a busy
+		 * machine moves single runs by half; the pairs move together).
+		 */
+		enum { ROUNDS = 9 };
+		double off[ROUNDS], on[ROUNDS];
+		unsigned long q = n / 4 ? n / 4 : 1, base = 2 * n;
+		struct guard *g = full_policy(argv[3]);
+		int r;
+
+		for (r = 0; r < ROUNDS; r++) {
+			off[r] = flows(&nb, q, batch, base);
+			base += q;
+			on[r] = flows_guarded(&nb, q, batch, base, g);
+			base += q;
+		}
+		guard_free(g);
+		qsort(off, ROUNDS, sizeof(off[0]), cmp_d);
+		qsort(on, ROUNDS, sizeof(on[0]), cmp_d);
+		printf("policy_off_ns %.0f\npolicy_on_ns %.0f\n", off[ROUNDS / 2],
+		       on[ROUNDS / 2]);
+	}
 	return 0;
 }
 
