@@ -108,6 +108,12 @@ void engine_set_guard(struct engine *e, struct guard *g)
 	e->guard = g;
 }
 
+void engine_unbanned(struct engine *e, int family, const uint8_t *addr)
+{
+	if (e->guard)
+		guard_unbanned(e->guard, family, addr);
+}
+
 void engine_config_defaults(struct engine_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
