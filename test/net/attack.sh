@@ -30,17 +30,18 @@
 #                sanity probe and its first, repeated, request: +3) + F
 #   brute force  10 wrong passwords (1 guess a request after the first
 #                challenge, +1 unauthenticated request between) : 2*10+2+F
-#   flood        burst 10 + what the rate refills while it lasts (2/s)
-#                + 20 over the limit                : 10+2*T+20+F
+#   flood        burst 10 + what the rate refills in its T seconds (2/s)
+#                + 20 over the limit, and for an INVITE flood the ACK
+#                and BYE of each INVITE that passed: 3*(10+2*T)+20+F
 #                (a burst faster than voipfwd reads, sipsak -F: all of
 #                it is in the queue first, bound 1000 = all; then at
 #                most 10+2 reach the PBX, and a second burst none)
 # F, the packets in flight: what the kernel queued before voipfwd's ban
 # reached the ban set (its group commit follows the batch of up to 64
 # messages voipfwd reads at once, and the attacker keeps sending while
-# they wait): F = 64 at the rates used here (svmap/svwar/svcrack unpaced,
-# SIPp at 20/s).  Also measured: what reached
-# the PBX (accepted by voipfwd).
+# they wait): F = 32 for the tools here, which wait for answers or send
+# at 20/s (SIPp); seen: a few.  Also measured: what reached the PBX
+# (accepted by voipfwd).
 #
 # Checks: each attacker ends up in voipfwctl bans, with its reason in
 # voipfwd's log ("ban ADDR for Ns: REASON") and in stats, within its
@@ -50,6 +51,13 @@
 # and no rate-limit drop is theirs; unban lets a source through, and a
 # source that floods again after its unban is banned again; under "ban
 # 5s" a ban leaves the kernel by itself.
+#
+# Not covered: brute force and enumeration are read from answers, and
+# voipfwd's queue rules match SIP by destination port only: the answers to
+# an attacker on another source port than 5060 never reach voipfwd, so
+# those detectors miss it (the stock tools here bind 5060; the peer PBX
+# and the office, on 5070 and 5100-5149, show it under
+# ATTACK_MUTATE=untrusted: the peer's 12 wrong passwords go uncounted).
 #
 # Needs root, ip, nft, python3, sipp, svmap/svwar/svcrack (sipvicious),
 # sipsak (./scripts/deps test) and a build; exits 4 (skip) without.
@@ -252,17 +260,17 @@ attack() {
 	at_most "$name: its packets that reached voipfwd" "$reached" "$bound"
 }
 
-F=64
+F=32
 echo "--- svmap scan from $SVMAP"
 attack svmap $SVMAP scanner $((1 + F)) svmap -b $SVMAP 10.10.2.2-10.10.2.30
 echo "--- svwar (stock) from $SVWAR"
 attack svwar $SVWAR scanner $((1 + F)) svwar -b $SVWAR -e 100-300 $PBX4
 echo "--- svcrack (stock) from $SVCRACK"
-attack svcrack $SVCRACK scanner $((1 + F)) svcrack -b $SVCRACK -u 100 -r 7000-7999 $PBX4
+attack svcrack $SVCRACK scanner $((1 + F)) svcrack --maximumtime 3 -b $SVCRACK -u 100 -r 7000-7999 $PBX4
 echo "--- svwar enumeration from $ENUM (zone partner)"
 attack enumeration $ENUM enumeration $((20 + 3 + F)) svwar -b $ENUM -e 100-300 $PBX4
 echo "--- svcrack password guessing from $CRACK (zone partner)"
-attack brute-force $CRACK brute-force $((2 * 10 + 2 + F)) svcrack -b $CRACK -u 100 -r 7000-7999 $PBX4
+attack brute-force $CRACK brute-force $((2 * 10 + 2 + F)) svcrack --maximumtime 3 -b $CRACK -u 100 -r 7000-7999 $PBX4
 if grep -q "^$CRACK REGISTER 100 200" "$lab_tmp/pbx.log"; then
 	fail "brute-force: svcrack found the password (7531) before its ban"
 else ok "brute-force: svcrack never got a 200"; fi
@@ -281,7 +289,7 @@ s=$(($(sent $SIPSAK) - s0)) b=$(($(ban_drops) - b0))
 expect "sipsak: a second flood of $s, all dropped by the ban" "$b" "$s"
 echo "--- SIPp INVITE flood at 20/s (10x invite 2/s) from $IFLOOD"
 # 100 calls at 20/s: 5 s, the rate refills 2 a second
-attack invite-flood $IFLOOD flood $((10 + 2 * 5 + 20 + F)) sipp -nostdin \
+attack invite-flood $IFLOOD flood $((3 * (10 + 2 * 5) + 20 + F)) sipp -nostdin \
 	-sf "$lab_tmp/uac.xml" "$PBX4:5060" -i $IFLOOD -p 5060 -m 100 -r 20 \
 	-d 100 -key pad "" -timeout 8
 
