@@ -221,6 +221,40 @@ static void test_rate_and_flood(void)
 	guard_free(g);
 }
 
+/* a ban lifted by the operator (voipfwctl unban): the next offence bans
+ * again, as a repeat offender; other sources are not affected */
+static void test_unbanned(void)
+{
+	struct guard *g = make();
+	struct guard_source s = src("192.0.2.68", 3), o = src("192.0.2.69", 3);
+	struct guard_verdict v;
+	unsigned int i, bans = 0;
+	size_t len;
+
+	unit_case("unbanned: the next flood bans again, doubled");
+	for (i = 0; i < 8; i++) {
+		judge(g, &s, "INVITE", "100", NULL, false, i, 1000, &v, &len);
+		bans += v.ban;
+	}
+	CHECK_INT(bans, 1);
+	guard_unbanned(g, 4, o.addr);		/* never banned: nothing */
+	guard_unbanned(g, 4, s.addr);
+	for (i = 0, bans = 0; i < 8 && !bans; i++) {
+		judge(g, &s, "INVITE", "100", NULL, false, 20 + i, 2000, &v, &len);
+		if (v.ban) {
+			bans++;
+			CHECK_INT(v.ban_ms, 1200000);
+			CHECK_STR(guard_ban_why_str(v.why), "flood");
+		}
+	}
+	CHECK_INT(bans, 1);
+
+	unit_case("unbanned: banned once again while that ban lasts");
+	judge(g, &s, "INVITE", "100", NULL, false, 40, 2500, &v, &len);
+	CHECK(v.drop && !v.ban);
+	guard_free(g);
+}
+
 static void test_scanner_method_size(void)
 {
 	struct guard *g = make();
@@ -414,6 +448,7 @@ int main(void)
 	test_countries();
 	test_zones();
 	test_rate_and_flood();
+	test_unbanned();
 	test_scanner_method_size();
 	test_answers();
 	return unit_summary("guard");

@@ -506,6 +506,7 @@ static void cmd_ban(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 static void cmd_unban(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 {
 	struct nfttab_ban ban;
+	unsigned int i;
 	int rc;
 
 	if (!parse_addr(req->argv[0], &ban)) {
@@ -522,6 +523,14 @@ static void cmd_unban(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 	    nfttab_commit(cs->st->table)) {
 		fprintf(out, "error: %s\n", nfttab_error(cs->st->table));
 		return;
+	}
+	/* every worker's guard: the source's next offence bans it again */
+	for (i = 0; i < cs->st->n_workers; i++) {
+		struct voipfwd_worker *w = &cs->st->workers[i];
+
+		pthread_mutex_lock(&w->lock);
+		engine_unbanned(w->engine, ban.family, ban.addr);
+		pthread_mutex_unlock(&w->lock);
 	}
 	voipfwd_log(NULL, LOG_NOTICE, "uid %u unbanned %s", req->uid,
 		    req->argv[0]);

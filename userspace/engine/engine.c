@@ -11,6 +11,7 @@
  * new session implies are compared with those installed; the difference
  * is committed before the verdict on the answering message is given.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -105,6 +106,12 @@ const char *engine_verdict_reason(const struct engine_verdict *v)
 void engine_set_guard(struct engine *e, struct guard *g)
 {
 	e->guard = g;
+}
+
+void engine_unbanned(struct engine *e, int family, const uint8_t *addr)
+{
+	if (e->guard)
+		guard_unbanned(e->guard, family, addr);
 }
 
 void engine_config_defaults(struct engine_config *cfg)
@@ -768,6 +775,21 @@ static void guard_judge(struct engine *e, const struct pkt_meta *meta,
 		e->st.ban_failures++;
 		ELOG(e, LOG_ERR, "a ban (%s) could not be queued or committed",
 		     guard_ban_why_str(v->guard.why));
+		return;
+	}
+	/* the operator's record of who was banned and why: stats only
+	 * count the reasons */
+	if (e->log) {
+		const char *zone = guard_zone_name(e->guard, v->guard.zone);
+		char a[INET6_ADDRSTRLEN];
+
+		if (!inet_ntop(gs.family == 6 ? AF_INET6 : AF_INET, gs.addr, a,
+			       sizeof(a)))
+			a[0] = '\0';
+		ELOG(e, LOG_NOTICE, "ban %s for %us: %s (zone %s)", a,
+		     (v->guard.ban_ms + 999) / 1000,
+		     guard_ban_why_str(v->guard.why),
+		     zone ? zone : "?");
 	}
 }
 

@@ -172,6 +172,9 @@ void engine_adopt(struct engine *e, const struct pinhole *ph, uint64_t now_ms);
  */
 void engine_set_guard(struct engine *e, struct guard *g);
 
+/* An operator lifted the ban of @addr: tell the guard (guard_unbanned). */
+void engine_unbanned(struct engine *e, int family, const uint8_t *addr);
+
 /* The text token of a verdict's reason ("ok", "dialog-limit", "bad-via"...) */
 const char *engine_verdict_reason(const struct engine_verdict *v);
 const char *engine_reason_str(enum engine_reason r);

@@ -135,6 +135,14 @@ void guard_answer(struct guard *g, const struct guard_source *dst,
 		  const struct sip_msg *msg, uint32_t now_ms,
 		  struct guard_verdict *v);
 
+/*
+ * The ban of @addr (family 4 or 6) was lifted outside the guard (voipfwctl
+ * unban): its next offence bans it again, as a repeat offender.  Without
+ * this the guard would take the source for banned, its packets for ones in
+ * flight, until the lifted ban would have ended.
+ */
+void guard_unbanned(struct guard *g, int family, const uint8_t *addr);
+
 /* Once a second: resolve interfaces that appeared, forget idle state. */
 void guard_tick(struct guard *g, uint32_t now_ms);
 
