@@ -206,8 +206,10 @@ stat_of() {	# "ban flood", "drop rate-limit": the count in voipfwctl stats
 }
 logged_ban() { grep -q "ban $1 for [0-9]*s: $2 " "$lab_log"; }
 
-lab_config state-dir "$st" scanners "$top/rulesets/scanners.list" \
-	media-ports 10000-20000
+# zone-policy: what voipfwctl apply keeps in the state dir (lab_config
+# sets none unless told)
+lab_config state-dir "$st" zone-policy "$st/applied.conf" \
+	scanners "$top/rulesets/scanners.list" media-ports 10000-20000
 lab_start || { fail "voipfwd did not start"; summary; exit 1; }
 lab_gw "$lab_voipfwctl" apply --state-dir "$st" "$lab_tmp/attack.conf" \
 	>"$lab_tmp/apply.out" 2>&1 ||

@@ -158,6 +158,9 @@ else
 fi
 has "udp SIP queued ($path)" "$tmp/table" "udp dport @sip_ports counter packets 0 bytes 0 $q01"
 has "tcp SIP queued ($path)" "$tmp/table" "tcp dport @sip_ports counter packets 0 bytes 0 $q01"
+# answers from a SIP port to a phone on another port are queued too
+has "udp SIP from a SIP port queued" "$tmp/table" "udp sport @sip_ports counter packets 0 bytes 0 $q01"
+has "tcp SIP from a SIP port queued" "$tmp/table" "tcp sport @sip_ports counter packets 0 bytes 0 $q01"
 expect "jumps" "$(grep -c -e 'jump media' -e 'jump sip' "$tmp/table")" 4
 # bans: their sets and chain, jumped to first (before media and the queue)
 has "set ban4" "$tmp/table" "set ban4 {"
@@ -336,9 +339,10 @@ EOF
 cat >"$tmp/tx.py" <<'EOF'
 import socket, sys
 src, dst, port, count, first = sys.argv[1:6]
+sport = int(sys.argv[6]) if len(sys.argv) > 6 else 0
 fam = socket.AF_INET6 if ":" in dst else socket.AF_INET
 s = socket.socket(fam, socket.SOCK_DGRAM)
-s.bind((src, 0))
+s.bind((src, sport))
 for i in range(int(count)):
 	s.sendto(bytes([int(first, 16)]) + bytes(11), (dst, int(port)))
 EOF
@@ -348,10 +352,10 @@ receiver=$!
 i=0
 while [ ! -e "$tmp/rx.ready" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 
-# send SRC DST PORT COUNT [FIRST-BYTE]: how many of them b received
+# send SRC DST PORT COUNT [FIRST-BYTE [SPORT]]: how many of them b received
 send() {
 	before=$(grep -c "^$3 " "$tmp/rx")
-	ip netns exec "$a" python3 "$tmp/tx.py" "$1" "$2" "$3" "$4" "${5:-80}"
+	ip netns exec "$a" python3 "$tmp/tx.py" "$1" "$2" "$3" "$4" "${5:-80}" ${6:+"$6"}
 	sleep 0.3
 	echo $(($(grep -c "^$3 " "$tmp/rx") - before))
 }
@@ -426,6 +430,9 @@ expect "v6 peer pinhole: from another address" "$(send fd01::3 fd02::2 10012 3)"
 
 expect "SIP without voipfwd, fail-open: passes" "$(send 10.0.1.2 10.0.2.2 5060 3)" 3
 expect "SIP rule counted them" "$(counter 'udp dport @sip_ports')" 3
+expect "from port 5060 to another port, fail-open: passes" \
+	"$(send 10.0.1.2 10.0.2.2 9999 2 80 5060)" 2
+expect "... counted by the sport rule (queued)" "$(counter 'udp sport @sip_ports')" 2
 # the per-source meter before the queue: 5/s, burst 10; 40 sent at once
 GT --sip-ports 5060 --queue 0-1 --fail-open --media 10000-20000 \
 	--timeout 30 --mark 0x10 --meter 5/10 install >/dev/null ||

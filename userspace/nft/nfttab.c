@@ -1500,17 +1500,28 @@ static int put_rules(struct nfttab *t, struct nfttab_batch *b,
 			     "SIP over the per-source meter (sip-meter)", NULL))
 			return -1;
 	}
-	for (i = 0; i < sizeof(protos); i++) {
+	/*
+	 * To a SIP port (requests, and answers to a peer that listens on
+	 * one), then from a SIP port: the answers to a phone that sent from
+	 * another port (softphones, TCP's ephemeral ports).  Both, or a 200's
+	 * SDP would open no pinhole and a 401 count no failure.  The queue
+	 * hash is the same both ways: a call's messages meet in one worker.
+	 */
+	for (i = 0; i < 2 * sizeof(protos); i++) {
+		bool from = i >= sizeof(protos);
+
 		rb = (struct rule_build){ .r = nftnl_rule_alloc() };
 		if (rb.r) {
-			rb_meta_is(&rb, NFT_META_L4PROTO, protos[i]);
-			rb_payload(&rb, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2,
-				   NFT_REG_1);
+			rb_meta_is(&rb, NFT_META_L4PROTO,
+				   protos[i % sizeof(protos)]);
+			rb_payload(&rb, NFT_PAYLOAD_TRANSPORT_HEADER,
+				   from ? 0 : 2, 2, NFT_REG_1);
 			rb_lookup(&rb, NFTTAB_SIP_SET);
 			rb_counter(&rb);
 			rb_queue(&rb, path, cfg);
 		}
 		if (put_rule(t, b, NFTTAB_TABLE, "sip", &rb,
+			     from ? "SIP from a SIP port to voipfwd" :
 			     "SIP to voipfwd",
 			     path == NFTTAB_QUEUE_NATIVE ? nfttab_native_hint :
 			     NULL))
