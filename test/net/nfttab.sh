@@ -8,6 +8,11 @@
 # probe that leaves nothing behind (not even a monitor event), a table
 # restored by "nft -f" from our own listing being adopted, and a foreign
 # "table inet other" that stays byte-for-byte the same throughout.
+# The interval sets (block lists, countries): listed with flags interval,
+# their rules in chain ban, a list replaced in one transaction (ranges,
+# single addresses, IPv6, ranges up to the top address; read back as
+# given), a broken list leaving the set as it was, 30k ranges, and the
+# ranges kept by a reinstall.
 #
 # Part 2, the packet path:
 #
@@ -19,7 +24,10 @@
 # peer address), is marked, and refreshes the pinhole's timeout; other
 # versions, other media ports and idle pinholes are dropped; ports
 # outside the media range are untouched; SIP passes without voipfwd only
-# when fail-open; pinholes and their media survive a reinstall.
+# when fail-open; pinholes and their media survive a reinstall.  Sources
+# in a block list or a blocked country are dropped (media through an open
+# pinhole too) and counted, others pass; replacing a 30k-range list over
+# and over never lets a source listed in both versions through.
 #
 # Needs root, ip netns, nft and python3; exits 4 (skip) without.
 # Last line: "nfttab: N passed, N failed".
@@ -209,6 +217,102 @@ has "dump: v6" "$tmp/dump.0" "fd02::2 10002 timeout 0 stream 0 rtp side 0 call c
 expect "exists" "$(T exists 10.0.2.2 10001 10.0.1.2)" yes
 expect "exists, other peer" "$(T exists 10.0.2.2 10001 10.0.1.3)" no
 
+echo "--- interval sets: block lists and countries"
+for s in block4 block6 geoblock4 geoblock6; do
+	N nft list set inet voipfw "$s" >"$tmp/set" 2>&1
+	has "set $s flags interval" "$tmp/set" "flags interval"
+done
+has "block4 rule" "$tmp/table" \
+	'ip saddr @block4 counter packets 0 bytes 0 drop comment "block list (blocklist)"'
+has "geoblock6 rule" "$tmp/table" \
+	'ip6 saddr @geoblock6 counter packets 0 bytes 0 drop comment "blocked country (geo-block)"'
+expect "chain ban: manual bans, block lists, countries" \
+	"$(N nft list chain inet voipfw ban | grep -o '@[a-z0-9]*' | tr '\n' ' ')" \
+	"@ban4 @ban6 @block4 @block6 @geoblock4 @geoblock6 "
+# list A: a Spamhaus DROP-style file and an APIBAN export; CIDRs that
+# touch merge into a range, the top addresses of both families included
+cat >"$tmp/a.drop" <<'EOF2'
+; Spamhaus DROP List 2026/11/26
+10.0.0.0/8 ; SBL1
+192.0.2.1
+198.51.100.4/30 ; SBL2
+198.51.100.8/31
+255.255.255.0/24
+2001:db8::/32
+2001:db9::1
+ffff:ffff::/32
+EOF2
+printf '{"ipaddress":["203.0.113.7","203.0.113.9"],"ID":"1"}\n' >"$tmp/a.json"
+T netset-print "$tmp/a.drop" "$tmp/a.json" >"$tmp/a.want"
+expect "list A parsed into 7 + 2 ranges" "$(wc -l <"$tmp/a.want")" 9
+ip netns exec "$ns" nft monitor >"$tmp/monitor" 2>&1 &
+monitor=$!
+sleep 0.3
+T netset-replace block "$tmp/a.drop" "$tmp/a.json" >"$tmp/out" 2>&1
+has "replace block with list A" "$tmp/out" "replaced block: 6 + 3 ranges"
+sleep 0.3
+kill "$monitor" 2>/dev/null
+wait "$monitor" 2>/dev/null
+monitor=
+T netset-dump block >"$tmp/a.got"
+same "block sets read back as list A" "$tmp/a.want" "$tmp/a.got"
+N nft list set inet voipfw block4 >"$tmp/set" 2>&1
+for e in "10.0.0.0/8" "192.0.2.1," "198.51.100.4-198.51.100.9" \
+	"203.0.113.7" "255.255.255.0/24 }"; do
+	has "nft lists block4 element $e" "$tmp/set" "$e"
+done
+N nft list set inet voipfw block6 >"$tmp/set" 2>&1
+for e in "2001:db8::/32" "2001:db9::1" "ffff:ffff::/32 }"; do
+	has "nft lists block6 element $e" "$tmp/set" "$e"
+done
+expect "the replace is one transaction (nft monitor: one generation)" \
+	"$(grep -c '^# new generation' "$tmp/monitor")" 1
+cat >"$tmp/b.drop" <<'EOF2'
+10.1.0.0/16
+192.0.2.2
+fd00::/8
+EOF2
+T netset-print "$tmp/b.drop" >"$tmp/b.want"
+ip netns exec "$ns" nft monitor >"$tmp/monitor" 2>&1 &
+monitor=$!
+sleep 0.3
+T netset-replace block "$tmp/b.drop" >/dev/null
+sleep 0.3
+kill "$monitor" 2>/dev/null
+wait "$monitor" 2>/dev/null
+monitor=
+T netset-dump block >"$tmp/b.got"
+same "list B replaces A: the old ranges are gone" "$tmp/b.want" "$tmp/b.got"
+expect "list A out, B in, in one generation" \
+	"$(grep -c '^# new generation' "$tmp/monitor") $(grep -c '^delete element inet voipfw block4 { 10.0.0.0/8 }' "$tmp/monitor") $(grep -c '^add element inet voipfw block4 { 10.1.0.0/16 }' "$tmp/monitor")" \
+	"1 1 1"
+printf '10.2.0.0/16\n192.0.2.3\n10.3.0.300/32\n' >"$tmp/c.drop"
+ruleset >"$tmp/before"
+T netset-replace block "$tmp/b.drop" "$tmp/c.drop" >"$tmp/out" 2>&1
+expect "a broken list is refused" "$?" 1
+has "with FILE:LINE:COL" "$tmp/out" "$tmp/c.drop:3:"
+ruleset >"$tmp/after"
+same "a broken list: the sets keep list B" "$tmp/before" "$tmp/after"
+T netset-replace geoblock "$tmp/a.drop" >/dev/null
+expect "geoblock is a pair of its own" \
+	"$(T netset-dump geoblock | wc -l) $(T netset-dump block | wc -l)" "7 3"
+# 30k ranges (the real database's CN+RU walk gives about 22k): /32s four
+# apart, so that none merge, plus 2000 IPv6 /48s
+awk 'BEGIN { for (i = 0; i < 28000; i++)
+	printf "20.%d.%d.%d\n", int(i / 16384), int(i / 64) % 256, (i % 64) * 4;
+	for (i = 0; i < 2000; i++) printf "2a00:%x:%x::/48\n", int(i / 256), (i % 256) * 2 }' \
+	>"$tmp/big.drop"
+T netset-replace block "$tmp/big.drop" >"$tmp/out" 2>&1
+has "30k ranges replace" "$tmp/out" "replaced block: 28000 + 2000 ranges"
+sed 's/^/    /' "$tmp/out"
+expect "30k ranges read back" "$(T netset-dump block | wc -l)" 30000
+T netset-replace block "$tmp/big.drop" >"$tmp/out" 2>&1
+has "30k ranges over 30k ranges" "$tmp/out" "replaced block: 28000 + 2000 ranges"
+sed 's/^/    /' "$tmp/out"
+T netset-replace block "$tmp/b.drop" >/dev/null
+T netset-dump block >"$tmp/b.got"
+same "back to list B" "$tmp/b.want" "$tmp/b.got"
+
 echo "--- second install (adoption)"
 ruleset >"$tmp/before"
 T --sip-ports 5080 --queue 2 --fail-closed --media 30000-30100 \
@@ -216,6 +320,9 @@ T --sip-ports 5080 --queue 2 --fail-closed --media 30000-30100 \
 T dump | sed 's/ timeout [0-9]*//; s/ expires [0-9]*//' | sort >"$tmp/dump.1"
 sed 's/ timeout [0-9]*//' "$tmp/dump.0" >"$tmp/dump.0k"
 same "reinstall keeps every element and its tag" "$tmp/dump.0k" "$tmp/dump.1"
+T netset-dump block >"$tmp/b.got"
+same "reinstall keeps the block list's ranges" "$tmp/b.want" "$tmp/b.got"
+expect "reinstall keeps the countries' ranges" "$(T netset-dump geoblock | wc -l)" 7
 N nft list table inet voipfw >"$tmp/table" 2>/dev/null
 has "new priority" "$tmp/table" "type filter hook forward priority filter - 5; policy accept;"
 has "new media range" "$tmp/table" "udp dport 30000-30100 counter"
@@ -463,6 +570,60 @@ GT del 10.0.2.2 10000
 expect "deleted pinhole: dropped" "$(send 10.0.1.2 10.0.2.2 10000 3)" 0
 GT del 10.0.2.2 10000
 expect "deleting it again is not an error" "$?" 0
+
+echo "--- block lists and countries: packets"
+printf '10.0.1.3\n192.0.2.0/24\nfd01::3\n' >"$tmp/blk"
+GT netset-replace block "$tmp/blk" >/dev/null || fail "replace in gw"
+expect "listed source: dropped" "$(send 10.0.1.3 10.0.2.2 9999 5)" 0
+expect "the block4 rule counted them" "$(counter '@block4')" 5
+expect "unlisted source: passes" "$(send 10.0.1.2 10.0.2.2 9999 5)" 5
+expect "listed IPv6 source: dropped" "$(send fd01::3 fd02::2 9999 4)" 0
+expect "the block6 rule counted them" "$(counter '@block6')" 4
+expect "unlisted IPv6 source: passes" "$(send fd01::2 fd02::2 9999 4)" 4
+GT add 10.0.2.2 10002
+expect "a pinhole: media from an unlisted source" "$(send 10.0.1.2 10.0.2.2 10002 3)" 3
+expect "a pinhole: media from a listed source dropped first" "$(send 10.0.1.3 10.0.2.2 10002 3)" 0
+printf '10.0.1.2/32\n' >"$tmp/geo"
+GT netset-replace geoblock "$tmp/geo" >/dev/null || fail "geoblock in gw"
+expect "blocked country: dropped" "$(send 10.0.1.2 10.0.2.2 9999 3)" 0
+expect "the geoblock4 rule counted them" "$(counter '@geoblock4')" 3
+GT netset-replace geoblock >/dev/null
+expect "country set emptied: passes again" "$(send 10.0.1.2 10.0.2.2 9999 3)" 3
+# a source in both versions of a 30k-range list, replaced again and again
+# while it sends a datagram every millisecond: one transaction each, so
+# no packet ever meets an empty or half-filled set
+cat "$tmp/big.drop" "$tmp/blk" >"$tmp/big1"
+sed 's/^20\./21./' "$tmp/big.drop" | cat - "$tmp/blk" >"$tmp/big2"
+GT netset-replace block "$tmp/big1" >/dev/null
+cat >"$tmp/txrate.py" <<'EOF'
+import socket, sys, time
+src, dst, port, secs = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((src, 0))
+n, end = 0, time.time() + secs
+while time.time() < end:
+	s.sendto(bytes([0x80]) + bytes(11), (dst, port))
+	n += 1
+	time.sleep(0.001)
+print(n)
+EOF
+before=$(counter '@block4')
+rxb=$(grep -c '^9999 ' "$tmp/rx")
+ip netns exec "$a" python3 "$tmp/txrate.py" 10.0.1.3 10.0.2.2 9999 3 >"$tmp/sent" &
+txp=$!
+i=0
+while [ $i -lt 6 ]; do
+	GT netset-replace block "$tmp/big2" >/dev/null
+	GT netset-replace block "$tmp/big1" >/dev/null
+	i=$((i + 1))
+done
+wait "$txp"
+sleep 0.3
+sent=$(cat "$tmp/sent")
+expect "12 replaces of 30k ranges under traffic: none of $sent datagrams passed" \
+	"$(($(grep -c '^9999 ' "$tmp/rx") - rxb))" 0
+expect "and the block4 rule counted every one" \
+	"$(($(counter '@block4') - before))" "$sent"
 
 # The tproxy way leaves conntrack off: all that was forwarded above made
 # no conntrack entry in gw (the ct way makes one per flow)

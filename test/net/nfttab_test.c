@@ -5,13 +5,20 @@
  *   nfttab_test [options] selftest
  *   nfttab_test [options] install | remove | probe | dump
  *   nfttab_test [options] add | del | exists ADDR PORT [PEER]
+ *   nfttab_test netset-replace block|geoblock [FILE...]
+ *   nfttab_test netset-dump block|geoblock
+ *   nfttab_test netset-print [FILE...]
  *
  * selftest runs the API through install, pinhole changes, dump, adoption
  * by a second install, errors and remove, and ends with
  * "nfttab_test: N passed, N failed".  It changes the current network
  * namespace's table inet voipfw: test/net/nfttab.sh runs it in a fresh
  * namespace.  The other commands are that script's hands: each does one
- * thing (add/del also commit) and prints its result.
+ * thing (add/del also commit) and prints its result.  netset-replace
+ * loads block list files (netset_parse, all or nothing) into a pair of
+ * interval sets in one transaction and prints the ranges and the time it
+ * took; netset-dump prints the ranges in the kernel and netset-print
+ * those of the files, one "LO-HI" a line, IPv4 first, ascending.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,7 +26,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "netset/netset.h"
 #include "nft/nfttab.h"
 
 /**
@@ -119,6 +128,166 @@ static void print_pinhole(void *arg, const struct pinhole *ph,
 	       (int)ph->tag.call_id_len, ph->tag.call_id,
 	       ph->tag.call_id_full_len,
 	       (unsigned long long)ph->tag.call_id_hash);
+}
+
+/* ---- interval sets -------------------------------------------------------- */
+
+/* "LO-HI", network-order bounds */
+static void print_range(void *arg, int family, const uint8_t *lo,
+			const uint8_t *hi)
+{
+	char l[INET6_ADDRSTRLEN], h[INET6_ADDRSTRLEN];
+	int af = family == 6 ? AF_INET6 : AF_INET;
+
+	(void)arg;
+	inet_ntop(af, lo, l, sizeof(l));
+	inet_ntop(af, hi, h, sizeof(h));
+	printf("%s-%s\n", l, h);
+}
+
+/* every range of a merged @ns through print_range */
+static void print_netset(const struct netset *ns)
+{
+	uint8_t lo[16], hi[16];
+	uint32_t i, v;
+	int b;
+
+	for (i = 0; i < ns->n4; i++) {
+		v = htonl(ns->r4[i].lo);
+		memcpy(lo, &v, 4);
+		v = htonl(ns->r4[i].hi);
+		memcpy(hi, &v, 4);
+		print_range(NULL, 4, lo, hi);
+	}
+	for (i = 0; i < ns->n6; i++) {
+		for (b = 0; b < 16; b++) {
+			lo[b] = (uint8_t)(ns->r6[i].lo >> (8 * (15 - b)));
+			hi[b] = (uint8_t)(ns->r6[i].hi >> (8 * (15 - b)));
+		}
+		print_range(NULL, 6, lo, hi);
+	}
+}
+
+/* The files at @paths into @ns (merged); -1 with the parser's error. */
+static int load_files(struct netset *ns, char **paths, int n, char *err,
+		      size_t errlen)
+{
+	int i;
+
+	netset_init(ns, 1U << 20);
+	for (i = 0; i < n; i++) {
+		FILE *f = fopen(paths[i], "r");
+		char *buf = NULL;
+		size_t len = 0, cap = 0;
+		int rc;
+
+		if (!f) {
+			snprintf(err, errlen, "%s: %s", paths[i], strerror(errno));
+			return -1;
+		}
+		for (;;) {
+			size_t r;
+
+			if (len == cap) {
+				char *nb = realloc(buf, cap ? cap * 2 : 65536);
+
+				if (!nb) {
+					free(buf);
+					fclose(f);
+					snprintf(err, errlen, "out of memory");
+					return -1;
+				}
+				buf = nb;
+				cap = cap ? cap * 2 : 65536;
+			}
+			r = fread(buf + len, 1, cap - len, f);
+			if (!r)
+				break;
+			len += r;
+		}
+		fclose(f);
+		rc = netset_parse(ns, buf, len, paths[i], err, errlen);
+		free(buf);
+		if (rc)
+			return -1;
+	}
+	netset_merge(ns);
+	return 0;
+}
+
+static int netset_which(const char *s, enum nfttab_netset *which)
+{
+	if (!strcmp(s, "block"))
+		*which = NFTTAB_NETSET_BLOCK;
+	else if (!strcmp(s, "geoblock"))
+		*which = NFTTAB_NETSET_GEOBLOCK;
+	else
+		return -1;
+	return 0;
+}
+
+static double ms_since(const struct timespec *a)
+{
+	struct timespec b;
+
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (double)(b.tv_sec - a->tv_sec) * 1e3 +
+	       (double)(b.tv_nsec - a->tv_nsec) / 1e6;
+}
+
+static void count_range(void *arg, int family, const uint8_t *lo,
+			const uint8_t *hi)
+{
+	(void)family;
+	(void)lo;
+	(void)hi;
+	(*(unsigned int *)arg)++;
+}
+
+/*
+ * replace, dump, adoption by a reinstall, empty: the ranges nft reads
+ * back are the ones given, at the edges of both address spaces too.
+ */
+static void selftest_netset(struct nfttab *t, const struct nfttab_config *cfg)
+{
+	static const char list[] =
+		"0.0.0.0/8\n10.0.0.0/8\n11.0.0.0/8\n192.0.2.1\n"
+		"255.255.255.255\n::/8\n2001:db8::/32\nffff::/16\n";
+	struct netset ns;
+	char err[512] = "";
+	unsigned int n = 0;
+	int rc;
+
+	netset_init(&ns, 1000);
+	rc = netset_parse(&ns, list, sizeof(list) - 1, "list", err, sizeof(err));
+	CHECK(rc == 0, "parse: %s", err);
+	netset_merge(&ns);
+	CHECK(ns.n4 == 4 && ns.n6 == 3, "merged: %u + %u", ns.n4, ns.n6);
+	rc = nfttab_netset_replace(t, NFTTAB_NETSET_BLOCK, &ns, err,
+				   sizeof(err));
+	CHECK(rc == 0, "replace: %s", err);
+	rc = nfttab_netset_dump(t, NFTTAB_NETSET_BLOCK, count_range, &n);
+	CHECK(rc == 7 && n == 7, "dump: %d %u %s", rc, n, nfttab_error(t));
+	n = 0;
+	CHECK(nfttab_netset_dump(t, NFTTAB_NETSET_GEOBLOCK, count_range, &n)
+	      == 0 && n == 0, "geoblock not empty: %u", n);
+	CHECK(nfttab_install(t, cfg, err, sizeof(err)) == 0, "reinstall: %s",
+	      err);
+	n = 0;
+	CHECK(nfttab_netset_dump(t, NFTTAB_NETSET_BLOCK, count_range, &n) == 7,
+	      "reinstall lost ranges: %u", n);
+	netset_release(&ns);
+	netset_init(&ns, 1000);
+	CHECK(nfttab_netset_replace(t, NFTTAB_NETSET_BLOCK, &ns, err,
+				    sizeof(err)) == 0, "replace empty: %s", err);
+	n = 0;
+	CHECK(nfttab_netset_dump(t, NFTTAB_NETSET_BLOCK, count_range, &n) == 0,
+	      "empty replace left %u", n);
+	ns.merged = false;
+	CHECK(nfttab_netset_replace(t, NFTTAB_NETSET_BLOCK, &ns, err,
+				    sizeof(err)) == -1 && errno == EINVAL,
+	      "an unmerged set accepted");
+	netset_release(&ns);
 }
 
 /* ---- selftest ----------------------------------------------------------- */
@@ -364,6 +533,7 @@ static int selftest(const struct nfttab_config *base)
 	CHECK(nfttab_install(t, &cfg, err, sizeof(err)) == 0,
 	      "reinstall, same config: %s", err);
 	CHECK(dump(t, &s) == 5, "dump after second reinstall: %u", s.n);
+	selftest_netset(t, &cfg);
 
 	/* many changes in one batch: buffers and ACKs scale */
 	for (i = 0; i < 3000; i++) {
@@ -421,6 +591,9 @@ static void usage(FILE *out)
 		"Usage: nfttab_test [options] COMMAND [ARGS]\n"
 		"  selftest | install | remove | probe | dump\n"
 		"  add | del | exists ADDR PORT [PEER]\n"
+		"  netset-replace block|geoblock [FILE...]\n"
+		"  netset-dump block|geoblock\n"
+		"  netset-print [FILE...]\n"
 		"Table options:\n"
 		"  --sip-ports=P[,P...]  --queue=N[-M]  --fail-open | --fail-closed\n"
 		"  --path=auto|native|xt  --media=MIN-MAX  --timeout=SECONDS\n"
@@ -567,6 +740,18 @@ int main(int argc, char **argv)
 	cmd = argv[optind++];
 	if (!strcmp(cmd, "selftest"))
 		return selftest(&o.cfg);
+	if (!strcmp(cmd, "netset-print")) {
+		struct netset ns;
+
+		rc = load_files(&ns, argv + optind, argc - optind, err,
+				sizeof(err));
+		if (rc)
+			fprintf(stderr, "nfttab_test: %s\n", err);
+		else
+			print_netset(&ns);
+		netset_release(&ns);
+		return rc ? 1 : 0;
+	}
 
 	t = nfttab_open(err, sizeof(err));
 	if (!t) {
@@ -615,6 +800,43 @@ int main(int argc, char **argv)
 			rc = add_commit(t, &o.ph, !strcmp(cmd, "add")) != 0;
 			if (rc)
 				fprintf(stderr, "nfttab_test: %s: %s\n", cmd,
+					nfttab_error(t));
+		}
+	} else if (!strcmp(cmd, "netset-replace") && optind < argc) {
+		enum nfttab_netset which;
+		struct timespec t0;
+		struct netset ns;
+
+		netset_init(&ns, 0);
+		if (netset_which(argv[optind], &which)) {
+			usage(stderr);
+			rc = 2;
+		} else if (load_files(&ns, argv + optind + 1,
+				      argc - optind - 1, err, sizeof(err))) {
+			fprintf(stderr, "nfttab_test: %s\n", err);
+		} else {
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			rc = nfttab_netset_replace(t, which, &ns, err,
+						   sizeof(err)) != 0;
+			if (rc)
+				fprintf(stderr, "nfttab_test: replace: %s\n",
+					err);
+			else
+				printf("replaced %s: %u + %u ranges in %.1f ms\n",
+				       argv[optind], ns.n4, ns.n6,
+				       ms_since(&t0));
+		}
+		netset_release(&ns);
+	} else if (!strcmp(cmd, "netset-dump") && optind < argc) {
+		enum nfttab_netset which;
+
+		if (netset_which(argv[optind], &which)) {
+			usage(stderr);
+			rc = 2;
+		} else {
+			rc = nfttab_netset_dump(t, which, print_range, NULL) < 0;
+			if (rc)
+				fprintf(stderr, "nfttab_test: dump: %s\n",
 					nfttab_error(t));
 		}
 	} else {

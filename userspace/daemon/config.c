@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "geoip/geoip.h"
 
 typedef int (*config_parse_fn)(struct voipfwd_config *cfg, const char *v,
 			       char *err, size_t errlen, int *col);
@@ -385,6 +386,47 @@ static int kw_geoip(struct voipfwd_config *c, const char *v, char *err,
 	return kw_abs_path(c->geoip, sizeof(c->geoip), v, err, errlen);
 }
 
+/* repeatable: each line one more file; "none" forgets those before */
+static int kw_blocklist(struct voipfwd_config *c, const char *v, char *err,
+			size_t errlen, int *col)
+{
+	(void)col;
+	if (!strcmp(v, "none")) {
+		c->n_blocklists = 0;
+		return 0;
+	}
+	if (c->n_blocklists >= VOIPFWD_BLOCKLISTS_MAX) {
+		snprintf(err, errlen, "at most %d block lists",
+			 VOIPFWD_BLOCKLISTS_MAX);
+		return -1;
+	}
+	if (kw_abs_path(c->blocklists[c->n_blocklists],
+			sizeof(c->blocklists[0]), v, err, errlen))
+		return -1;
+	c->n_blocklists++;
+	return 0;
+}
+
+KW_UINT(kw_blocklist_refresh, blocklist_refresh_s, 0, 7 * 86400)
+
+static int kw_geo_block(struct voipfwd_config *c, const char *v, char *err,
+			size_t errlen, int *col)
+{
+	int n;
+
+	(void)col;
+	if (!strcmp(v, "none")) {
+		c->n_geo_block = 0;
+		return 0;
+	}
+	n = geoip_cc_list_parse(v, c->geo_block, VOIPFWD_GEO_BLOCK_MAX, err,
+				errlen);
+	if (n < 0)
+		return -1;
+	c->n_geo_block = (unsigned int)n;
+	return 0;
+}
+
 bool config_zone_policy_path(const struct voipfwd_config *cfg, char *buf,
 			     size_t size)
 {
@@ -427,6 +469,9 @@ static const struct config_kw {
 	{ "zone-policy",	kw_zone_policy,	"voipfw.conf whose zone sip blocks voipfwd enforces (default: STATE-DIR/applied.conf; none: no SIP policy)" },
 	{ "scanners",		kw_scanners,	"scanner User-Agent list (default /etc/voipfw/scanners.list)" },
 	{ "geoip",		kw_geoip,	"country database (MaxMind DB) for zones' countries (default /var/lib/voipfw/country.mmdb)" },
+	{ "blocklist",		kw_blocklist,	"block list file (plain CIDR, Spamhaus DROP, APIBAN JSON) whose sources the kernel drops; repeat for more (none: forget those before)" },
+	{ "blocklist-refresh",	kw_blocklist_refresh, "seconds between readings of the block lists (0: at start and on SIGHUP only)" },
+	{ "geo-block",		kw_geo_block,	"countries whose every source the kernel drops, CC[,CC...] (none: no country), from the geoip database" },
 };
 
 void config_defaults(struct voipfwd_config *cfg)
@@ -620,4 +665,13 @@ void config_print(const struct voipfwd_config *c, FILE *out)
 			config_zone_policy_path(c, zp, sizeof(zp)) ? zp : "none",
 			c->scanners, c->geoip);
 	}
+	for (i = 0; i < c->n_blocklists; i++)
+		fprintf(out, "blocklist %s\n", c->blocklists[i]);
+	fprintf(out, "blocklist-refresh %u\ngeo-block ", c->blocklist_refresh_s);
+	for (i = 0; i < c->n_geo_block; i++) {
+		char cc[3];
+
+		fprintf(out, "%s%s", i ? "," : "", geoip_cc_str(c->geo_block[i], cc));
+	}
+	fprintf(out, "%s\n", c->n_geo_block ? "" : "none");
 }

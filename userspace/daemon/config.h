@@ -18,6 +18,8 @@
 #define VOIPFWD_STATE_DIR_DEFAULT "/var/lib/voipfw"
 #define VOIPFWD_SCANNERS_DEFAULT "/etc/voipfw/scanners.list"
 #define VOIPFWD_GEOIP_DEFAULT	"/var/lib/voipfw/country.mmdb"
+#define VOIPFWD_BLOCKLISTS_MAX	16
+#define VOIPFWD_GEO_BLOCK_MAX	64
 
 /* The zone policy file @cfg names, into @buf; false for none. */
 struct voipfwd_config;
@@ -40,6 +42,13 @@ bool config_zone_policy_path(const struct voipfwd_config *cfg, char *buf,
  *               voipfwctl apply last applied; "none": no SIP policy)
  * @scanners:    the scanner list (User-Agent fingerprints)
  * @geoip:       the country database (MaxMind DB) for zones' `countries`
+ *               and for geo-block
+ * @blocklists/@n_blocklists: block list files (blocklist, repeatable),
+ *               merged into the sets block4, block6
+ * @blocklist_refresh_s: read them again this often (0: at start and on
+ *               SIGHUP only)
+ * @geo_block/@n_geo_block: countries whose networks the kernel drops
+ *               (geo-block; GEOIP_CC codes), sets geoblock4, geoblock6
  */
 struct voipfwd_config {
 	struct engine_config	engine;
@@ -52,6 +61,11 @@ struct voipfwd_config {
 	char			zone_policy[256];
 	char			scanners[256];
 	char			geoip[256];
+	char			blocklists[VOIPFWD_BLOCKLISTS_MAX][256];
+	unsigned int		n_blocklists;
+	uint32_t		blocklist_refresh_s;
+	uint16_t		geo_block[VOIPFWD_GEO_BLOCK_MAX];
+	unsigned int		n_geo_block;
 };
 
 void config_defaults(struct voipfwd_config *cfg);

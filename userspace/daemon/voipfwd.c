@@ -30,6 +30,7 @@
 #include "nfq/pktq.h"
 #include "nft/nfttab.h"
 #include "replay.h"
+#include "reputation.h"
 #include "sippolicy.h"
 #include "voipfwd.h"
 
@@ -298,6 +299,7 @@ static int run_daemon(struct voipfwd_config *cfg)
 	struct nfttab *table;
 	struct ctlsock *cs = NULL;
 	struct sippolicy *sp = NULL;
+	struct reputation *rp = NULL;
 	unsigned int n, i, started = 0;
 	char err[512];
 	int rc = 1;
@@ -395,6 +397,13 @@ static int run_daemon(struct voipfwd_config *cfg)
 		goto out_socket;
 	}
 	sippolicy_check(sp, true);
+	/* block lists and countries: the kernel drops them from the start */
+	rp = reputation_new(&state);
+	if (!rp) {
+		voipfwd_log(NULL, LOG_ERR, "out of memory");
+		goto out_policy;
+	}
+	reputation_check(rp, true);
 
 	for (i = 0; i < n; i++) {
 		if (pthread_create(&workers[i].thread, NULL, worker_main,
@@ -412,6 +421,7 @@ static int run_daemon(struct voipfwd_config *cfg)
 		ctlsock_serve(cs, 1000);
 		/* a changed policy file (apply, rollback) or SIGHUP */
 		sippolicy_check(sp, reload_requested);
+		reputation_check(rp, reload_requested);
 		reload_requested = 0;
 	}
 	rc = 0;
@@ -419,6 +429,8 @@ static int run_daemon(struct voipfwd_config *cfg)
 		pthread_join(workers[i].thread, NULL);
 	voipfwd_log(NULL, LOG_INFO,
 		    "stopping; table and pinholes stay so media keeps flowing");
+	reputation_free(rp);
+out_policy:
 	sippolicy_free(sp);
 out_socket:
 	ctlsock_close(cs);

@@ -16,9 +16,17 @@
  *     set sip_ports { type inet_service; elements = { 5060 } }
  *     set ban4 { type ipv4_addr; size 65536; flags timeout; }
  *     set ban6 { type ipv6_addr; size 65536; flags timeout; }
+ *     set block4 { type ipv4_addr; flags interval; }
+ *     set block6 { type ipv6_addr; flags interval; }
+ *     set geoblock4 { type ipv4_addr; flags interval; }
+ *     set geoblock6 { type ipv6_addr; flags interval; }
  *     chain ban {
  *       ip saddr @ban4 counter drop
  *       ip6 saddr @ban6 counter drop
+ *       ip saddr @block4 counter drop comment "block list (blocklist)"
+ *       ip6 saddr @block6 counter drop ...
+ *       ip saddr @geoblock4 counter drop comment "blocked country (geo-block)"
+ *       ip6 saddr @geoblock6 counter drop ...
  *     }
  *     chain media {
  *       ip daddr . udp dport @pinhole4 @th,64,8 & 0xc0 == 0x80
@@ -88,6 +96,7 @@
 #include <libnftnl/udata.h>
 
 #include "nfttab.h"
+#include "../netset/netset.h"
 
 /* Room reserved for one message while it is built: ours stay < 1 KiB. */
 #define NFTTAB_MSG_MAX		4096
@@ -213,6 +222,36 @@ static const struct nfttab_bset nfttab_bsets[__BSET_MAX] = {
 		     .alen = 4, .saddr_off = 12, .key_type = NFT_DT_IPADDR },
 	[BSET_6] = { .name = "ban6", .family = 6, .nfproto = NFPROTO_IPV6,
 		     .alen = 16, .saddr_off = 8, .key_type = NFT_DT_IP6ADDR },
+};
+
+/*
+ * The interval sets of enum nfttab_netset, [which][0: IPv4, 1: IPv6]:
+ * flags interval only, as nft sets them for "flags interval", and no
+ * size: the lists decide how large they are (userspace caps them).
+ */
+static const struct nfttab_bset nfttab_isets[__NFTTAB_NETSET_MAX][2] = {
+	[NFTTAB_NETSET_BLOCK] = {
+		{ .name = "block4", .family = 4, .nfproto = NFPROTO_IPV4,
+		  .alen = 4, .saddr_off = 12, .key_type = NFT_DT_IPADDR },
+		{ .name = "block6", .family = 6, .nfproto = NFPROTO_IPV6,
+		  .alen = 16, .saddr_off = 8, .key_type = NFT_DT_IP6ADDR },
+	},
+	[NFTTAB_NETSET_GEOBLOCK] = {
+		{ .name = "geoblock4", .family = 4, .nfproto = NFPROTO_IPV4,
+		  .alen = 4, .saddr_off = 12, .key_type = NFT_DT_IPADDR },
+		{ .name = "geoblock6", .family = 6, .nfproto = NFPROTO_IPV6,
+		  .alen = 16, .saddr_off = 8, .key_type = NFT_DT_IP6ADDR },
+	},
+};
+
+static const char *const nfttab_iset_comments[__NFTTAB_NETSET_MAX] = {
+	[NFTTAB_NETSET_BLOCK]		= "block list (blocklist)",
+	[NFTTAB_NETSET_GEOBLOCK]	= "blocked country (geo-block)",
+};
+
+static const char *const nfttab_iset_names[__NFTTAB_NETSET_MAX] = {
+	[NFTTAB_NETSET_BLOCK]		= "block",
+	[NFTTAB_NETSET_GEOBLOCK]	= "geoblock",
 };
 
 /*
@@ -965,7 +1004,8 @@ static int put_set(struct nfttab *t, struct nfttab_batch *b,
 	nlh = batch_add(t, b, NFT_MSG_NEWSET, NLM_F_CREATE, "add set", name);
 	if (!nlh)
 		goto out;
-	if (!strncmp(name, "pinhole", 7) || !strncmp(name, "ban", 3)) {
+	if (!strncmp(name, "pinhole", 7) || !strncmp(name, "ban", 3) ||
+	    !strncmp(name, "block", 5) || !strncmp(name, "geoblock", 8)) {
 		batch_cur(b)->hint = " (a set of that name but another type "
 			"exists: remove the table, losing its pinholes "
 			"and bans, to change it)";
@@ -1452,6 +1492,16 @@ static int put_rules(struct nfttab *t, struct nfttab_batch *b,
 			     "banned source (voipfwctl ban)", NULL))
 			return -1;
 	}
+	/* then the block lists and the blocked countries: the same drop
+	 * for whole networks, each rule with its own counter */
+	for (i = 0; i < 2 * __NFTTAB_NETSET_MAX; i++) {
+		rb = (struct rule_build){ .r = nftnl_rule_alloc() };
+		if (rb.r)
+			rb_ban_rule(&rb, &nfttab_isets[i / 2][i % 2]);
+		if (put_rule(t, b, NFTTAB_TABLE, "ban", &rb,
+			     nfttab_iset_comments[i / 2], NULL))
+			return -1;
+	}
 	/* the peer sets first: with the default match mode they hold
 	 * nearly every pinhole, so most media takes one set lookup */
 	for (i = 0; i < __PSET_MAX; i++) {
@@ -1831,6 +1881,15 @@ static int build_install(struct nfttab *t, const struct nfttab_config *cfg,
 		if (put_set(t, b, bs->name, bs->key_type, bs->alen,
 			    NFT_SET_TIMEOUT, 0, NFTTAB_SET_SIZE,
 			    __PSET_MAX + 2 + i))
+			return -1;
+	}
+	/* kept too: a restart does not open what the lists block */
+	for (i = 0; i < 2 * __NFTTAB_NETSET_MAX; i++) {
+		const struct nfttab_bset *bs = &nfttab_isets[i / 2][i % 2];
+
+		if (put_set(t, b, bs->name, bs->key_type, bs->alen,
+			    NFT_SET_INTERVAL, 0, 0,
+			    __PSET_MAX + 2 + 2 * __BSET_MAX + i))
 			return -1;
 	}
 	for (i = 0; i < __BSET_MAX && cfg->sip_meter_rate; i++) {
@@ -2807,4 +2866,360 @@ int nfttab_ban_exists(struct nfttab *t, const struct nfttab_ban *ban)
 	}
 	nfttab_unlock(t);
 	return rc;
+}
+
+/* ---- interval sets: block lists and countries ---------------------------- */
+
+const char *nfttab_netset_name(enum nfttab_netset which)
+{
+	return (unsigned int)which < __NFTTAB_NETSET_MAX ?
+	       nfttab_iset_names[which] : "?";
+}
+
+/* Largest element (key, flags, userdata, their nests) fill_elem writes. */
+#define NFTTAB_ELEM_ROOM	96
+
+/**
+ * struct iset_fill - NEWSETELEM messages of one set being filled.
+ * @nlh/@nest: the open message and its element list; NULL: none open
+ * @idx:       attribute type of the next element in @nest (1, 2, ...)
+ * @open_ud:   nft's "open interval" element userdata
+ */
+struct iset_fill {
+	struct nfttab			*t;
+	struct nfttab_batch		*b;
+	const struct nfttab_bset	*bs;
+	struct nftnl_set_elem		*e;
+	const struct nftnl_udata_buf	*open_ud;
+	struct nlmsghdr			*nlh;
+	struct nlattr			*nest;
+	uint16_t			idx;
+};
+
+static void fill_close(struct iset_fill *f)
+{
+	if (!f->nlh)
+		return;
+	mnl_attr_nest_end(f->nlh, f->nest);
+	batch_close(f->b, f->nlh);
+	f->nlh = NULL;
+}
+
+/*
+ * One element: @key, an interval end with @end, nft's open-interval flag
+ * with @open.  Elements go into messages of at most NFTTAB_MSG_MAX bytes
+ * (the room batch_add reserves; a nest holds at most 64 KiB anyway), as
+ * many messages as the set needs, all in the one batch.
+ */
+static int fill_elem(struct iset_fill *f, const uint8_t *key, bool end,
+		     bool open)
+{
+	struct nftnl_set_elem *e = f->e;
+
+	if (f->nlh && f->nlh->nlmsg_len + NFTTAB_ELEM_ROOM > NFTTAB_MSG_MAX)
+		fill_close(f);
+	if (!f->nlh) {
+		f->nlh = batch_add(f->t, f->b, NFT_MSG_NEWSETELEM, NLM_F_CREATE,
+				   "add elements to set", f->bs->name);
+		if (!f->nlh)
+			return -1;
+		f->nest = elems_start(f->nlh, f->bs->name);
+		f->idx = 0;
+	}
+	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, f->bs->alen);
+	if (end)
+		nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS,
+				       NFT_SET_ELEM_INTERVAL_END);
+	else
+		nftnl_set_elem_unset(e, NFTNL_SET_ELEM_FLAGS);
+	if (open) {
+		if (nftnl_set_elem_set(e, NFTNL_SET_ELEM_USERDATA,
+				       nftnl_udata_buf_data(f->open_ud),
+				       nftnl_udata_buf_len(f->open_ud)) < 0)
+			return -1;
+	} else {
+		nftnl_set_elem_unset(e, NFTNL_SET_ELEM_USERDATA);
+	}
+	nftnl_set_elem_nlmsg_build(f->nlh, e, ++f->idx);
+	return 0;
+}
+
+/* @v as 16 bytes, network order */
+static void be128(uint8_t out[16], unsigned __int128 v)
+{
+	int i;
+
+	for (i = 15; i >= 0; i--) {
+		out[i] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+/*
+ * The ranges of one family into @f's set, encoded as nft 1.0.6 encodes
+ * them (nft --debug=netlink add element ... { 10.0.0.0/8, 255.0.0.0/8 }):
+ *   0.0.0.0 end, 10.0.0.0, 11.0.0.0 end, 255.0.0.0 (open interval)
+ * The leading end element at 0 is nft's when the first range does not
+ * start there; a range up to the top address has no end element (there
+ * is no address after it), and nft marks its start "open" in the
+ * element's userdata so that "nft list" prints it as a range.
+ */
+static int fill_ranges(struct iset_fill *f, const struct netset *ns)
+{
+	static const uint8_t zero[16];
+	uint32_t i, n = f->bs->family == 4 ? ns->n4 : ns->n6;
+
+	for (i = 0; i < n; i++) {
+		uint8_t lo[16], next[16];
+		bool top, at_zero;
+
+		if (f->bs->family == 4) {
+			uint32_t l = htonl(ns->r4[i].lo), h;
+
+			top = ns->r4[i].hi == UINT32_MAX;
+			at_zero = ns->r4[i].lo == 0;
+			h = htonl(ns->r4[i].hi + (top ? 0 : 1));
+			memcpy(lo, &l, 4);
+			memcpy(next, &h, 4);
+		} else {
+			top = ns->r6[i].hi == ~(unsigned __int128)0;
+			at_zero = ns->r6[i].lo == 0;
+			be128(lo, ns->r6[i].lo);
+			be128(next, ns->r6[i].hi + (top ? 0 : 1));
+		}
+		if (i == 0 && !at_zero && fill_elem(f, zero, true, false))
+			return -1;
+		if (fill_elem(f, lo, false, top) ||
+		    (!top && fill_elem(f, next, true, false)))
+			return -1;
+	}
+	fill_close(f);
+	return 0;
+}
+
+static int build_replace(struct nfttab *t, enum nfttab_netset which,
+			 const struct netset *ns, struct nftnl_set_elem *e,
+			 const struct nftnl_udata_buf *open_ud)
+{
+	struct nfttab_batch *b = &t->ctl;
+	unsigned int fam;
+
+	batch_reset(b);
+	for (fam = 0; fam < 2; fam++) {
+		struct iset_fill f = {
+			.t = t, .b = b, .bs = &nfttab_isets[which][fam],
+			.e = e, .open_ud = open_ud,
+		};
+		struct nlmsghdr *nlh;
+
+		/* a DELSETELEM without elements flushes the set; what
+		 * follows in the same transaction fills it again */
+		nlh = batch_add(t, b, NFT_MSG_DELSETELEM, 0, "flush set",
+				f.bs->name);
+		if (!nlh)
+			return -1;
+		mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, NFTTAB_TABLE);
+		mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, f.bs->name);
+		batch_close(b, nlh);
+		if (fill_ranges(&f, ns))
+			return -1;
+	}
+	return 0;
+}
+
+int nfttab_netset_replace(struct nfttab *t, enum nfttab_netset which,
+			  const struct netset *ns, char *err, size_t errlen)
+{
+	struct nftnl_udata_buf *open_ud = NULL;
+	struct nftnl_set_elem *e = NULL;
+	int rc = -1, saved;
+
+	if ((unsigned int)which >= __NFTTAB_NETSET_MAX || !ns->merged) {
+		seterr(err, errlen, "nfttab: %s", (unsigned int)which >=
+		       __NFTTAB_NETSET_MAX ? "no such interval set" :
+		       "the network set is not merged");
+		errno = EINVAL;
+		return -1;
+	}
+	if (nfttab_lock(t)) {
+		seterr(err, errlen, "nfttab: %s", strerror(errno));
+		return -1;
+	}
+	/* an element object of our own: t->elem must not keep the flags */
+	e = nftnl_set_elem_alloc();
+	open_ud = nftnl_udata_buf_alloc(16);
+	if (!e || !open_ud ||
+	    !nftnl_udata_put_u32(open_ud, NFTNL_UDATA_SET_ELEM_FLAGS,
+				 NFTNL_SET_ELEM_F_INTERVAL_OPEN) ||
+	    build_replace(t, which, ns, e, open_ud)) {
+		seterr(err, errlen, "sets %s4, %s6: %s", nfttab_iset_names[which],
+		       nfttab_iset_names[which], strerror(ENOMEM));
+		errno = ENOMEM;
+		goto out;
+	}
+	if (batch_send(t, &t->ctl, false, 0) == 0) {
+		rc = 0;
+		goto out;
+	}
+	saved = errno;
+	batch_strerror(&t->ctl, saved, err, errlen);
+	errno = saved;
+out:
+	/* the batch buffer keeps its size for the next replace; its
+	 * messages go, so that a large list is not held twice */
+	batch_reset(&t->ctl);
+	if (open_ud)
+		nftnl_udata_buf_free(open_ud);
+	if (e)
+		nftnl_set_elem_free(e);
+	nfttab_unlock(t);
+	return rc;
+}
+
+/** struct iset_elem - one element of an interval set, as dumped */
+struct iset_elem {
+	uint8_t	key[16];	/* network order, zero-padded */
+	bool	end;		/* NFT_SET_ELEM_INTERVAL_END */
+};
+
+struct iset_dump {
+	const struct nfttab_bset	*bs;
+	struct iset_elem		*v;
+	size_t				n, cap;
+	bool				bad_key;
+	bool				nomem;
+};
+
+static int iset_dump_elem(struct nftnl_set_elem *e, void *data)
+{
+	struct iset_dump *d = data;
+	const void *key;
+	uint32_t len;
+
+	key = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
+	if (!key || len != d->bs->alen) {
+		d->bad_key = true;
+		return 0;
+	}
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 1024;
+		struct iset_elem *v = realloc(d->v, cap * sizeof(*v));
+
+		if (!v) {
+			d->nomem = true;
+			return -1;
+		}
+		d->v = v;
+		d->cap = cap;
+	}
+	memset(&d->v[d->n], 0, sizeof(d->v[d->n]));
+	memcpy(d->v[d->n].key, key, len);
+	d->v[d->n].end = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS) &&
+			 (nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS) &
+			  NFT_SET_ELEM_INTERVAL_END);
+	d->n++;
+	return 0;
+}
+
+/* ascending keys; at one key an end (of the range before) comes first */
+static int iset_elem_cmp(const void *a, const void *b)
+{
+	const struct iset_elem *x = a, *y = b;
+	int c = memcmp(x->key, y->key, sizeof(x->key));
+
+	return c ? c : (int)y->end - (int)x->end;
+}
+
+static void addr_dec(uint8_t *a, unsigned int len)
+{
+	while (len-- && a[len]-- == 0)
+		;
+}
+
+/* The elements of @d, sorted, back into ranges for @cb; their count. */
+static int iset_ranges(struct iset_dump *d,
+		       void (*cb)(void *arg, int family, const uint8_t *lo,
+				  const uint8_t *hi),
+		       void *arg)
+{
+	unsigned int alen = d->bs->alen;
+	uint8_t start[16], hi[16];
+	bool open = false;
+	size_t i;
+	int count = 0;
+
+	qsort(d->v, d->n, sizeof(*d->v), iset_elem_cmp);
+	for (i = 0; i < d->n; i++) {
+		const struct iset_elem *el = &d->v[i];
+
+		/* an end closes the open range; an end with none open is
+		 * nft's leading one at address 0.  A start while one is
+		 * open (not what nft or we write) ends that one before it */
+		if (open) {
+			memcpy(hi, el->key, alen);
+			addr_dec(hi, alen);
+			cb(arg, d->bs->family, start, hi);
+			count++;
+			open = false;
+		}
+		if (!el->end) {
+			memcpy(start, el->key, alen);
+			open = true;
+		}
+	}
+	if (open) {
+		memset(hi, 0xff, alen);
+		cb(arg, d->bs->family, start, hi);
+		count++;
+	}
+	return count;
+}
+
+int nfttab_netset_dump(struct nfttab *t, enum nfttab_netset which,
+		       void (*cb)(void *arg, int family, const uint8_t *lo,
+				  const uint8_t *hi),
+		       void *arg)
+{
+	struct iset_dump d = { 0 };
+	unsigned int fam, tries;
+	int rc = 0, count = 0;
+
+	if ((unsigned int)which >= __NFTTAB_NETSET_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (nfttab_lock(t))
+		return -1;
+	for (fam = 0; fam < 2 && rc >= 0; fam++) {
+		d.bs = &nfttab_isets[which][fam];
+		rc = 1;
+		for (tries = 0; rc == 1 && tries < NFTTAB_DUMP_RETRIES; tries++) {
+			d.n = 0;
+			rc = dump_set(t, d.bs->name, iset_dump_elem, &d);
+		}
+		if (rc == 1) {
+			seterr(t->err, sizeof(t->err), "dumping set %s: the "
+			       "ruleset kept changing", d.bs->name);
+			errno = EINTR;
+			rc = -1;
+		} else if (rc < 0 && errno == ENOENT) {
+			rc = 0;		/* a table from before these sets */
+		} else if (rc < 0) {
+			int saved = d.nomem ? ENOMEM : errno;
+
+			seterr(t->err, sizeof(t->err), "dumping set %s: %s",
+			       d.bs->name, strerror(saved));
+			errno = saved;
+		} else if (d.bad_key) {
+			seterr(t->err, sizeof(t->err), "set %s holds keys of "
+			       "an unexpected length", d.bs->name);
+			errno = EPROTO;
+			rc = -1;
+		} else {
+			count += iset_ranges(&d, cb, arg);
+		}
+	}
+	free(d.v);
+	nfttab_unlock(t);
+	return rc < 0 ? -1 : count;
 }

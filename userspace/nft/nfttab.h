@@ -12,7 +12,10 @@
  *                element's timeout refreshed (update @set) and the packet
  *                marked; other UDP to the media port range is dropped
  *   sets ban4, ban6                  saddr                    (timeout)
- *   chain ban:   packets from a banned source address are dropped
+ *   sets block4, block6              saddr                    (interval)
+ *   sets geoblock4, geoblock6        saddr                    (interval)
+ *   chain ban:   packets from a banned source address, from a block
+ *                list's network or from a blocked country are dropped
  *   chain sip:   a counter of conntrack-invalid packets, whose ct expression
  *                turns on conntrack and with it nf_defrag in the netns
  *                (a SIP datagram larger than the MTU must reach voipfwd
@@ -259,5 +262,52 @@ int nfttab_ban_dump(struct nfttab *t,
 
 /* Is @ban's address banned?  1 yes, 0 no, -1 on error. */
 int nfttab_ban_exists(struct nfttab *t, const struct nfttab_ban *ban);
+
+/**
+ * enum nfttab_netset - the interval sets of source networks whose every
+ * packet the chain ban drops, after the manual bans (ban4, ban6).
+ * @NFTTAB_NETSET_BLOCK:    block4, block6: block lists (reputation)
+ * @NFTTAB_NETSET_GEOBLOCK: geoblock4, geoblock6: whole countries
+ *
+ * Kept by nfttab_install like the other sets: their elements outlive a
+ * voipfwd restart.  Only nfttab_netset_replace changes them.
+ */
+enum nfttab_netset {
+	NFTTAB_NETSET_BLOCK,
+	NFTTAB_NETSET_GEOBLOCK,
+	__NFTTAB_NETSET_MAX
+};
+
+/* "block", "geoblock": the sets' names without the family */
+const char *nfttab_netset_name(enum nfttab_netset which);
+
+struct netset;
+
+/*
+ * nfttab_netset_replace - make @which's two sets (IPv4 and IPv6) hold
+ * exactly the ranges of @ns, which must be merged (netset_merge), in one
+ * transaction: each set flushed and refilled, both families together.
+ * The kernel applies it whole or not at all: no packet ever meets an
+ * empty or half-filled set, and on failure the sets keep what they held.
+ * Each range [lo, hi] becomes an element lo and an element hi + 1 flagged
+ * NFT_SET_ELEM_INTERVAL_END, as nft encodes intervals (with its leading
+ * end element at address 0, and its "open interval" flag on a range that
+ * ends at the top address).  Uses @t's install batch, not the pending
+ * one: queued pinhole changes and bans are not sent.  0, or -1 with
+ * errno and @err set.
+ */
+int nfttab_netset_replace(struct nfttab *t, enum nfttab_netset which,
+			  const struct netset *ns, char *err, size_t errlen);
+
+/*
+ * nfttab_netset_dump - the ranges in @which's sets, IPv4 first, each in
+ * ascending order, as @cb(@arg, family, lo, hi) with inclusive bounds in
+ * network order (4 or 16 bytes).  The count, or -1 (nfttab_error); a
+ * table without the sets holds no ranges.
+ */
+int nfttab_netset_dump(struct nfttab *t, enum nfttab_netset which,
+		       void (*cb)(void *arg, int family, const uint8_t *lo,
+				  const uint8_t *hi),
+		       void *arg);
 
 #endif /* VOIPFW_NFTTAB_H */
