@@ -52,12 +52,9 @@
 # source that floods again after its unban is banned again; under "ban
 # 5s" a ban leaves the kernel by itself.
 #
-# Not covered: brute force and enumeration are read from answers, and
-# voipfwd's queue rules match SIP by destination port only: the answers to
-# an attacker on another source port than 5060 never reach voipfwd, so
-# those detectors miss it (the stock tools here bind 5060; the peer PBX
-# and the office, on 5070 and 5100-5149, show it under
-# ATTACK_MUTATE=untrusted: the peer's 12 wrong passwords go uncounted).
+# Brute force and enumeration are read from answers: voipfwd queues SIP
+# from a SIP port too, so an attacker on another source port is caught
+# as well (.132: svcrack -P 5999).
 #
 # Needs root, ip, nft, python3, sipp, svmap/svwar/svcrack (sipvicious),
 # sipsak (./scripts/deps test) and a build; exits 4 (skip) without.
@@ -109,8 +106,9 @@ lab_net 2>"$lab_tmp/net.err" ||
 SVMAP=10.10.3.10 SVWAR=10.10.3.11 SVCRACK=10.10.3.12 SIPSAK=10.10.3.13
 IFLOOD=10.10.3.14 SHORT=10.10.3.16
 TRUNK=10.10.3.50 OFFICE=10.10.3.60 ENUM=10.10.3.130 CRACK=10.10.3.131
+CRACK2=10.10.3.132
 for a in $SVMAP $SVWAR $SVCRACK $SIPSAK $IFLOOD $SHORT $TRUNK \
-	$OFFICE $ENUM $CRACK; do
+	$OFFICE $ENUM $CRACK $CRACK2; do
 	ip -n "$NS_OUT" addr add "$a/24" dev eth0 ||
 		skip_all "cannot add $a to the outside namespace"
 done
@@ -182,7 +180,7 @@ lab_wait_for 5 test -e "$lab_tmp/pbx.ready" ||
 	echo "table inet attack_count {"
 	echo " chain count { type filter hook forward priority -50; policy accept;"
 	for a in $SVMAP $SVWAR $SVCRACK $SIPSAK $IFLOOD $SHORT $TRUNK \
-		$OFFICE $ENUM $CRACK $PHONE4; do
+		$OFFICE $ENUM $CRACK $CRACK2 $PHONE4; do
 		echo "  ip saddr $a udp dport 5060 counter"
 	done
 	echo " }"; echo "}"
@@ -276,6 +274,8 @@ attack brute-force $CRACK brute-force $((2 * 10 + 2 + F)) svcrack --maximumtime 
 if grep -q "^$CRACK REGISTER 100 200" "$lab_tmp/pbx.log"; then
 	fail "brute-force: svcrack found the password (7531) before its ban"
 else ok "brute-force: svcrack never got a 200"; fi
+echo "--- svcrack from $CRACK2, source port 5999 (zone partner)"
+attack brute-force-5999 $CRACK2 brute-force $((2 * 10 + 2 + F)) svcrack --maximumtime 3 -b $CRACK2 -P 5999 -u 100 -r 7000-7999 $PBX4
 echo "--- sipsak flood from $SIPSAK"
 # 1000 OPTIONS as fast as sipsak goes (some 16 ms): the whole burst is in
 # the kernel's queue before voipfwd reads the 31st, so it all reaches
