@@ -739,8 +739,8 @@ static void verdict_count(struct engine *e, struct engine_verdict *v)
  * it would: fail-closed for the flood, the ban is the extra).
  */
 static void guard_judge(struct engine *e, const struct pkt_meta *meta,
-			const struct sip_msg *msg, size_t len, uint64_t now_ms,
-			struct engine_verdict *v)
+			const struct sip_msg *msg, const struct sdp *sdp,
+			size_t len, uint64_t now_ms, struct engine_verdict *v)
 {
 	struct guard_source gs;
 	int rc;
@@ -754,6 +754,14 @@ static void guard_judge(struct engine *e, const struct pkt_meta *meta,
 		memcpy(gs.addr, meta->daddr, 16);
 		gs.ifindex = meta->outdev;
 		guard_answer(e->guard, &gs, msg, (uint32_t)now_ms, &v->guard);
+	}
+	/* an offer or answer is judged by its sender's zone */
+	if (sdp) {
+		struct guard_source sender = { .family = meta->family,
+					       .ifindex = meta->indev };
+
+		memcpy(sender.addr, meta->saddr, 16);
+		guard_sdp(e->guard, &sender, sdp, &v->guard);
 	}
 	if (!v->guard.ban)
 		return;
@@ -795,7 +803,8 @@ void engine_message(struct engine *e, const struct pkt_meta *meta,
 		goto out;
 	}
 	if (e->guard) {
-		guard_judge(e, meta, &res->msg, len, now_ms, v);
+		guard_judge(e, meta, &res->msg, res->has_sdp ? &res->sdp : NULL,
+			    len, now_ms, v);
 		if (v->guard.drop) {
 			v->accept = false;
 			v->reason = ENGINE_R_GUARD;
