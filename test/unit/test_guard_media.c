@@ -17,6 +17,7 @@
 
 #include "unit.h"
 #include "engine/engine.h"
+#include "guard/compliance.h"
 #include "guard/guard.h"
 #include "sdp/sdp.h"
 
@@ -281,6 +282,76 @@ static void test_engine(void)
 	guard_free(g);
 }
 
+/* ---- compliance ------------------------------------------------------------ */
+
+static bool find_dev(const struct compliance_dev *d, void *arg)
+{
+	struct compliance_dev *want = arg;
+
+	if (memcmp(d->addr, want->addr, 4))
+		return true;
+	*want = *d;
+	return false;
+}
+
+static struct compliance_dev dev(struct compliance *c, const char *addr)
+{
+	struct compliance_dev d = { 0 };
+
+	inet_pton(AF_INET, addr, d.addr);
+	compliance_walk(c, find_dev, &d);
+	return d;
+}
+
+static void test_compliance(void)
+{
+	struct pinhole_backend be = { .ops = &ops };
+	struct siphash_key key = { 5, 6 };
+	struct engine_config cfg;
+	struct compliance *c = compliance_new(8, &key);
+	struct compliance_dev d;
+	struct pkt_meta m;
+	struct engine_verdict v;
+	unsigned int i;
+	size_t len;
+
+	unit_case("compliance: per source, what it sent");
+	engine_config_defaults(&cfg);
+	e = engine_new(&cfg, &be, NULL, NULL);
+	if (!CHECK(c && e))
+		return;
+	engine_set_compliance(e, c);
+	/* no guard: every source is noted, whatever its zone */
+	offer("10.0.20.5", sdp_rtp);
+	offer("10.0.20.5", sdp_sdes);
+	offer("10.0.20.5", sdp_dtls);
+	len = options(7, "10.0.20.5");
+	memcpy(buf + len - 2, "User-Agent: Phone/1.0\x01\r\n\r\n", 26);
+	m = meta("10.0.20.5", "10.0.10.2");
+	m.proto = IPPROTO_TCP;
+	engine_message(e, &m, buf, len + 24, 2000, &v);
+	d = dev(c, "10.0.20.5");
+	CHECK_INT(d.family, 4);
+	CHECK_INT(d.sip_udp, 3);
+	CHECK_INT(d.sip_tcp, 1);
+	CHECK_INT(d.sdp_rtp, 1);
+	CHECK_INT(d.sdp_srtp, 2);
+	CHECK_STR(d.ua, "Phone/1.0?");
+	CHECK_INT(d.last_ms, 2000);
+
+	unit_case("compliance: a flood of sources forgets the oldest");
+	for (i = 0; i < 20; i++) {
+		char a[32];
+
+		snprintf(a, sizeof(a), "10.0.50.%u", i + 1);
+		offer(a, sdp_rtp);
+	}
+	CHECK_INT(dev(c, "10.0.20.5").family, 0);
+	CHECK_INT(dev(c, "10.0.50.20").sdp_rtp, 1);
+	engine_free(e);
+	compliance_free(c);
+}
+
 /* ---- sdp_codec ------------------------------------------------------------- */
 
 static struct sdp sdp;
@@ -335,17 +406,18 @@ static void test_sdp_codec(void)
 		CHECK_STR(codecs_of(1), "?");
 	}
 
-	unit_case("guard_sdp_is_srtp");
-	CHECK(parse(sdp_sdes) == 0 && guard_sdp_is_srtp(&sdp));
-	CHECK(parse(sdp_dtls) == 0 && guard_sdp_is_srtp(&sdp));
-	CHECK(parse(sdp_rtp) == 0 && !guard_sdp_is_srtp(&sdp));
-	CHECK(parse(sdp_savp_nokey) == 0 && !guard_sdp_is_srtp(&sdp));
-	CHECK(parse(sdp_sdes_disabled_rtp) == 0 && guard_sdp_is_srtp(&sdp));
+	unit_case("compliance_sdp_is_srtp");
+	CHECK(parse(sdp_sdes) == 0 && compliance_sdp_is_srtp(&sdp));
+	CHECK(parse(sdp_dtls) == 0 && compliance_sdp_is_srtp(&sdp));
+	CHECK(parse(sdp_rtp) == 0 && !compliance_sdp_is_srtp(&sdp));
+	CHECK(parse(sdp_savp_nokey) == 0 && !compliance_sdp_is_srtp(&sdp));
+	CHECK(parse(sdp_sdes_disabled_rtp) == 0 && compliance_sdp_is_srtp(&sdp));
 }
 
 int main(void)
 {
 	test_sdp_codec();
 	test_engine();
+	test_compliance();
 	return unit_summary("guard_media");
 }

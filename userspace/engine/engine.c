@@ -45,6 +45,7 @@ struct engine {
 	struct engine_stats		st;
 	uint64_t			limit_logged_ms;
 	struct guard			*guard;		/* not owned; may be NULL */
+	struct compliance		*comp;		/* not owned; may be NULL */
 	/*
 	 * Group commit (cfg.group_commit).  @epoch numbers the commit being
 	 * built; a call whose changes it carries has that commit_epoch.
@@ -105,6 +106,11 @@ const char *engine_verdict_reason(const struct engine_verdict *v)
 void engine_set_guard(struct engine *e, struct guard *g)
 {
 	e->guard = g;
+}
+
+void engine_set_compliance(struct engine *e, struct compliance *c)
+{
+	e->comp = c;
 }
 
 void engine_config_defaults(struct engine_config *cfg)
@@ -802,6 +808,11 @@ void engine_message(struct engine *e, const struct pkt_meta *meta,
 		v->detail = res->drop.detail;
 		goto out;
 	}
+	/* what the sender used, whatever the verdict */
+	if (e->comp)
+		compliance_note(e->comp, meta->family, meta->saddr, meta->proto,
+				&res->msg, res->has_sdp ? &res->sdp : NULL,
+				(uint32_t)now_ms);
 	if (e->guard) {
 		guard_judge(e, meta, &res->msg, res->has_sdp ? &res->sdp : NULL,
 			    len, now_ms, v);

@@ -16,6 +16,7 @@
 
 #include "guard/guard.h"
 #include "detect/authwatch.h"
+#include "guard/compliance.h"
 #include "hash/lrutab.h"
 #include "limit/srclimit.h"
 #include "limit/window.h"
@@ -532,17 +533,6 @@ void guard_answer(struct guard *g, const struct guard_source *dst,
 		ban(g, gz, dst, GUARD_BAN_ENUMERATION, now_ms, v);
 }
 
-bool guard_sdp_is_srtp(const struct sdp *sdp)
-{
-	unsigned int i;
-
-	/* a disabled stream (port 0) carries nothing (RFC 3264 6) */
-	for (i = 0; i < sdp->n_media; i++)
-		if (sdp->media[i].port && !sdp->media[i].encrypted)
-			return false;
-	return true;
-}
-
 /* Does @name (an encoding name from the SDP) stand in the zone's list? */
 static bool codec_allowed(const struct policy_zone_sip *sip, struct span name)
 {
@@ -583,7 +573,7 @@ void guard_sdp(struct guard *g, const struct guard_source *src,
 
 	if (!gz || v->drop)
 		return;
-	if (gz->sip.srtp_only && !guard_sdp_is_srtp(sdp)) {
+	if (gz->sip.srtp_only && !compliance_sdp_is_srtp(sdp)) {
 		drop(g, v, GUARD_R_PLAIN_RTP);
 		return;
 	}

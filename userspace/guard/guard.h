@@ -148,9 +148,6 @@ void guard_answer(struct guard *g, const struct guard_source *dst,
 void guard_sdp(struct guard *g, const struct guard_source *src,
 	       const struct sdp *sdp, struct guard_verdict *v);
 
-/* Is every active stream of @sdp SRTP, keyed (none active: true)? */
-bool guard_sdp_is_srtp(const struct sdp *sdp);
-
 /* Once a second: resolve interfaces that appeared, forget idle state. */
 void guard_tick(struct guard *g, uint32_t now_ms);
 
