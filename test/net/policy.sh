@@ -17,7 +17,9 @@
 # with zones a and b on gw's interfaces: an allowed service passes, the
 # rest is dropped and counted by the policy line, a deny rule drops,
 # replies pass, media passes only through a pinhole, traffic of no zone
-# is untouched, and SIP and media leave gw with their DSCP.
+# is untouched, and SIP and media leave gw with their DSCP; a zone with
+# `signalling tls-only servers` sends no SIP over UDP (dropped, counted
+# by the setting's line) and TLS to its server only.
 #
 # Needs root, ip netns, nft and python3; exits 4 (skip) without.
 # Last line: "policy-nft: N passed, N failed".
@@ -333,6 +335,66 @@ expect "... not b's" "$(counter 'comment "prec.conf:8"')" 0
 ip netns exec "$b" python3 "$tmp/tx.py" 10.0.2.3 10.0.1.2 7000 3 >/dev/null
 expect "from b's interface, another address: b's deny" \
 	"$(counter 'comment "prec.conf:8"')" 3
+
+echo "--- signalling tls-only"
+# a's SIP over UDP/TCP is dropped in zf_a whatever the rules allow; TLS
+# only to the server 10.0.2.2, not to b's other host 10.0.2.3.  First the
+# same rules without the setting: both pass, so the drops are the
+# setting's.
+cat >"$tmp/tcp.py" <<'EOF'
+import socket, sys
+if sys.argv[1] == "listen":
+	s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+	s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+	s.bind(("0.0.0.0", int(sys.argv[2])))
+	s.listen(16)
+	open(sys.argv[3], "w").close()
+	while True:
+		c, _ = s.accept()
+		c.close()
+src, dst, port = sys.argv[1:4]
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.bind((src, 0))
+s.settimeout(1.5)
+try:
+	s.connect((dst, int(port)))
+	print("connected")
+except OSError:
+	print("no")
+EOF
+ip netns exec "$b" python3 "$tmp/tcp.py" listen 5061 "$tmp/tls.ready" &
+tls_listener=$!
+i=0
+while [ ! -e "$tmp/tls.ready" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+tls() { ip netns exec "$a" python3 "$tmp/tcp.py" 10.0.1.2 "$1" 5061; }
+for setting in "" "sip { signalling tls-only servers 10.0.2.2 }"; do
+	cat >"$tmp/tls.conf" <<EOF
+zone a { interface va; subnet 10.0.1.0/24; $setting }
+zone b { interface vb }
+allow a -> b: sip, sip-tls
+policy drop
+EOF
+	G "$ctl" apply --state-dir "$tmp/tls-state" "$tmp/tls.conf" \
+		>/dev/null 2>"$tmp/err"
+	expect "applied: ${setting:-no signalling setting}" "$?" 0
+	if [ -z "$setting" ]; then
+		expect "without it: UDP 5060 passes" \
+			"$(send 10.0.1.2 10.0.2.2 5060 2)" 2
+		expect "without it: TLS to another host of b connects" \
+			"$(tls 10.0.2.3)" connected
+	fi
+done
+expect "tls-only: UDP 5060 dropped" "$(send 10.0.1.2 10.0.2.2 5060 3)" 0
+expect "... counted by the setting's line" \
+	"$(counter 'dport { tcp . 5060, udp . 5060 } counter')" 3
+expect "... whose comment names it (tls.conf:1)" \
+	"$(G nft list chain inet voipfw zf_a | grep -c 'dport { tcp . 5060, udp . 5060 } counter packets [0-9]* bytes [0-9]* drop comment "tls.conf:1"')" 1
+expect "tls-only: TCP 5061 to the server connects" "$(tls 10.0.2.2)" connected
+expect "tls-only: TCP 5061 to another host: dropped" "$(tls 10.0.2.3)" no
+n=$(counter 'ip daddr != 10.0.2.2 tcp dport 5061')
+expect "... counted by the servers line ($n SYNs)" \
+	"$([ "$n" -ge 1 ] && echo yes)" yes
+kill "$tls_listener" 2>/dev/null
 
 echo "policy-nft: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

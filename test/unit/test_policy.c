@@ -516,6 +516,22 @@ static const struct err_case err_cases[] = {
 	{ ZS "countries deny DE DE }}", "t.conf:1:47: country 'DE' given twice" },
 	{ ZS "countries deny }}", "t.conf:1:44: expected a country (DE, US, ... or unknown), got '}'" },
 	{ ZS "trusted 10.0.0.1/8 }}", "t.conf:1:37: 10.0.0.1/8 has host bits set (did you mean 10.0.0.0/8?)" },
+	{ ZS "signalling tls }}", "t.conf:1:40: expected 'tls-only' or 'any', got 'tls'" },
+	{ ZS "signalling }}", "t.conf:1:40: expected 'tls-only' or 'any', got '}'" },
+	{ ZS "signalling tls-only; signalling any }}", "t.conf:1:50: signalling given twice (first at line 1)" },
+	{ ZS "signalling tls-only servers }}", "t.conf:1:57: expected a server prefix (ADDRESS[/LENGTH]), got '}'" },
+	{ ZS "signalling tls-only servers 10.0.0.0/8 10.1.2.3 }}", "t.conf:1:68: server 10.1.2.3/32 overlaps server 10.0.0.0/8 (line 1)" },
+	{ ZS "signalling tls-only servers pbx }}", "t.conf:1:57: bad IPv4 address 'pbx'" },
+	{ ZS "signalling tls-only 10.0.0.1 }}", "t.conf:1:49: expected end of statement (newline or ';'), got '10.0.0.1'" },
+	{ ZS "signalling any servers 10.0.0.1 }}", "t.conf:1:44: expected end of statement (newline or ';'), got 'servers'" },
+	{ ZS "media srtp }}", "t.conf:1:35: expected 'srtp-only' or 'any', got 'srtp'" },
+	{ ZS "media srtp-only; media any }}", "t.conf:1:46: media given twice (first at line 1)" },
+	{ ZS "codecs PCMU pcmu }}", "t.conf:1:41: codec 'pcmu' given twice" },
+	{ ZS "codecs opus/48000 }}", "t.conf:1:36: bad codec 'opus/48000' (an encoding name as in a=rtpmap: PCMU, G722, opus; at most 15 characters)" },
+	{ ZS "codecs abcdefghijklmnop }}", "t.conf:1:36: bad codec 'abcdefghijklmnop' (an encoding name as in a=rtpmap: PCMU, G722, opus; at most 15 characters)" },
+	{ ZS "codecs }}", "t.conf:1:36: expected a codec (PCMU, PCMA, G722, opus, ...), got '}'" },
+	{ ZS "codecs PCMU; codecs PCMA }}", "t.conf:1:42: codecs given twice (first at line 1)" },
+	{ ZS "codecs a b c d e f g h i j k l m n o p q }}", "t.conf:1:68: too many codecs (at most 16)" },
 	{ "zone a { sip strictness strict }", "t.conf:1:14: expected '{', got 'strictness'" },
 	{ "zone a { sip {\n", "t.conf:2:1: unexpected end of file: the sip block opened at line 1 has no '}'" },
 	/* services */
@@ -671,6 +687,46 @@ static void test_sip_settings(void)
 		  1u << SIP_METHOD_BYE | 1u << SIP_METHOD_CANCEL |
 		  1u << SIP_METHOD_OPTIONS);
 	policy_free(pol);
+
+	unit_case("sip settings: signalling, media, codecs");
+	pol = parse_str(
+		"zone lan { interface eth0 }\n"
+		"zone voice {\n"
+		"  subnet 10.0.20.0/24\n"
+		"  sip { signalling tls-only servers 10.0.10.5 2001:db8::/64\n"
+		"        media srtp-only; codecs PCMU g722 Opus telephone-event }\n"
+		"}\n"
+		"zone wan { interface eth1; sip { signalling tls-only; media any } }\n"
+		"zone lab { interface eth2; sip { signalling any } }\n");
+	if (CHECK_MSG(pol, "%s", err.text)) {
+		d = &pol->zones[0].sip;
+		CHECK(!d->tls_only);
+		CHECK(!d->srtp_only);
+		CHECK_INT(d->n_codecs, 0);
+		CHECK_INT(d->signalling_loc.line, 0);
+		w = &pol->zones[1].sip;
+		CHECK(w->tls_only);
+		CHECK_LOC(w->signalling_loc, 4, 9);
+		CHECK_INT(w->n_sip_servers, 2);
+		CHECK_STR(subnet_str(&w->sip_servers[0]), "10.0.10.5/32");
+		CHECK_STR(subnet_str(&w->sip_servers[1]), "2001:db8::/64");
+		CHECK_LOC(w->sip_servers[1].loc, 4, 47);
+		CHECK(w->srtp_only);
+		CHECK_LOC(w->media_loc, 5, 9);
+		CHECK_INT(w->n_codecs, 4);
+		CHECK_STR(w->codecs[0], "pcmu");
+		CHECK_STR(w->codecs[1], "g722");
+		CHECK_STR(w->codecs[2], "opus");
+		CHECK_STR(w->codecs[3], "telephone-event");
+		CHECK_LOC(w->codecs_loc, 5, 26);
+		CHECK(pol->zones[2].sip.tls_only);
+		CHECK_INT(pol->zones[2].sip.n_sip_servers, 0);
+		CHECK(!pol->zones[2].sip.srtp_only);
+		CHECK_LOC(pol->zones[2].sip.media_loc, 7, 55);
+		CHECK(!pol->zones[3].sip.tls_only);
+		CHECK_LOC(pol->zones[3].sip.signalling_loc, 8, 34);
+		policy_free(pol);
+	}
 
 	unit_case("sip settings: a first ban longer than the default max");
 	pol = parse_str("zone a { interface x; sip { ban 2d } }");

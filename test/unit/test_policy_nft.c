@@ -312,6 +312,78 @@ static void test_tree(void)
 	CHECK(!policy_nft_chain_is_policy("media"));
 }
 
+/*
+ * `signalling tls-only`: in the zone's zf_ chain, ahead of the
+ * destination, TLS to anything but the servers (per family; a family
+ * without servers gets none) and the sip service's ports are dropped,
+ * each with the setting's line; the zone has a zf_ chain even when no
+ * rule and no drop policy would give it one.
+ */
+static void test_tls_only(void)
+{
+	static const struct {
+		const char	*text;
+		const char	*has[4];
+		const char	*hasnt;
+		const char	*warn;
+	} rows[] = {
+		{ "zone a { interface a; sip { signalling tls-only } }\n"
+		  "zone b { interface b }\npolicy accept\n",
+		  { "\t\tiifname vmap { \"a\" : goto zf_a, \"b\" : accept } comment \"voipfw: source zone\"\n",
+		    "\tchain zf_a {\n"
+		    "\t\t# t.conf:1: signalling tls-only: SIP over TLS where the rules allow, plaintext SIP never\n"
+		    "\t\tmeta l4proto . th dport { udp . 5060, tcp . 5060 } counter drop comment \"t.conf:1\"\n"
+		    "\t\t# from a: the destination zone, once\n"
+		    "\t\toifname vmap { \"a\" : accept, \"b\" : accept } comment \"voipfw: destination zone\"\n" },
+		  "5061 counter drop", NULL },
+		{ "zone a { interface a\n"
+		  "  sip { signalling tls-only servers 192.0.2.1 192.0.2.2 } }\n"
+		  "service sip { udp 5060-5062 }\n",
+		  { "\t\tip daddr != { 192.0.2.1, 192.0.2.2 } tcp dport 5061 counter drop comment \"t.conf:2\"\n"
+		    "\t\tmeta nfproto ipv6 tcp dport 5061 counter drop comment \"t.conf:2\"\n"
+		    "\t\tudp dport 5060-5062 counter drop comment \"t.conf:2\"\n" },
+		  NULL, NULL },
+		{ "zone a { subnet 10.0.0.0/24\n"
+		  "  sip { signalling tls-only servers fd00::5 } }\n"
+		  "allow a -> any: sip, sip-tls\n",
+		  { "\t\tmeta nfproto ipv4 tcp dport 5061 counter drop comment \"t.conf:2\"\n" },
+		  "ip6 daddr != fd00::5",
+		  "t.conf:3:17: warning: sip: zone 'a' is signalling tls-only (line 2): its plaintext SIP is dropped ahead of this rule\n" },
+		{ "zone a { vlan 20 on br0; sip { signalling tls-only } }\n",
+		  { "" }, "chain zf_a",
+		  "t.conf:1:32: warning: signalling tls-only: enforced on routed traffic only, not on zone 'a''s bridged VLANs\n" },
+	};
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct policy_error err;
+		struct policy *pol;
+		char *script, *warn = NULL;
+
+		unit_case("tls-only %u", i);
+		pol = policy_parse(rows[i].text, strlen(rows[i].text), "t.conf",
+				   &err);
+		if (!CHECK_MSG(pol, "%s", err.text))
+			continue;
+		script = policy_nft_compile(pol, &warn);
+		if (CHECK(script)) {
+			for (j = 0; j < ARRAY_SIZE(rows[i].has) && rows[i].has[j];
+			     j++)
+				CHECK_MSG(strstr(script, rows[i].has[j]),
+					  "no \"%s\" in:\n%s", rows[i].has[j],
+					  script);
+			if (rows[i].hasnt)
+				CHECK_MSG(!strstr(script, rows[i].hasnt),
+					  "\"%s\" in:\n%s", rows[i].hasnt,
+					  script);
+		}
+		CHECK_STR(warn, rows[i].warn);
+		free(warn);
+		free(script);
+		policy_free(pol);
+	}
+}
+
 int main(void)
 {
 	test_file_name();
@@ -320,5 +392,6 @@ int main(void)
 	test_shapes();
 	test_no_warnings();
 	test_tree();
+	test_tls_only();
 	return unit_summary("policy_nft");
 }

@@ -75,6 +75,7 @@ extern const struct ctl_cmd_ops ctl_cmd_calls;
 extern const struct ctl_cmd_ops ctl_cmd_pinholes;
 extern const struct ctl_cmd_ops ctl_cmd_bans;
 extern const struct ctl_cmd_ops ctl_cmd_stats;
+extern const struct ctl_cmd_ops ctl_cmd_compliance;
 extern const struct ctl_cmd_ops ctl_cmd_ban;
 extern const struct ctl_cmd_ops ctl_cmd_unban;
 extern const struct ctl_cmd_ops ctl_cmd_kill_call;

@@ -55,6 +55,10 @@ static const struct runtime_verb runtime_verbs[] = {
 	  "one per line: ADDR expires SECONDS, or ADDR permanent" },
 	{ "stats", "", 0, 0, false, true,
 	  "messages by verdict and reason: pass|drop REASON COUNT" },
+	{ "compliance", "", 0, 0, false, true,
+	  "per source: ADDR signalling plaintext udp N tcp N tls not-seen\n"
+	  "            media rtp N srtp N idle Ns [ua \"USER-AGENT\"]; TLS is\n"
+	  "            never queued to voipfwd: a device on TLS alone is not listed" },
 	{ "ban", " ADDR [SECONDS]", 1, 2, true, false,
 	  "drop every packet from ADDR (IPv4 or IPv6), for SECONDS (1 to\n"
 	  "            31536000) or until unban; banning again replaces the timeout" },
@@ -424,6 +428,11 @@ static void stats_help(FILE *out)
 	runtime_help(out, verb_find("stats"));
 }
 
+static void compliance_help(FILE *out)
+{
+	runtime_help(out, verb_find("compliance"));
+}
+
 static void ban_help(FILE *out)
 {
 	runtime_help(out, verb_find("ban"));
@@ -467,6 +476,13 @@ const struct ctl_cmd_ops ctl_cmd_stats = {
 	.name = "stats", .summary = "SIP messages judged, by verdict and reason",
 	.usage = "[--json] [--socket PATH]", .run = runtime_run,
 	.help = stats_help,
+};
+
+const struct ctl_cmd_ops ctl_cmd_compliance = {
+	.name = "compliance",
+	.summary = "per device: plaintext SIP, RTP or SRTP offered",
+	.usage = "[--json] [--socket PATH]", .run = runtime_run,
+	.help = compliance_help,
 };
 
 const struct ctl_cmd_ops ctl_cmd_ban = {

@@ -23,6 +23,7 @@ static const struct ctl_cmd_ops *const ctl_cmds[] = {
 	&ctl_cmd_geoip,
 	&ctl_cmd_bans,
 	&ctl_cmd_stats,
+	&ctl_cmd_compliance,
 	&ctl_cmd_ban,
 	&ctl_cmd_unban,
 	&ctl_cmd_kill_call,

@@ -64,7 +64,7 @@ struct ctlsock {
  * enum ctl_role - what a peer may do.
  * @CTL_ROLE_NONE:  nothing (it could open the socket, but is in no group)
  * @CTL_ROLE_READ:  the read-only commands: status, calls, pinholes, bans,
- *                  stats
+ *                  stats, compliance
  * @CTL_ROLE_ADMIN: every command (root, admin-group)
  */
 enum ctl_role {
@@ -392,6 +392,112 @@ static void cmd_stats(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 			fprintf(out, "ban failed %llu\n",
 				(unsigned long long)sum.ban_failures);
 	}
+}
+
+/* ---- compliance ------------------------------------------------------------ */
+
+struct comp_list {
+	struct compliance_dev	*v;
+	size_t			n, cap;
+};
+
+static bool comp_collect(const struct compliance_dev *d, void *arg)
+{
+	struct comp_list *l = arg;
+
+	if (l->n == l->cap)
+		return false;
+	l->v[l->n++] = *d;
+	return true;
+}
+
+static int comp_cmp(const void *a, const void *b)
+{
+	const struct compliance_dev *x = a, *y = b;
+
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	return memcmp(x->addr, y->addr, 16);
+}
+
+/*
+ * compliance: per source address, what it used as voipfwd saw it.  Each
+ * worker keeps its own table (a source's SIP normally stays on one queue;
+ * records of one source on two are added up).  voipfwd sees plaintext
+ * SIP only: TLS is neither queued nor decrypted, so "tls" is always
+ * "not-seen" and a device that signals over TLS alone is not listed.
+ */
+static void cmd_compliance(struct ctlsock *cs, FILE *out,
+			   const struct ctl_req *req)
+{
+	struct comp_list l = { 0 };
+	uint32_t now = (uint32_t)voipfwd_now_ms();
+	size_t i, k;
+
+	l.cap = (size_t)cs->st->n_workers * 4096;
+	l.v = malloc(l.cap * sizeof(*l.v));
+	if (!l.v) {
+		fprintf(out, "error: out of memory\n");
+		return;
+	}
+	for (i = 0; i < cs->st->n_workers; i++) {
+		if (!cs->st->workers[i].comp)
+			continue;
+		pthread_mutex_lock(&cs->st->workers[i].lock);
+		compliance_walk(cs->st->workers[i].comp, comp_collect, &l);
+		pthread_mutex_unlock(&cs->st->workers[i].lock);
+	}
+	qsort(l.v, l.n, sizeof(*l.v), comp_cmp);
+	for (i = 0, k = 0; i < l.n; i++) {
+		struct compliance_dev *d = &l.v[k - (k > 0)];
+
+		if (k && !comp_cmp(d, &l.v[i])) {
+			d->sip_udp += l.v[i].sip_udp;
+			d->sip_tcp += l.v[i].sip_tcp;
+			d->sdp_rtp += l.v[i].sdp_rtp;
+			d->sdp_srtp += l.v[i].sdp_srtp;
+			if ((int32_t)(l.v[i].last_ms - d->last_ms) > 0) {
+				d->last_ms = l.v[i].last_ms;
+				if (l.v[i].ua[0])
+					memcpy(d->ua, l.v[i].ua, sizeof(d->ua));
+			}
+			continue;
+		}
+		l.v[k++] = l.v[i];
+	}
+	if (req->json)
+		fputc('[', out);
+	for (i = 0; i < k; i++) {
+		const struct compliance_dev *d = &l.v[i];
+		char a[INET6_ADDRSTRLEN];
+		unsigned int idle = (now - d->last_ms) / 1000;
+
+		inet_ntop(d->family == 6 ? AF_INET6 : AF_INET, d->addr, a,
+			  sizeof(a));
+		if (req->json) {
+			fprintf(out, "%s{\"addr\":\"%s\",\"user_agent\":",
+				i ? "," : "", a);
+			if (d->ua[0])
+				json_str(out, d->ua, strlen(d->ua));
+			else
+				fputs("null", out);
+			fprintf(out, ",\"sip_udp\":%u,\"sip_tcp\":%u,"
+				"\"tls\":\"not-seen\",\"sdp_rtp\":%u,"
+				"\"sdp_srtp\":%u,\"idle\":%u}", d->sip_udp,
+				d->sip_tcp, d->sdp_rtp, d->sdp_srtp, idle);
+		} else {
+			fprintf(out, "%s signalling plaintext udp %u tcp %u "
+				"tls not-seen media rtp %u srtp %u idle %us",
+				a, d->sip_udp, d->sip_tcp, d->sdp_rtp,
+				d->sdp_srtp, idle);
+			if (d->ua[0])
+				fprintf(out, " ua \"%s\"", d->ua);
+			fputc('\n', out);
+		}
+	}
+	if (req->json)
+		fprintf(out, "]\n");
+	free(l.v);
 }
 
 static void print_ban(void *arg, const struct nfttab_ban *ban)
@@ -798,6 +904,7 @@ static const struct ctl_cmd {
 	{ "pinholes",	cmd_pinholes,	false,	0, 0, "" },
 	{ "bans",	cmd_bans,	false,	0, 0, "" },
 	{ "stats",	cmd_stats,	false,	0, 0, "" },
+	{ "compliance",	cmd_compliance,	false,	0, 0, "" },
 	{ "ban",	cmd_ban,	true,	1, 2, " ADDR [SECONDS]" },
 	{ "unban",	cmd_unban,	true,	1, 1, " ADDR" },
 	{ "kill-call",	cmd_kill_call,	true,	1, 1, " CALL-ID" },

@@ -296,6 +296,7 @@ static int run_daemon(struct voipfwd_config *cfg)
 	struct adopt_ctx adopt = { 0 };
 	struct pinhole_backend be;
 	struct engine_config ecfg;
+	struct siphash_key ckey;
 	struct nfttab *table;
 	struct ctlsock *cs = NULL;
 	struct sippolicy *sp = NULL;
@@ -357,6 +358,13 @@ static int run_daemon(struct voipfwd_config *cfg)
 			voipfwd_log(NULL, LOG_ERR, "engine: %s", strerror(errno));
 			goto out_workers;
 		}
+		/* voipfwctl compliance: 4096 sources per worker */
+		if (siphash_key_random(&ckey) ||
+		    !(workers[i].comp = compliance_new(4096, &ckey))) {
+			voipfwd_log(NULL, LOG_ERR, "out of memory");
+			goto out_workers;
+		}
+		engine_set_compliance(workers[i].engine, workers[i].comp);
 		/* SIP over TCP: 1024 directions, 5 minutes idle */
 		workers[i].streams = sipstream_new(1024, 300);
 		if (!workers[i].streams) {
@@ -439,6 +447,7 @@ out_workers:
 		if (workers[i].q)
 			pktq_close(workers[i].q);
 		engine_free(workers[i].engine);
+		compliance_free(workers[i].comp);
 		sipstream_free(workers[i].streams);
 		if (workers[i].table)
 			nfttab_close(workers[i].table);

@@ -31,6 +31,7 @@ struct voipfwd_worker {
 	uint16_t			queue_num;
 	struct pktq			*q;
 	struct engine			*engine;
+	struct compliance		*comp;
 	struct sipstream_table		*streams;
 	struct nfttab			*table;
 	pthread_t			thread;

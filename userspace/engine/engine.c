@@ -46,6 +46,7 @@ struct engine {
 	struct engine_stats		st;
 	uint64_t			limit_logged_ms;
 	struct guard			*guard;		/* not owned; may be NULL */
+	struct compliance		*comp;		/* not owned; may be NULL */
 	/*
 	 * Group commit (cfg.group_commit).  @epoch numbers the commit being
 	 * built; a call whose changes it carries has that commit_epoch.
@@ -112,6 +113,11 @@ void engine_unbanned(struct engine *e, int family, const uint8_t *addr)
 {
 	if (e->guard)
 		guard_unbanned(e->guard, family, addr);
+}
+
+void engine_set_compliance(struct engine *e, struct compliance *c)
+{
+	e->comp = c;
 }
 
 void engine_config_defaults(struct engine_config *cfg)
@@ -746,8 +752,8 @@ static void verdict_count(struct engine *e, struct engine_verdict *v)
  * it would: fail-closed for the flood, the ban is the extra).
  */
 static void guard_judge(struct engine *e, const struct pkt_meta *meta,
-			const struct sip_msg *msg, size_t len, uint64_t now_ms,
-			struct engine_verdict *v)
+			const struct sip_msg *msg, const struct sdp *sdp,
+			size_t len, uint64_t now_ms, struct engine_verdict *v)
 {
 	struct guard_source gs;
 	int rc;
@@ -761,6 +767,14 @@ static void guard_judge(struct engine *e, const struct pkt_meta *meta,
 		memcpy(gs.addr, meta->daddr, 16);
 		gs.ifindex = meta->outdev;
 		guard_answer(e->guard, &gs, msg, (uint32_t)now_ms, &v->guard);
+	}
+	/* an offer or answer is judged by its sender's zone */
+	if (sdp) {
+		struct guard_source sender = { .family = meta->family,
+					       .ifindex = meta->indev };
+
+		memcpy(sender.addr, meta->saddr, 16);
+		guard_sdp(e->guard, &sender, sdp, &v->guard);
 	}
 	if (!v->guard.ban)
 		return;
@@ -816,8 +830,14 @@ void engine_message(struct engine *e, const struct pkt_meta *meta,
 		v->detail = res->drop.detail;
 		goto out;
 	}
+	/* what the sender used, whatever the verdict */
+	if (e->comp)
+		compliance_note(e->comp, meta->family, meta->saddr, meta->proto,
+				&res->msg, res->has_sdp ? &res->sdp : NULL,
+				(uint32_t)now_ms);
 	if (e->guard) {
-		guard_judge(e, meta, &res->msg, len, now_ms, v);
+		guard_judge(e, meta, &res->msg, res->has_sdp ? &res->sdp : NULL,
+			    len, now_ms, v);
 		if (v->guard.drop) {
 			v->accept = false;
 			v->reason = ENGINE_R_GUARD;

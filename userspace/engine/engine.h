@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "../dialog/dialog.h"
+#include "../guard/compliance.h"
 #include "../guard/guard.h"
 #include "../pinhole/pinhole.h"
 #include "../sip/sip_validate.h"
@@ -174,6 +175,10 @@ void engine_set_guard(struct engine *e, struct guard *g);
 
 /* An operator lifted the ban of @addr: tell the guard (guard_unbanned). */
 void engine_unbanned(struct engine *e, int family, const uint8_t *addr);
+
+/* Note what each source used in @c (voipfwctl compliance); NULL: none.
+ * Not owned. */
+void engine_set_compliance(struct engine *e, struct compliance *c);
 
 /* The text token of a verdict's reason ("ok", "dialog-limit", "bad-via"...) */
 const char *engine_verdict_reason(const struct engine_verdict *v);

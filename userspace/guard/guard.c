@@ -16,6 +16,7 @@
 
 #include "guard/guard.h"
 #include "detect/authwatch.h"
+#include "guard/compliance.h"
 #include "hash/lrutab.h"
 #include "limit/srclimit.h"
 #include "limit/window.h"
@@ -94,6 +95,9 @@ static const char *const reason_names[__GUARD_R_MAX] = {
 	[GUARD_R_TOO_LARGE]	= "too-large",
 	[GUARD_R_USER_LOCKED]	= "user-locked",
 	[GUARD_R_COUNTRY]	= "country",
+	[GUARD_R_PLAINTEXT_SIP]	= "plaintext-sip",
+	[GUARD_R_PLAIN_RTP]	= "plain-rtp",
+	[GUARD_R_CODEC]		= "codec",
 };
 
 static const char *const ban_names[__GUARD_BAN_MAX] = {
@@ -426,6 +430,13 @@ void guard_request(struct guard *g, const struct guard_source *src,
 	sip = &gz->sip;
 	g->st.judged++;
 	trusted = netset_contains(&gz->trusted, src->family, src->addr);
+	/* the kernel drops the zone's SIP on the sip ports before it is
+	 * queued; what still comes here (SIP to the gateway itself, other
+	 * ports) is plaintext all the same: trusted sources included */
+	if (sip->tls_only) {
+		drop(g, v, GUARD_R_PLAINTEXT_SIP);
+		return;
+	}
 	if (len > sip->max_size) {
 		drop(g, v, GUARD_R_TOO_LARGE);
 		return;
@@ -533,6 +544,54 @@ void guard_unbanned(struct guard *g, int family, const uint8_t *addr)
 	o = lrutab_peek(g->offenders, key);
 	if (o)
 		o->banned = false;	/* o->bans stays: the repeat counts */
+}
+
+/* Does @name (an encoding name from the SDP) stand in the zone's list? */
+static bool codec_allowed(const struct policy_zone_sip *sip, struct span name)
+{
+	unsigned int i;
+
+	for (i = 0; i < sip->n_codecs; i++)
+		if (span_eq_ci_str(name, sip->codecs[i], strlen(sip->codecs[i])))
+			return true;
+	return false;
+}
+
+/* Active audio in @sdp, and none of it in a codec of the list? */
+static bool codecs_refused(const struct policy_zone_sip *sip,
+			   const struct sdp *sdp)
+{
+	bool audio = false;
+	struct span fmt, name;
+	unsigned int i;
+	size_t pos;
+
+	for (i = 0; i < sdp->n_media; i++) {
+		const struct sdp_media *m = &sdp->media[i];
+
+		if (!m->port || !span_is(m->type, "audio"))
+			continue;
+		audio = true;
+		for (pos = 0; sdp_fmt_next(m, &pos, &fmt);)
+			if (sdp_codec(m, fmt, &name) && codec_allowed(sip, name))
+				return false;
+	}
+	return audio;
+}
+
+void guard_sdp(struct guard *g, const struct guard_source *src,
+	       const struct sdp *sdp, struct guard_verdict *v)
+{
+	struct guard_zone *gz = zone_find(g, src);
+
+	if (!gz || v->drop)
+		return;
+	if (gz->sip.srtp_only && !compliance_sdp_is_srtp(sdp)) {
+		drop(g, v, GUARD_R_PLAIN_RTP);
+		return;
+	}
+	if (gz->sip.n_codecs && codecs_refused(&gz->sip, sdp))
+		drop(g, v, GUARD_R_CODEC);
 }
 
 void guard_tick(struct guard *g, uint32_t now_ms)

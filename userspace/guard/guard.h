@@ -21,6 +21,7 @@
 #include "detect/scanner.h"
 #include "hash/siphash.h"
 #include "policy/policy.h"
+#include "sdp/sdp.h"
 #include "sip/sip.h"
 
 /* Verdict reasons of the guard; append only. */
@@ -32,6 +33,9 @@ enum guard_reason {
 	GUARD_R_TOO_LARGE,	/* over max-size */
 	GUARD_R_USER_LOCKED,	/* REGISTER for a locked username */
 	GUARD_R_COUNTRY,	/* the source's country is not allowed */
+	GUARD_R_PLAINTEXT_SIP,	/* a request over UDP/TCP from a tls-only zone */
+	GUARD_R_PLAIN_RTP,	/* SDP with media not SRTP from a srtp-only zone */
+	GUARD_R_CODEC,		/* SDP with none of the zone's codecs */
 	__GUARD_R_MAX
 };
 
@@ -142,6 +146,15 @@ void guard_answer(struct guard *g, const struct guard_source *dst,
  * flight, until the lifted ban would have ended.
  */
 void guard_unbanned(struct guard *g, int family, const uint8_t *addr);
+
+/*
+ * guard_sdp - the SDP @sdp (an offer or an answer, in a request or a
+ * response) sent by @src, the message's sender: its zone's `media
+ * srtp-only` and `codecs`.  Drops with GUARD_R_PLAIN_RTP or GUARD_R_CODEC;
+ * leaves @v alone otherwise (call it after guard_request/guard_answer).
+ */
+void guard_sdp(struct guard *g, const struct guard_source *src,
+	       const struct sdp *sdp, struct guard_verdict *v);
 
 /* Once a second: resolve interfaces that appeared, forget idle state. */
 void guard_tick(struct guard *g, uint32_t now_ms);

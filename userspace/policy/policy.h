@@ -108,6 +108,9 @@ enum policy_sip_class {
 
 #define POLICY_ZONE_MAX_TRUSTED		64
 #define POLICY_ZONE_MAX_COUNTRIES	64
+#define POLICY_ZONE_MAX_SIP_SERVERS	64
+#define POLICY_ZONE_MAX_CODECS		16
+#define POLICY_CODEC_NAME_MAX		15	/* a=rtpmap encoding names */
 /* `unknown` in a countries list: a source the database has no country for */
 #define POLICY_COUNTRY_UNKNOWN		0
 #define POLICY_RATE_BURST_MAX		4000	/* as srclimit takes */
@@ -164,6 +167,19 @@ struct policy_threshold {
  *                ISO 3166 codes as two letters in a uint16 (high byte
  *                first, as geoip.h's GEOIP_CC), POLICY_COUNTRY_UNKNOWN for
  *                `unknown`; none: no country check
+ * @tls_only:     `signalling tls-only`: SIP on the sip service's ports
+ *                from the zone is dropped (in the kernel, and by voipfwd
+ *                for what reaches it); with @n_sip_servers, the sip-tls
+ *                service's ports only towards @sip_servers
+ * @sip_servers:  `servers PREFIX...` of `signalling tls-only`, no overlap
+ * @signalling_loc: where `signalling` stands; line 0: any signalling
+ * @srtp_only:    `media srtp-only`: SDP whose active media is not SRTP
+ *                keyed by a=crypto or a=fingerprint is dropped
+ * @media_loc:    where `media` stands; line 0: any media
+ * @codecs:       `codecs NAME...`: encoding names, lower case, distinct;
+ *                SDP whose active audio carries none of them is dropped;
+ *                none: no codec check
+ * @codecs_loc:   where `codecs` stands
  * @loc:          the block; line 0 when the zone has none
  */
 struct policy_zone_sip {
@@ -191,6 +207,15 @@ struct policy_zone_sip {
 	unsigned int		n_countries;
 	bool			countries_allow;
 	struct policy_loc	countries_loc;
+	bool			tls_only;
+	unsigned int		n_sip_servers;
+	struct policy_subnet	sip_servers[POLICY_ZONE_MAX_SIP_SERVERS];
+	struct policy_loc	signalling_loc;
+	bool			srtp_only;
+	struct policy_loc	media_loc;
+	unsigned int		n_codecs;
+	char			codecs[POLICY_ZONE_MAX_CODECS][POLICY_CODEC_NAME_MAX + 1];
+	struct policy_loc	codecs_loc;
 };
 
 /* The defaults of a zone's sip block (voipfw.conf(5) SIP POLICY). */

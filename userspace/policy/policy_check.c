@@ -108,24 +108,43 @@ int policy_check_subnet(const struct policy *pol,
 	return 0;
 }
 
-int policy_check_trusted(const struct policy *pol, const struct policy_zone *z,
-			 const struct policy_subnet *sn, struct policy_error *err)
+/* @sn must overlap none of the @n prefixes of @list, the zone's @what. */
+static int check_prefix_list(const struct policy *pol,
+			     const struct policy_subnet *list, unsigned int n,
+			     const struct policy_subnet *sn, const char *what,
+			     struct policy_error *err)
 {
 	char a[64], b[64];
 	unsigned int i;
 
-	for (i = 0; i < z->sip.n_trusted; i++) {
-		const struct policy_subnet *o = &z->sip.trusted[i];
+	for (i = 0; i < n; i++) {
+		const struct policy_subnet *o = &list[i];
 
 		if (!subnet_overlap(sn, o))
 			continue;
 		policy_subnet_format(sn, a, sizeof(a));
 		policy_subnet_format(o, b, sizeof(b));
 		return policy_err(err, pol->file, sn->loc,
-				  "trusted %s overlaps trusted %s (line %u)",
-				  a, b, o->loc.line);
+				  "%s %s overlaps %s %s (line %u)",
+				  what, a, what, b, o->loc.line);
 	}
 	return 0;
+}
+
+int policy_check_trusted(const struct policy *pol, const struct policy_zone *z,
+			 const struct policy_subnet *sn, struct policy_error *err)
+{
+	return check_prefix_list(pol, z->sip.trusted, z->sip.n_trusted, sn,
+				 "trusted", err);
+}
+
+int policy_check_sip_server(const struct policy *pol,
+			    const struct policy_zone *z,
+			    const struct policy_subnet *sn,
+			    struct policy_error *err)
+{
+	return check_prefix_list(pol, z->sip.sip_servers, z->sip.n_sip_servers,
+				 sn, "server", err);
 }
 
 static void ports_format(const struct policy_ports *pr, char *buf,

@@ -56,6 +56,11 @@ int policy_check_subnet(const struct policy *pol,
 /* A trusted prefix of zone @z's sip block must not overlap another. */
 int policy_check_trusted(const struct policy *pol, const struct policy_zone *z,
 			 const struct policy_subnet *sn, struct policy_error *err);
+/* Nor may a server prefix of its `signalling tls-only servers`. */
+int policy_check_sip_server(const struct policy *pol,
+			    const struct policy_zone *z,
+			    const struct policy_subnet *sn,
+			    struct policy_error *err);
 int policy_check_ports(const struct policy_service *svc,
 		       const struct policy_ports *pr,
 		       const char *file, struct policy_error *err);

@@ -625,6 +625,10 @@ static bool fwd_plan(struct compile *c, struct fwd *f)
 				     ref_has(&pol->rules[i].to, d);
 			f->from[s] |= *p;
 		}
+	/* `signalling tls-only` is checked in the zone's zf_ chain, whatever
+	 * the destination: it needs one */
+	for (s = 0; s < n; s++)
+		f->from[s] |= pol->zones[s].sip.tls_only && zone_fams(c, s);
 	return true;
 }
 
@@ -798,6 +802,80 @@ static bool put_rule_ports(struct sbuf *b, const struct policy *pol,
 	return true;
 }
 
+/* The ports of service @name as put_rule_ports() writes them; false when
+ * the service is missing, media, or out of memory. */
+static bool put_service_ports(struct compile *c, struct sbuf *b,
+			      const char *name)
+{
+	int i = policy_service_find(c->pol, name);
+	struct policy_rule r = { .n_services = 1 };
+
+	if (i < 0 || c->pol->services[i].media)
+		return false;
+	r.services[0].index = i;
+	return put_rule_ports(b, c->pol, &r) && !b->oom;
+}
+
+/*
+ * `signalling tls-only` of zone @s, in its zf_ chain ahead of the
+ * destination: whatever the rules allow, and wherever the packet goes
+ * (a declared zone or not), SIP over TLS goes only to the servers when
+ * the setting names any, and SIP on the sip service's ports not at all.
+ * A family without servers gets no TLS.
+ */
+static void put_tls_only(struct compile *c, unsigned int s)
+{
+	static const struct {
+		int		family;
+		unsigned int	fam;
+		const char	*daddr, *nfproto;
+	} fams[] = {
+		{ AF_INET, FAM_V4, "ip daddr", "ipv4" },
+		{ AF_INET6, FAM_V6, "ip6 daddr", "ipv6" },
+	};
+	const struct policy_zone_sip *sip = &c->pol->zones[s].sip;
+	const struct policy_loc *loc = &sip->signalling_loc;
+	struct sbuf tls = { 0 }, plain = { 0 };
+	unsigned int f, i, n;
+
+	sb_printf(&c->out, "\t\t# %s:%u: signalling tls-only: SIP over TLS "
+		  "%s, plaintext SIP never\n", c->file, loc->line,
+		  sip->n_sip_servers ? "to the servers only" :
+		  "where the rules allow");
+	if (sip->n_sip_servers && put_service_ports(c, &tls, "sip-tls")) {
+		for (f = 0; f < 2; f++) {
+			if (!(zone_fams(c, s) & fams[f].fam))
+				continue;
+			for (n = 0, i = 0; i < sip->n_sip_servers; i++)
+				n += sip->sip_servers[i].family == fams[f].family;
+			if (!n) {
+				sb_printf(&c->out, "\t\tmeta nfproto %s %s "
+					  "counter drop ", fams[f].nfproto, tls.p);
+				put_comment(c, loc, "");
+				continue;
+			}
+			sb_printf(&c->out, "\t\t%s != %s", fams[f].daddr,
+				  n > 1 ? "{ " : "");
+			for (n = 0, i = 0; i < sip->n_sip_servers; i++) {
+				if (sip->sip_servers[i].family != fams[f].family)
+					continue;
+				sb_printf(&c->out, "%s", n++ ? ", " : "");
+				put_subnet(&c->out, &sip->sip_servers[i]);
+			}
+			sb_printf(&c->out, "%s %s counter drop ",
+				  n > 1 ? " }" : "", tls.p);
+			put_comment(c, loc, "");
+		}
+	}
+	if (put_service_ports(c, &plain, "sip")) {
+		sb_printf(&c->out, "\t\t%s counter drop ", plain.p);
+		put_comment(c, loc, "");
+	}
+	c->out.oom |= tls.oom || plain.oom;
+	free(tls.p);
+	free(plain.p);
+}
+
 /* Rule @r in a pair chain whose packets are of the families @fams. */
 static void put_pair_rule(struct compile *c, const struct policy_rule *r,
 			  unsigned int fams)
@@ -872,6 +950,8 @@ static void put_tree(struct compile *c, const struct fwd *f, bool decl)
 			continue;
 		sb_printf(&c->out, "\tchain " POLICY_NFT_CHAIN_FROM "%s {\n", sn);
 		if (!decl) {
+			if (pol->zones[s].sip.tls_only)
+				put_tls_only(c, s);
 			sb_printf(&c->out, "\t\t# from %s: the destination "
 				  "zone, once\n", sn);
 			put_dispatch(c, f, s);
@@ -1033,6 +1113,30 @@ static void check_unsupported(struct compile *c)
 				     "voipfwd follows routed calls only, "
 				     "its pinholes are not seen there",
 				     r->services[j].name);
+	}
+	/* bridged VLAN traffic meets zones_bridge only, which has no
+	 * per-zone chains: tls-only is for routed traffic (fail-open there,
+	 * said) */
+	for (i = 0; i < pol->n_zones; i++)
+		if (pol->zones[i].sip.tls_only && pol->zones[i].n_vlans)
+			warn(c, &pol->zones[i].sip.signalling_loc,
+			     "signalling tls-only: enforced on routed traffic "
+			     "only, not on zone '%s''s bridged VLANs",
+			     pol->zones[i].name);
+	/* a rule that allows what `signalling tls-only` drops ahead of it */
+	for (i = 0; i < pol->n_rules; i++) {
+		const struct policy_rule *r = &pol->rules[i];
+
+		if (r->action != POLICY_ACCEPT || r->from.index == POLICY_ZONE_ANY ||
+		    !pol->zones[r->from.index].sip.tls_only)
+			continue;
+		for (j = 0; j < r->n_services; j++)
+			if (!strcmp(r->services[j].name, "sip"))
+				warn(c, &r->services[j].loc,
+				     "sip: zone '%s' is signalling tls-only "
+				     "(line %u): its plaintext SIP is dropped "
+				     "ahead of this rule", r->from.name,
+				     pol->zones[r->from.index].sip.signalling_loc.line);
 	}
 	if (q->dscp[POLICY_DSCP_SRTP] != q->dscp[POLICY_DSCP_RTP]) {
 		const struct policy_loc *loc = &q->dscp_loc[POLICY_DSCP_SRTP];

@@ -25,6 +25,10 @@
  *             / "ban" DUR [ "max" DUR ] / "scanners" ( "drop" / "allow" )
  *             / "max-size" N / "methods" 1*METHOD
  *             / "countries" ( "allow" / "deny" ) 1*( CC / "unknown" )
+ *             / "signalling" ( "tls-only" [ "servers" 1*CIDR ] / "any" )
+ *             / "media" ( "srtp-only" / "any" ) / "codecs" 1*CODEC
+ *   CODEC:    an a=rtpmap encoding name, 1*15( ALPHA / DIGIT / "-" / "."
+ *             / "_" ), any case (RFC 8866 6.6: names are case-insensitive)
  *   RATE:     N "/" ( "s" / "m" / "h" );  DUR: N ( "s" / "m" / "h" / "d" )
  *   service:  PROTO PORTS *( "," PROTO PORTS ) / "media"
  *   qos:      ( "rtp" / "srtp" / "sip" / "sip-tls" ) "dscp" CLASS
@@ -1011,6 +1015,126 @@ static int sip_countries(struct parser *p, const struct tok *kw, void *obj,
 	return 0;
 }
 
+/*
+ * signalling tls-only [servers CIDR...] | signalling any
+ * The servers may be anywhere (a PBX in another zone, a provider's SBC
+ * on the WAN): they are destinations, not members of the zone.
+ */
+static int sip_signalling(struct parser *p, const struct tok *kw, void *obj,
+			  int arg)
+{
+	struct policy_zone *z = obj;
+	struct policy_zone_sip *s = &z->sip;
+	struct policy_subnet sn;
+	struct tok t;
+
+	(void)arg;
+	if (once(p, kw, &s->signalling_loc))
+		return -1;
+	lex(p, LEX_NAME, &t);
+	if (tok_is(&t, "any")) {
+		s->tls_only = false;
+		return advance(p, &t);
+	}
+	if (!tok_is(&t, "tls-only"))
+		return unexpected(p, &t, "expected 'tls-only' or 'any'");
+	s->tls_only = true;
+	if (advance(p, &t))
+		return -1;
+	lex(p, LEX_NAME, &t);
+	if (!tok_is(&t, "servers"))
+		return 0;
+	if (advance(p, &t))
+		return -1;
+	for (;;) {
+		lex(p, LEX_WORD, &t);
+		if (t.type != TOK_WORD)
+			break;
+		if (parse_cidr(p, &t, &sn))
+			return -1;
+		if (s->n_sip_servers >= POLICY_ZONE_MAX_SIP_SERVERS)
+			return perr(p, t.loc, "too many servers in zone '%s' "
+				    "(at most %d)", z->name,
+				    POLICY_ZONE_MAX_SIP_SERVERS);
+		if (policy_check_sip_server(p->pol, z, &sn, p->err))
+			return -1;
+		s->sip_servers[s->n_sip_servers++] = sn;
+		if (advance(p, &t))
+			return -1;
+	}
+	if (!s->n_sip_servers)
+		return unexpected(p, &t, "expected a server prefix "
+				  "(ADDRESS[/LENGTH])");
+	return 0;
+}
+
+/* media srtp-only | media any */
+static int sip_media(struct parser *p, const struct tok *kw, void *obj,
+		     int arg)
+{
+	struct policy_zone *z = obj;
+	struct tok t;
+
+	(void)arg;
+	if (once(p, kw, &z->sip.media_loc))
+		return -1;
+	lex(p, LEX_NAME, &t);
+	if (tok_is(&t, "srtp-only"))
+		z->sip.srtp_only = true;
+	else if (tok_is(&t, "any"))
+		z->sip.srtp_only = false;
+	else
+		return unexpected(p, &t, "expected 'srtp-only' or 'any'");
+	return advance(p, &t);
+}
+
+/* codecs NAME... : encoding names as a=rtpmap writes them, any case */
+static int sip_codecs(struct parser *p, const struct tok *kw, void *obj,
+		      int arg)
+{
+	struct policy_zone *z = obj;
+	struct policy_zone_sip *s = &z->sip;
+	char name[POLICY_CODEC_NAME_MAX + 1];
+	unsigned int i;
+	struct tok t;
+
+	(void)arg;
+	if (once(p, kw, &s->codecs_loc))
+		return -1;
+	for (;;) {
+		lex(p, LEX_NAME, &t);
+		if (t.type != TOK_WORD)
+			break;
+		for (i = 0; i < t.len; i++)
+			if (!is_alnum((unsigned char)t.p[i]) &&
+			    !strchr("-._", t.p[i]))
+				break;
+		if (i < t.len || t.len > POLICY_CODEC_NAME_MAX)
+			return perr(p, t.loc, "bad codec '%.*s' (an encoding "
+				    "name as in a=rtpmap: PCMU, G722, opus; "
+				    "at most %d characters)", Q(&t),
+				    POLICY_CODEC_NAME_MAX);
+		for (i = 0; i < t.len; i++)
+			name[i] = (char)(t.p[i] >= 'A' && t.p[i] <= 'Z' ?
+					 t.p[i] + 32 : t.p[i]);
+		name[t.len] = '\0';
+		for (i = 0; i < s->n_codecs; i++)
+			if (!strcmp(s->codecs[i], name))
+				return perr(p, t.loc, "codec '%.*s' given twice",
+					    Q(&t));
+		if (s->n_codecs >= POLICY_ZONE_MAX_CODECS)
+			return perr(p, t.loc, "too many codecs (at most %d)",
+				    POLICY_ZONE_MAX_CODECS);
+		memcpy(s->codecs[s->n_codecs++], name, t.len + 1);
+		if (advance(p, &t))
+			return -1;
+	}
+	if (!s->n_codecs)
+		return unexpected(p, &t, "expected a codec (PCMU, PCMA, G722, "
+				  "opus, ...)");
+	return 0;
+}
+
 static const struct policy_kw sip_kws[] = {
 	{ "countries",		sip_countries,	0 },
 	{ "strictness",		sip_strictness,	0 },
@@ -1025,6 +1149,9 @@ static const struct policy_kw sip_kws[] = {
 	{ "scanners",		sip_scanners,	0 },
 	{ "max-size",		sip_max_size,	0 },
 	{ "methods",		sip_methods,	0 },
+	{ "signalling",		sip_signalling,	0 },
+	{ "media",		sip_media,	0 },
+	{ "codecs",		sip_codecs,	0 },
 };
 
 static int zone_sip(struct parser *p, const struct tok *kw, void *obj, int arg)

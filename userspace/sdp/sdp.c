@@ -486,6 +486,7 @@ int sdp_parse(struct span body, struct sdp *sdp, struct sip_diag *diag)
 			m = &sdp->media[sdp->n_media];
 			if (media_parse(v, m, diag))
 				return -1;
+			m->section.p = p;
 			sdp->n_media++;
 			break;
 		case 'a':
@@ -499,6 +500,8 @@ int sdp_parse(struct span body, struct sdp *sdp, struct sip_diag *diag)
 						      span_from_to(p, stop));
 			break;
 		}
+		if (m)
+			m->section = span_from_to(m->section.p, next);
 		p = next;
 	}
 	if (first)
@@ -537,4 +540,75 @@ int sdp_stream_next(const struct sdp *sdp, unsigned int *iter,
 			st->rtcp_port = (uint16_t)(st->rtp_port + 1);
 		return 1;
 	}
+}
+
+int sdp_fmt_next(const struct sdp_media *m, size_t *pos, struct span *fmt)
+{
+	const char *p = m->fmts.p + *pos, *end = m->fmts.p + m->fmts.len;
+	const char *q;
+
+	if (!m->fmts.p)
+		return 0;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p >= end)
+		return 0;
+	q = p;
+	while (q < end && *q != ' ' && *q != '\t')
+		q++;
+	*fmt = span_from_to(p, q);
+	*pos = (size_t)(q - m->fmts.p);
+	return 1;
+}
+
+/* RFC 3551 table 4: the static audio payload types still in use */
+static const struct {
+	uint8_t		pt;
+	const char	*name;
+} static_pts[] = {
+	{ 0, "PCMU" }, { 3, "GSM" }, { 4, "G723" }, { 8, "PCMA" },
+	{ 9, "G722" }, { 15, "G728" }, { 18, "G729" },
+};
+
+int sdp_codec(const struct sdp_media *m, struct span fmt, struct span *name)
+{
+	const char *p = m->section.p, *end = m->section.p + m->section.len;
+	uint32_t pt, v;
+	unsigned int i;
+
+	if (span_to_u32(fmt, 127, &pt))
+		return 0;	/* not a payload type */
+	while (p && p < end) {
+		const char *lf = memchr(p, '\n', (size_t)(end - p));
+		const char *stop = lf ? lf : end, *q, *n;
+
+		if (stop > p && stop[-1] == '\r')
+			stop--;
+		/* a=rtpmap:<payload type> SP <encoding name>/... */
+		if (stop - p > 9 && span_is(span_make(p, 9), "a=rtpmap:")) {
+			q = p + 9;
+			n = q;
+			while (n < stop && *n != ' ')
+				n++;
+			if (!span_to_u32(span_from_to(q, n), 127, &v) && v == pt) {
+				while (n < stop && *n == ' ')
+					n++;
+				q = n;
+				while (q < stop && *q != '/' && *q != ' ')
+					q++;
+				if (q > n) {
+					*name = span_from_to(n, q);
+					return 1;
+				}
+			}
+		}
+		p = lf ? lf + 1 : end;
+	}
+	for (i = 0; i < sizeof(static_pts) / sizeof(static_pts[0]); i++)
+		if (static_pts[i].pt == pt) {
+			*name = span_make(static_pts[i].name,
+					  strlen(static_pts[i].name));
+			return 1;
+		}
+	return 0;
 }

@@ -82,6 +82,8 @@ struct sdp_candidate {
  * @fingerprint: a=fingerprint at session or media level (RFC 8122)
  * @encrypted:   the profile is SRTP (SAVP/SAVPF or DTLS-SRTP) and keyed
  *               by a=crypto or a=fingerprint
+ * @section:     the m= line and the lines after it up to the next m=, as
+ *               sent (sdp_rtpmap() reads its a=rtpmap lines)
  */
 struct sdp_media {
 	struct span		type;
@@ -101,6 +103,7 @@ struct sdp_media {
 	bool			encrypted;
 	unsigned int		n_candidates;
 	struct sdp_candidate	candidates[SDP_MAX_CANDIDATES];
+	struct span		section;
 };
 
 /**
@@ -145,6 +148,23 @@ int sdp_stream_next(const struct sdp *sdp, unsigned int *iter,
 		    struct sdp_stream *st);
 
 const char *sdp_direction_str(enum sdp_direction d);
+
+/*
+ * sdp_fmt_next - the formats of @m's m= line one by one (payload types
+ * for RTP profiles).  Start with *@pos = 0.  Returns 1 with @fmt, 0 at
+ * the end.
+ */
+int sdp_fmt_next(const struct sdp_media *m, size_t *pos, struct span *fmt);
+
+/*
+ * sdp_codec - the encoding name of format @fmt of @m: the a=rtpmap of its
+ * section (RFC 8866 6.6: a=rtpmap:<payload type> <encoding name>/<clock
+ * rate>[/<parameters>]), else the static payload type's name (RFC 3551
+ * table 4: 0 PCMU, 3 GSM, 4 G723, 8 PCMA, 9 G722, 15 G728, 18 G729).
+ * Returns 1 with @name (a span into the body, or a static string), 0
+ * when neither knows it.
+ */
+int sdp_codec(const struct sdp_media *m, struct span fmt, struct span *name);
 
 /* Parse an address in dotted-quad or IPv6 text form (bounded). */
 int sdp_addr_parse(struct span text, enum sdp_addr_family family,
