@@ -7,8 +7,8 @@
 #       in the current network namespace, every INTERVAL_MS (default 20)
 #       list table inet voipfw and append "NS ELEMENTS PACKETS" to OUT
 #       whenever either number changes: ELEMENTS, how many elements the
-#       pinhole sets hold ("expires" in the listing, as lab_elements
-#       counts them); PACKETS, the sum of the counters of the rules that
+#       pinhole sets hold ("expires" in their blocks of the listing, as
+#       lab_elements counts them); PACKETS, the sum of the counters of the rules that
 #       admit media through them ("@pinhole... @th"); -1 -1 while the
 #       table is absent.  NS: CLOCK_REALTIME in nanoseconds, as date +%s%N
 #       and SIPp's message traces.  Touch READY after the first look.
@@ -23,6 +23,9 @@ import sys
 import time
 
 EXPIRES = re.compile(rb"expires [0-9]")
+# a set's block in the listing: only the pinhole sets count (the SIP
+# meters, block lists and bans hold elements with timeouts too)
+SET_BLOCK = re.compile(rb"\n\tset (\S+) \{(.*?)\n\t\}", re.S)
 MEDIA_RULE = re.compile(rb" @pinhole\S* @th.* counter packets ([0-9]+) ")
 
 
@@ -48,7 +51,9 @@ def main(argv):
     while True:
         if lib.nft_run_cmd_from_buffer(ctx, b"list table inet voipfw") == 0:
             text = lib.nft_ctx_get_output_buffer(ctx) or b""
-            now = (len(EXPIRES.findall(text)),
+            now = (sum(len(EXPIRES.findall(body))
+                       for name, body in SET_BLOCK.findall(text)
+                       if name.startswith(b"pinhole")),
                    sum(int(n) for n in MEDIA_RULE.findall(text)))
         else:
             now = (-1, -1)
