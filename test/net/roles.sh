@@ -273,12 +273,13 @@ allow dmz -> lan: sip, rtp
 EOF
 expect_ctl "admin: apply" 0 "$u_adm" apply "$lab_tmp/zones.conf"
 has_out "admin: apply names the operator's file" "^$lab_tmp/zones.conf: applied as version 1\$"
-if lab_gw nft list chain inet voipfw zones_forward 2>/dev/null |
+# (the rules of a zone pair are in its own chain, zp_lan.dmz)
+if lab_gw nft list table inet voipfw 2>/dev/null |
    grep -q 'comment "zones.conf:3"'; then
 	ok "admin: the rules' comments name zones.conf:3"
 else
 	fail "admin: no rule with comment zones.conf:3"
-	lab_gw nft list chain inet voipfw zones_forward 2>&1 | sed 's/^/    /'
+	lab_gw nft list table inet voipfw 2>&1 | sed 's/^/    /'
 fi
 expect "admin: voipfwd's state-dir keeps it" \
 	"$(cat "$lab_tmp/dstate/applied.conf" 2>/dev/null)" "$(cat "$lab_tmp/zones.conf")"
