@@ -797,6 +797,57 @@ uint64_t tollguard_breaker_until(const struct tollguard *tg, struct span ext,
 	return ext_at(tg, idx)->breaker_until;
 }
 
+int tollguard_breaker_reset(struct tollguard *tg, struct span ext,
+			    uint64_t now)
+{
+	uint32_t idx = name_ok(ext) ? ext_find(tg, ext) : 0;
+
+	if (!idx || ext_at(tg, idx)->breaker_until <= now) {
+		errno = ENOENT;
+		return -1;
+	}
+	ext_at(tg, idx)->breaker_until = 0;
+	return 0;
+}
+
+int tollguard_breaker_set(struct tollguard *tg, struct span ext,
+			  uint64_t until, uint64_t now)
+{
+	uint32_t idx;
+
+	if (!name_ok(ext) || until <= now) {
+		errno = EINVAL;
+		return -1;
+	}
+	idx = ext_get(tg, ext, now);
+	if (!idx) {
+		errno = ENOSPC;
+		return -1;
+	}
+	if (ext_at(tg, idx)->breaker_until < until)
+		ext_at(tg, idx)->breaker_until = until;
+	return 0;
+}
+
+unsigned int tollguard_breakers(const struct tollguard *tg, uint64_t now,
+				void (*fn)(const char *ext, uint64_t until,
+					   void *arg),
+				void *arg)
+{
+	unsigned int n = 0;
+	uint32_t i;
+
+	for (i = 1; i <= tg->max_exts; i++) {
+		const struct tg_ext *e = ext_at(tg, i);
+
+		if (!e->len || e->breaker_until <= now)
+			continue;
+		fn(e->name, e->breaker_until, arg);
+		n++;
+	}
+	return n;
+}
+
 void tollguard_stats(const struct tollguard *tg, struct tollguard_stats *st)
 {
 	*st = tg->stats;

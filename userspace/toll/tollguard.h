@@ -228,6 +228,31 @@ unsigned int tollguard_dump(const struct tollguard *tg, uint64_t now,
 uint64_t tollguard_breaker_until(const struct tollguard *tg, struct span ext,
 				 uint64_t now);
 
+/*
+ * tollguard_breaker_reset - close @ext's breaker now (the operator has
+ * looked into it: unblock-ext).  Its per-hour counts stay, so a call
+ * that is again one too many trips it again.  0, or -1 with errno ENOENT
+ * when it was not open at @now.  No RESET event is sent.
+ */
+int tollguard_breaker_reset(struct tollguard *tg, struct span ext,
+			    uint64_t now);
+
+/*
+ * tollguard_breaker_set - open @ext's breaker until @until (a guard made
+ * for a reloaded class file takes over the open breakers of the one it
+ * replaces).  0, or -1 with errno EINVAL (bad name, @until not after
+ * @now) or ENOSPC (no room for the extension).
+ */
+int tollguard_breaker_set(struct tollguard *tg, struct span ext,
+			  uint64_t until, uint64_t now);
+
+/* Every breaker open at @now, through @fn (its extension and when it
+ * closes); returns how many. */
+unsigned int tollguard_breakers(const struct tollguard *tg, uint64_t now,
+				void (*fn)(const char *ext, uint64_t until,
+					   void *arg),
+				void *arg);
+
 void tollguard_stats(const struct tollguard *tg, struct tollguard_stats *st);
 
 const char *tollguard_reason_text(enum tollguard_reason reason);
