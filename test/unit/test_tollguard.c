@@ -692,6 +692,40 @@ static void test_breaker_ops(void)
 	tollguard_free(tg);
 }
 
+static void test_forget(void)
+{
+	struct tollguard *tg = fresh(16, 16);
+
+	unit_case("forget: a challenged INVITE does not count against the hour");
+	CHECK_INT(why(tg, "401", INTL, 1, 100), TOLLGUARD_OK);
+	CHECK_INT(tollguard_call_forget(tg, 1, 101), 0);
+	CHECK_INT(tollguard_call_forget(tg, 1, 101), -1);
+	CHECK_INT(why(tg, "401", INTL, 2, 102), TOLLGUARD_OK);
+	CHECK_INT(tollguard_call_end(tg, 2, 103), 0);
+	CHECK_INT(why(tg, "401", INTL, 3, 104), TOLLGUARD_OK);
+	CHECK_INT(tollguard_call_end(tg, 3, 105), 0);
+	CHECK_INT(why(tg, "401", INTL, 4, 106), TOLLGUARD_OK);
+	CHECK_INT(tollguard_call_end(tg, 4, 107), 0);
+	/* three counted (2, 3, 4): the fourth is one too many */
+	CHECK_INT(why(tg, "401", INTL, 5, 108), TOLLGUARD_PER_HOUR);
+
+	unit_case("forget: a start older than the hour takes nothing off");
+	CHECK_INT(why(tg, "402", INTL, 10, 200), TOLLGUARD_OK);
+	CHECK_INT(why(tg, "402", INTL, 11, 3700), TOLLGUARD_OK);
+	CHECK_INT(why(tg, "402", INTL, 12, 3701), TOLLGUARD_CONCURRENT);
+	tollguard_free(tg);
+	tg = fresh(16, 16);
+	CHECK_INT(why(tg, "402", INTL, 10, 200), TOLLGUARD_OK);
+	CHECK_INT(why(tg, "402", INTL, 11, 3700), TOLLGUARD_OK);
+	CHECK_INT(tollguard_call_forget(tg, 10, 3900), 0);
+	CHECK_INT(why(tg, "402", INTL, 13, 3901), TOLLGUARD_OK);
+	CHECK_INT(tollguard_call_end(tg, 13, 3902), 0);
+	CHECK_INT(why(tg, "402", INTL, 14, 3903), TOLLGUARD_OK);
+	CHECK_INT(tollguard_call_end(tg, 14, 3904), 0);
+	CHECK_INT(why(tg, "402", INTL, 15, 3905), TOLLGUARD_PER_HOUR);
+	tollguard_free(tg);
+}
+
 int main(void)
 {
 	char err[256];
@@ -718,6 +752,7 @@ int main(void)
 	test_full();
 	test_breaker_eviction();
 	test_breaker_ops();
+	test_forget();
 	test_model();
 	tollconf_free(conf);
 	return unit_summary("tollguard");

@@ -718,6 +718,25 @@ int tollguard_call_end(struct tollguard *tg, uint64_t call_ref, uint64_t now)
 	return 0;
 }
 
+int tollguard_call_forget(struct tollguard *tg, uint64_t call_ref, uint64_t now)
+{
+	uint32_t idx = call_find(tg, call_ref);
+	struct tg_count *cnt;
+	uint64_t min;
+
+	if (!idx)
+		return -1;
+	cnt = count_at(tg, call_at(tg, idx)->ext, call_at(tg, idx)->cls);
+	min = call_at(tg, idx)->start / 60;
+	/* its minute may have left the hour already: then nothing counts */
+	count_advance(cnt, now / 60);
+	if (min <= cnt->last_min && cnt->last_min - min < HOUR_BUCKETS &&
+	    cnt->bucket[min % HOUR_BUCKETS])
+		cnt->bucket[min % HOUR_BUCKETS]--;
+	call_remove(tg, idx);
+	return 0;
+}
+
 static void unblock_event(struct tollguard_event *ev, enum tollguard_block_kind k,
 			  const char *name, int cls, uint64_t now)
 {

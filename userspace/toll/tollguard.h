@@ -193,6 +193,14 @@ struct tollguard_verdict tollguard_call_start(struct tollguard *tg,
 int tollguard_call_end(struct tollguard *tg, uint64_t call_ref, uint64_t now);
 
 /*
+ * tollguard_call_forget - the call never was: the far end challenged its
+ * INVITE (401/407) and the caller will send it again with credentials.
+ * It ends, and its start no longer counts against the hour (else every
+ * authenticated call would count twice).  0, or -1 as tollguard_call_end.
+ */
+int tollguard_call_forget(struct tollguard *tg, uint64_t call_ref, uint64_t now);
+
+/*
  * tollguard_tick - at @now: calls past their duration (DURATION, then the
  * TRIP and KILLs that follow), breakers that close (RESET), manual
  * blocks that expire (UNBLOCK).  Costs a walk over both tables: call it
