@@ -653,16 +653,21 @@ static void test_breaker_ops(void)
 	struct tollguard *tg = fresh(16, 16), *tg2;
 	uint64_t ref;
 
-	unit_case("breaker reset: closes an open breaker, the hour still counts");
+	unit_case("breaker reset: closes an open breaker, the hour starts afresh");
 	for (ref = 1; ref <= 2; ref++)
 		CHECK_INT(why(tg, "301", INTL, ref, 10), TOLLGUARD_OK);
 	CHECK_INT(why(tg, "301", INTL, 3, 11), TOLLGUARD_CONCURRENT);
 	CHECK_INT(tollguard_breaker_until(tg, S("301"), 12), 311);
 	CHECK_INT(tollguard_breaker_reset(tg, S("301"), 12), 0);
 	CHECK_INT(tollguard_breaker_until(tg, S("301"), 12), 0);
-	/* the trip ended the two live ones; two of three started this hour */
+	/* the trip ended the two live ones; the count starts again */
 	CHECK_INT(why(tg, "301", INTL, 4, 13), TOLLGUARD_OK);
-	CHECK_INT(why(tg, "301", INTL, 5, 13), TOLLGUARD_PER_HOUR);
+	CHECK_INT(tollguard_call_end(tg, 4, 13), 0);
+	CHECK_INT(why(tg, "301", INTL, 5, 13), TOLLGUARD_OK);
+	CHECK_INT(tollguard_call_end(tg, 5, 13), 0);
+	CHECK_INT(why(tg, "301", INTL, 51, 13), TOLLGUARD_OK);
+	CHECK_INT(tollguard_call_end(tg, 51, 13), 0);
+	CHECK_INT(why(tg, "301", INTL, 52, 13), TOLLGUARD_PER_HOUR);
 	CHECK_INT(tollguard_breaker_reset(tg, S("301"), 14), 0);
 
 	unit_case("breaker reset: not open, unknown, bad name: ENOENT");
@@ -673,6 +678,10 @@ static void test_breaker_ops(void)
 	CHECK_INT(tollguard_breaker_reset(tg, S(""), 14), -1);
 
 	unit_case("breakers: listed, and carried into another guard");
+	for (ref = 60; ref < 63; ref++) {
+		CHECK_INT(why(tg, "301", INTL, ref, 20), TOLLGUARD_OK);
+		CHECK_INT(tollguard_call_end(tg, ref, 20), 0);
+	}
 	CHECK_INT(why(tg, "301", INTL, 6, 20), TOLLGUARD_PER_HOUR);
 	CHECK_INT(why(tg, "302", INTL, 7, 21), TOLLGUARD_OK);
 	n_brk = 0;

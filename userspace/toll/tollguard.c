@@ -820,12 +820,16 @@ int tollguard_breaker_reset(struct tollguard *tg, struct span ext,
 			    uint64_t now)
 {
 	uint32_t idx = name_ok(ext) ? ext_find(tg, ext) : 0;
+	unsigned int cls;
 
 	if (!idx || ext_at(tg, idx)->breaker_until <= now) {
 		errno = ENOENT;
 		return -1;
 	}
 	ext_at(tg, idx)->breaker_until = 0;
+	for (cls = 0; cls < tg->conf->n_classes; cls++)
+		memset(count_at(tg, idx, cls)->bucket, 0,
+		       sizeof(count_at(tg, idx, cls)->bucket));
 	return 0;
 }
 

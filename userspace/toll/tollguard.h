@@ -237,10 +237,11 @@ uint64_t tollguard_breaker_until(const struct tollguard *tg, struct span ext,
 				 uint64_t now);
 
 /*
- * tollguard_breaker_reset - close @ext's breaker now (the operator has
- * looked into it: unblock-ext).  Its per-hour counts stay, so a call
- * that is again one too many trips it again.  0, or -1 with errno ENOENT
- * when it was not open at @now.  No RESET event is sent.
+ * tollguard_breaker_reset - close @ext's breaker now and start its
+ * per-hour counts afresh (the operator has looked into it: unblock-ext;
+ * with the old counts the next call would trip it again at once).  Its
+ * live calls stay counted as live.  0, or -1 with errno ENOENT when it
+ * was not open at @now.  No RESET event is sent.
  */
 int tollguard_breaker_reset(struct tollguard *tg, struct span ext,
 			    uint64_t now);
