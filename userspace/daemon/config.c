@@ -385,6 +385,17 @@ static int kw_geoip(struct voipfwd_config *c, const char *v, char *err,
 	return kw_abs_path(c->geoip, sizeof(c->geoip), v, err, errlen);
 }
 
+static int kw_toll_classes(struct voipfwd_config *c, const char *v, char *err,
+			   size_t errlen, int *col)
+{
+	(void)col;
+	if (!strcmp(v, "none"))
+		return kw_string(c->toll_classes, sizeof(c->toll_classes), v,
+				 err, errlen);
+	return kw_abs_path(c->toll_classes, sizeof(c->toll_classes), v, err,
+			   errlen);
+}
+
 bool config_zone_policy_path(const struct voipfwd_config *cfg, char *buf,
 			     size_t size)
 {
@@ -427,6 +438,7 @@ static const struct config_kw {
 	{ "zone-policy",	kw_zone_policy,	"voipfw.conf whose zone sip blocks voipfwd enforces (default: STATE-DIR/applied.conf; none: no SIP policy)" },
 	{ "scanners",		kw_scanners,	"scanner User-Agent list (default /etc/voipfw/scanners.list)" },
 	{ "geoip",		kw_geoip,	"country database (MaxMind DB) for zones' countries (default /var/lib/voipfw/country.mmdb)" },
+	{ "toll-classes",	kw_toll_classes, "toll class file, voipfw-toll.conf(5) (default /etc/voipfw/toll-classes.list; none: no toll-fraud checks)" },
 };
 
 void config_defaults(struct voipfwd_config *cfg)
@@ -459,6 +471,8 @@ void config_defaults(struct voipfwd_config *cfg)
 	snprintf(cfg->scanners, sizeof(cfg->scanners), "%s",
 		 VOIPFWD_SCANNERS_DEFAULT);
 	snprintf(cfg->geoip, sizeof(cfg->geoip), "%s", VOIPFWD_GEOIP_DEFAULT);
+	snprintf(cfg->toll_classes, sizeof(cfg->toll_classes), "%s",
+		 VOIPFWD_TOLL_DEFAULT);
 }
 
 int config_set(struct voipfwd_config *cfg, const char *key, const char *value,
@@ -620,4 +634,5 @@ void config_print(const struct voipfwd_config *c, FILE *out)
 			config_zone_policy_path(c, zp, sizeof(zp)) ? zp : "none",
 			c->scanners, c->geoip);
 	}
+	fprintf(out, "toll-classes %s\n", c->toll_classes);
 }

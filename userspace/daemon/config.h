@@ -18,6 +18,7 @@
 #define VOIPFWD_STATE_DIR_DEFAULT "/var/lib/voipfw"
 #define VOIPFWD_SCANNERS_DEFAULT "/etc/voipfw/scanners.list"
 #define VOIPFWD_GEOIP_DEFAULT	"/var/lib/voipfw/country.mmdb"
+#define VOIPFWD_TOLL_DEFAULT	"/etc/voipfw/toll-classes.list"
 
 /* The zone policy file @cfg names, into @buf; false for none. */
 struct voipfwd_config;
@@ -40,6 +41,7 @@ bool config_zone_policy_path(const struct voipfwd_config *cfg, char *buf,
  *               voipfwctl apply last applied; "none": no SIP policy)
  * @scanners:    the scanner list (User-Agent fingerprints)
  * @geoip:       the country database (MaxMind DB) for zones' `countries`
+ * @toll_classes: the toll class file (voipfw-toll.conf(5)); "none": off
  */
 struct voipfwd_config {
 	struct engine_config	engine;
@@ -52,6 +54,7 @@ struct voipfwd_config {
 	char			zone_policy[256];
 	char			scanners[256];
 	char			geoip[256];
+	char			toll_classes[256];
 };
 
 void config_defaults(struct voipfwd_config *cfg);

@@ -31,6 +31,7 @@
 #include "nft/nfttab.h"
 #include "replay.h"
 #include "sippolicy.h"
+#include "tollpolicy.h"
 #include "voipfwd.h"
 
 #define VOIPFWD_VERSION	"0.1"
@@ -298,6 +299,7 @@ static int run_daemon(struct voipfwd_config *cfg)
 	struct nfttab *table;
 	struct ctlsock *cs = NULL;
 	struct sippolicy *sp = NULL;
+	struct tollpolicy *tp = NULL;
 	unsigned int n, i, started = 0;
 	char err[512];
 	int rc = 1;
@@ -395,6 +397,14 @@ static int run_daemon(struct voipfwd_config *cfg)
 		goto out_socket;
 	}
 	sippolicy_check(sp, true);
+	/* toll fraud: the class file, in force before the first packet */
+	tp = tollpolicy_new(&state);
+	if (!tp) {
+		voipfwd_log(NULL, LOG_ERR, "out of memory");
+		goto out_policy;
+	}
+	state.toll = tp;
+	tollpolicy_check(tp, true);
 
 	for (i = 0; i < n; i++) {
 		if (pthread_create(&workers[i].thread, NULL, worker_main,
@@ -412,6 +422,7 @@ static int run_daemon(struct voipfwd_config *cfg)
 		ctlsock_serve(cs, 1000);
 		/* a changed policy file (apply, rollback) or SIGHUP */
 		sippolicy_check(sp, reload_requested);
+		tollpolicy_check(tp, reload_requested);
 		reload_requested = 0;
 	}
 	rc = 0;
@@ -419,6 +430,9 @@ static int run_daemon(struct voipfwd_config *cfg)
 		pthread_join(workers[i].thread, NULL);
 	voipfwd_log(NULL, LOG_INFO,
 		    "stopping; table and pinholes stay so media keeps flowing");
+	state.toll = NULL;
+	tollpolicy_free(tp);
+out_policy:
 	sippolicy_free(sp);
 out_socket:
 	ctlsock_close(cs);
