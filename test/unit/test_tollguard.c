@@ -634,6 +634,107 @@ static void test_model(void)
 	tollconf_free(c2);
 }
 
+static unsigned int n_brk;
+static char brk_ext[8][TOLLGUARD_NAME_MAX + 1];
+static uint64_t brk_until[8];
+
+static void brk_fn(const char *ext, uint64_t until, void *arg)
+{
+	(void)arg;
+	if (n_brk < 8) {
+		snprintf(brk_ext[n_brk], sizeof(brk_ext[0]), "%s", ext);
+		brk_until[n_brk] = until;
+	}
+	n_brk++;
+}
+
+static void test_breaker_ops(void)
+{
+	struct tollguard *tg = fresh(16, 16), *tg2;
+	uint64_t ref;
+
+	unit_case("breaker reset: closes an open breaker, the hour starts afresh");
+	for (ref = 1; ref <= 2; ref++)
+		CHECK_INT(why(tg, "301", INTL, ref, 10), TOLLGUARD_OK);
+	CHECK_INT(why(tg, "301", INTL, 3, 11), TOLLGUARD_CONCURRENT);
+	CHECK_INT(tollguard_breaker_until(tg, S("301"), 12), 311);
+	CHECK_INT(tollguard_breaker_reset(tg, S("301"), 12), 0);
+	CHECK_INT(tollguard_breaker_until(tg, S("301"), 12), 0);
+	/* the trip ended the two live ones; the count starts again */
+	CHECK_INT(why(tg, "301", INTL, 4, 13), TOLLGUARD_OK);
+	CHECK_INT(tollguard_call_end(tg, 4, 13), 0);
+	CHECK_INT(why(tg, "301", INTL, 5, 13), TOLLGUARD_OK);
+	CHECK_INT(tollguard_call_end(tg, 5, 13), 0);
+	CHECK_INT(why(tg, "301", INTL, 51, 13), TOLLGUARD_OK);
+	CHECK_INT(tollguard_call_end(tg, 51, 13), 0);
+	CHECK_INT(why(tg, "301", INTL, 52, 13), TOLLGUARD_PER_HOUR);
+	CHECK_INT(tollguard_breaker_reset(tg, S("301"), 14), 0);
+
+	unit_case("breaker reset: not open, unknown, bad name: ENOENT");
+	errno = 0;
+	CHECK_INT(tollguard_breaker_reset(tg, S("301"), 14), -1);
+	CHECK_INT(errno, ENOENT);
+	CHECK_INT(tollguard_breaker_reset(tg, S("nobody"), 14), -1);
+	CHECK_INT(tollguard_breaker_reset(tg, S(""), 14), -1);
+
+	unit_case("breakers: listed, and carried into another guard");
+	for (ref = 60; ref < 63; ref++) {
+		CHECK_INT(why(tg, "301", INTL, ref, 20), TOLLGUARD_OK);
+		CHECK_INT(tollguard_call_end(tg, ref, 20), 0);
+	}
+	CHECK_INT(why(tg, "301", INTL, 6, 20), TOLLGUARD_PER_HOUR);
+	CHECK_INT(why(tg, "302", INTL, 7, 21), TOLLGUARD_OK);
+	n_brk = 0;
+	CHECK_INT(tollguard_breakers(tg, 21, brk_fn, NULL), 1);
+	CHECK_STR(brk_ext[0], "301");
+	CHECK_INT(brk_until[0], 320);
+	tg2 = tollguard_new(conf, 16, 16, &key0);
+	if (CHECK(tg2)) {
+		CHECK_INT(tollguard_breaker_set(tg2, S("301"), 320, 21), 0);
+		CHECK_INT(why(tg2, "301", INTL, 8, 22), TOLLGUARD_BREAKER);
+		CHECK_INT(why(tg2, "302", INTL, 9, 22), TOLLGUARD_OK);
+		CHECK_INT(tollguard_breaker_set(tg2, S("303"), 21, 21), -1);
+		CHECK_INT(errno, EINVAL);
+		CHECK_INT(why(tg2, "301", INTL, 10, 320), TOLLGUARD_OK);
+		tollguard_free(tg2);
+	}
+	tollguard_free(tg);
+}
+
+static void test_forget(void)
+{
+	struct tollguard *tg = fresh(16, 16);
+
+	unit_case("forget: a challenged INVITE does not count against the hour");
+	CHECK_INT(why(tg, "401", INTL, 1, 100), TOLLGUARD_OK);
+	CHECK_INT(tollguard_call_forget(tg, 1, 101), 0);
+	CHECK_INT(tollguard_call_forget(tg, 1, 101), -1);
+	CHECK_INT(why(tg, "401", INTL, 2, 102), TOLLGUARD_OK);
+	CHECK_INT(tollguard_call_end(tg, 2, 103), 0);
+	CHECK_INT(why(tg, "401", INTL, 3, 104), TOLLGUARD_OK);
+	CHECK_INT(tollguard_call_end(tg, 3, 105), 0);
+	CHECK_INT(why(tg, "401", INTL, 4, 106), TOLLGUARD_OK);
+	CHECK_INT(tollguard_call_end(tg, 4, 107), 0);
+	/* three counted (2, 3, 4): the fourth is one too many */
+	CHECK_INT(why(tg, "401", INTL, 5, 108), TOLLGUARD_PER_HOUR);
+
+	unit_case("forget: a start older than the hour takes nothing off");
+	CHECK_INT(why(tg, "402", INTL, 10, 200), TOLLGUARD_OK);
+	CHECK_INT(why(tg, "402", INTL, 11, 3700), TOLLGUARD_OK);
+	CHECK_INT(why(tg, "402", INTL, 12, 3701), TOLLGUARD_CONCURRENT);
+	tollguard_free(tg);
+	tg = fresh(16, 16);
+	CHECK_INT(why(tg, "402", INTL, 10, 200), TOLLGUARD_OK);
+	CHECK_INT(why(tg, "402", INTL, 11, 3700), TOLLGUARD_OK);
+	CHECK_INT(tollguard_call_forget(tg, 10, 3900), 0);
+	CHECK_INT(why(tg, "402", INTL, 13, 3901), TOLLGUARD_OK);
+	CHECK_INT(tollguard_call_end(tg, 13, 3902), 0);
+	CHECK_INT(why(tg, "402", INTL, 14, 3903), TOLLGUARD_OK);
+	CHECK_INT(tollguard_call_end(tg, 14, 3904), 0);
+	CHECK_INT(why(tg, "402", INTL, 15, 3905), TOLLGUARD_PER_HOUR);
+	tollguard_free(tg);
+}
+
 int main(void)
 {
 	char err[256];
@@ -659,6 +760,8 @@ int main(void)
 	test_edges();
 	test_full();
 	test_breaker_eviction();
+	test_breaker_ops();
+	test_forget();
 	test_model();
 	tollconf_free(conf);
 	return unit_summary("tollguard");

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * runtime.c - the verbs voipfwd answers over its control socket:
- * status, calls, pinholes, bans, stats (read-only role) and ban, unban,
- * kill-call (admin role).  The answer is printed as it comes; one that
+ * status, calls, pinholes, bans, stats, blocks (read-only role) and ban,
+ * unban, kill-call, block-ext, unblock-ext, block-class, unblock-class,
+ * block-user, unblock-user (admin role).  The answer is printed as it comes; one that
  * begins with "error: " goes to stderr and sets the exit status.
  *
  * The daemon decides who may do what from the kernel's credentials of
@@ -66,7 +67,27 @@ static const struct runtime_verb runtime_verbs[] = {
 	  "lift a ban (exit 1 if ADDR is not banned)" },
 	{ "kill-call", " CALL-ID", 1, 1, true, false,
 	  "end a call as a BYE would: its pinholes closed, the call forgotten\n"
-	  "            (exit 1 if voipfwd follows no such call)" },
+	  "            (exit 1 if voipfwd follows no such call)" },	{ "blocks", "", 0, 0, false, true,
+	  "toll fraud: one per line: ext|class|user NAME expires SECONDS|permanent,\n"
+	  "            then open breakers: breaker EXT expires SECONDS queue N" },
+	{ "block-ext", " EXT [SECONDS]", 1, 2, true, false,
+	  "refuse the outbound calls (classes neither internal nor exempt) of\n"
+	  "            extension EXT, for SECONDS (1 to 31536000) or until unblock-ext;\n"
+	  "            its live calls go on (kill-call ends one)" },
+	{ "unblock-ext", " EXT", 1, 1, true, false,
+	  "lift block-ext and close EXT's breaker, its per-hour counts afresh\n"
+	  "            (exit 1 if neither was in force)" },
+	{ "block-class", " CLASS [SECONDS]", 1, 2, true, false,
+	  "refuse every extension's calls to CLASS (a class of the toll class\n"
+	  "            file; not an exempt one), for SECONDS or until unblock-class" },
+	{ "unblock-class", " CLASS", 1, 1, true, false,
+	  "lift block-class (exit 1 if CLASS is not blocked or not a class)" },
+	{ "block-user", " USER [SECONDS]", 1, 2, true, false,
+	  "drop REGISTERs and INVITEs whose digest username or From user is\n"
+	  "            USER (a forced logout once its registration expires), for\n"
+	  "            SECONDS or until unblock-user" },
+	{ "unblock-user", " USER", 1, 1, true, false,
+	  "lift block-user (exit 1 if USER is not blocked)" },
 };
 
 #define N_VERBS	(sizeof(runtime_verbs) / sizeof(runtime_verbs[0]))
@@ -89,6 +110,7 @@ static const struct runtime_error {
 	{ "permission denied",	CTL_EXIT_DENIED },
 	{ "not banned",		CTL_EXIT_INVALID },
 	{ "not found",		CTL_EXIT_INVALID },
+	{ "not blocked",	CTL_EXIT_INVALID },
 };
 
 static const struct runtime_verb *verb_find(const char *name)
@@ -111,12 +133,12 @@ static void runtime_help(FILE *out, const struct runtime_verb *v)
 	fprintf(out,
 		"  -s, --socket PATH   voipfwd's control socket (default %s)\n"
 		"Needs %s.\n"
-		"Exit status: 0 success, %s2 usage error, voipfwd unreachable or\n"
-		"failing, 3 permission denied.\n",
+		"Exit status: 0 success, %s2 usage error,\n"
+		"voipfwd unreachable or failing, 3 permission denied.\n",
 		CTL_SOCKET_DEFAULT,
 		v->admin ? "root or admin-group" :
 		"root, control-group or admin-group",
-		v->nargs_min ? "1 no such ban or call, " : "");
+		v->nargs_min ? "1 no such ban, call, block or class, " : "");
 }
 
 /* An argument goes on one line, as one word. */
@@ -501,4 +523,81 @@ const struct ctl_cmd_ops ctl_cmd_kill_call = {
 	.name = "kill-call", .summary = "end a call and close its pinholes (admin)",
 	.usage = "CALL-ID [--socket PATH]", .run = runtime_run,
 	.help = kill_call_help,
+};
+
+static void blocks_help(FILE *out)
+{
+	runtime_help(out, verb_find("blocks"));
+}
+
+const struct ctl_cmd_ops ctl_cmd_blocks = {
+	.name = "blocks", .summary = "toll fraud's blocks and open breakers",
+	.usage = "[--json] [--socket PATH]", .run = runtime_run,
+	.help = blocks_help,
+};
+
+static void block_ext_help(FILE *out)
+{
+	runtime_help(out, verb_find("block-ext"));
+}
+
+const struct ctl_cmd_ops ctl_cmd_block_ext = {
+	.name = "block-ext", .summary = "refuse an extension's outbound calls (admin)",
+	.usage = "EXT [SECONDS] [--socket PATH]", .run = runtime_run,
+	.help = block_ext_help,
+};
+
+static void unblock_ext_help(FILE *out)
+{
+	runtime_help(out, verb_find("unblock-ext"));
+}
+
+const struct ctl_cmd_ops ctl_cmd_unblock_ext = {
+	.name = "unblock-ext", .summary = "lift an extension's block and breaker (admin)",
+	.usage = "EXT [--socket PATH]", .run = runtime_run,
+	.help = unblock_ext_help,
+};
+
+static void block_class_help(FILE *out)
+{
+	runtime_help(out, verb_find("block-class"));
+}
+
+const struct ctl_cmd_ops ctl_cmd_block_class = {
+	.name = "block-class", .summary = "refuse all calls to a toll class (admin)",
+	.usage = "CLASS [SECONDS] [--socket PATH]", .run = runtime_run,
+	.help = block_class_help,
+};
+
+static void unblock_class_help(FILE *out)
+{
+	runtime_help(out, verb_find("unblock-class"));
+}
+
+const struct ctl_cmd_ops ctl_cmd_unblock_class = {
+	.name = "unblock-class", .summary = "lift a class's block (admin)",
+	.usage = "CLASS [--socket PATH]", .run = runtime_run,
+	.help = unblock_class_help,
+};
+
+static void block_user_help(FILE *out)
+{
+	runtime_help(out, verb_find("block-user"));
+}
+
+const struct ctl_cmd_ops ctl_cmd_block_user = {
+	.name = "block-user", .summary = "drop a username's REGISTERs and INVITEs (admin)",
+	.usage = "USER [SECONDS] [--socket PATH]", .run = runtime_run,
+	.help = block_user_help,
+};
+
+static void unblock_user_help(FILE *out)
+{
+	runtime_help(out, verb_find("unblock-user"));
+}
+
+const struct ctl_cmd_ops ctl_cmd_unblock_user = {
+	.name = "unblock-user", .summary = "lift a user's block (admin)",
+	.usage = "USER [--socket PATH]", .run = runtime_run,
+	.help = unblock_user_help,
 };

@@ -27,6 +27,13 @@ static const struct ctl_cmd_ops *const ctl_cmds[] = {
 	&ctl_cmd_ban,
 	&ctl_cmd_unban,
 	&ctl_cmd_kill_call,
+	&ctl_cmd_blocks,
+	&ctl_cmd_block_ext,
+	&ctl_cmd_unblock_ext,
+	&ctl_cmd_block_class,
+	&ctl_cmd_unblock_class,
+	&ctl_cmd_block_user,
+	&ctl_cmd_unblock_user,
 };
 
 #define N_CMDS	(sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
@@ -46,9 +53,10 @@ static void usage(FILE *out)
 		"(check-sip), an invalid\n"
 		"file (check, compile, apply, diff), a ruleset the kernel refused,\n"
 		"nothing to roll back to or to confirm, a confirm pending (apply,\n"
-		"rollback), a GeoIP database refused (geoip), no such ban or call\n"
-		"(unban, kill-call); 2 usage, I/O error, voipfwd unreachable or\n"
-		"failing; 3 permission denied (the caller's role, see ROLES in\n"
+		"rollback), a GeoIP database refused (geoip), no such ban, call,\n"
+		"block or class (unban, kill-call, unblock-*, block-class); 2\n"
+		"usage, I/O error, voipfwd unreachable or failing;\n"
+		"3 permission denied (the caller's role, see ROLES in\n"
 		"voipfwctl(8); apply, rollback, confirm need root).\n"
 		"See voipfwctl(8).\n");
 }

@@ -427,6 +427,17 @@ static int kw_geo_block(struct voipfwd_config *c, const char *v, char *err,
 	return 0;
 }
 
+static int kw_toll_classes(struct voipfwd_config *c, const char *v, char *err,
+			   size_t errlen, int *col)
+{
+	(void)col;
+	if (!strcmp(v, "none"))
+		return kw_string(c->toll_classes, sizeof(c->toll_classes), v,
+				 err, errlen);
+	return kw_abs_path(c->toll_classes, sizeof(c->toll_classes), v, err,
+			   errlen);
+}
+
 bool config_zone_policy_path(const struct voipfwd_config *cfg, char *buf,
 			     size_t size)
 {
@@ -472,6 +483,7 @@ static const struct config_kw {
 	{ "blocklist",		kw_blocklist,	"block list file (plain CIDR, Spamhaus DROP, APIBAN JSON) whose sources the kernel drops; repeat for more (none: forget those before)" },
 	{ "blocklist-refresh",	kw_blocklist_refresh, "seconds between readings of the block lists (0: at start and on SIGHUP only)" },
 	{ "geo-block",		kw_geo_block,	"countries whose every source the kernel drops, CC[,CC...] (none: no country), from the geoip database" },
+	{ "toll-classes",	kw_toll_classes, "toll class file, voipfw-toll.conf(5) (default /etc/voipfw/toll-classes.list; none: no toll-fraud checks)" },
 };
 
 void config_defaults(struct voipfwd_config *cfg)
@@ -504,6 +516,8 @@ void config_defaults(struct voipfwd_config *cfg)
 	snprintf(cfg->scanners, sizeof(cfg->scanners), "%s",
 		 VOIPFWD_SCANNERS_DEFAULT);
 	snprintf(cfg->geoip, sizeof(cfg->geoip), "%s", VOIPFWD_GEOIP_DEFAULT);
+	snprintf(cfg->toll_classes, sizeof(cfg->toll_classes), "%s",
+		 VOIPFWD_TOLL_DEFAULT);
 }
 
 int config_set(struct voipfwd_config *cfg, const char *key, const char *value,
@@ -674,4 +688,5 @@ void config_print(const struct voipfwd_config *c, FILE *out)
 		fprintf(out, "%s%s", i ? "," : "", geoip_cc_str(c->geo_block[i], cc));
 	}
 	fprintf(out, "%s\n", c->n_geo_block ? "" : "none");
+	fprintf(out, "toll-classes %s\n", c->toll_classes);
 }

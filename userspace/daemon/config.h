@@ -20,6 +20,7 @@
 #define VOIPFWD_GEOIP_DEFAULT	"/var/lib/voipfw/country.mmdb"
 #define VOIPFWD_BLOCKLISTS_MAX	16
 #define VOIPFWD_GEO_BLOCK_MAX	64
+#define VOIPFWD_TOLL_DEFAULT	"/etc/voipfw/toll-classes.list"
 
 /* The zone policy file @cfg names, into @buf; false for none. */
 struct voipfwd_config;
@@ -49,6 +50,7 @@ bool config_zone_policy_path(const struct voipfwd_config *cfg, char *buf,
  *               SIGHUP only)
  * @geo_block/@n_geo_block: countries whose networks the kernel drops
  *               (geo-block; GEOIP_CC codes), sets geoblock4, geoblock6
+ * @toll_classes: the toll class file (voipfw-toll.conf(5)); "none": off
  */
 struct voipfwd_config {
 	struct engine_config	engine;
@@ -66,6 +68,7 @@ struct voipfwd_config {
 	uint32_t		blocklist_refresh_s;
 	uint16_t		geo_block[VOIPFWD_GEO_BLOCK_MAX];
 	unsigned int		n_geo_block;
+	char			toll_classes[256];
 };
 
 void config_defaults(struct voipfwd_config *cfg);

@@ -30,6 +30,7 @@
 
 #include "ctlsock.h"
 #include "nft/nfttab.h"
+#include "tollpolicy.h"
 
 #ifndef SO_PEERGROUPS
 #define SO_PEERGROUPS	59	/* Linux 4.13 */
@@ -137,6 +138,10 @@ static void stats_sum(struct ctlsock *cs, struct engine_stats *sum)
 		for (r = 0; r < __GUARD_BAN_MAX; r++)
 			sum->bans[r] += st.bans[r];
 		sum->ban_failures += st.ban_failures;
+		for (r = 0; r < __TOLLGUARD_REASON_MAX; r++)
+			sum->by_toll_reason[r] += st.by_toll_reason[r];
+		sum->toll_trips += st.toll_trips;
+		sum->toll_calls_ended += st.toll_calls_ended;
 	}
 }
 
@@ -340,7 +345,8 @@ static void cmd_stats(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 		const char *verdict = r == ENGINE_R_OK || r == ENGINE_R_KEEPALIVE ||
 			(r == ENGINE_R_COMMIT_FAILED && fail_open) ? "pass" : "drop";
 
-		if (r == ENGINE_R_PARSE || r == ENGINE_R_GUARD || !sum.by_reason[r])
+		if (r == ENGINE_R_PARSE || r == ENGINE_R_GUARD ||
+		    r == ENGINE_R_TOLL || !sum.by_reason[r])
 			continue;
 		if (req->json)
 			fprintf(out, "%s{\"verdict\":\"%s\",\"reason\":\"%s\","
@@ -376,8 +382,29 @@ static void cmd_stats(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 			fprintf(out, "drop %s %llu\n", guard_reason_str(r),
 				(unsigned long long)sum.by_guard_reason[r]);
 	}
+	/* toll fraud: the INVITEs it refused, by why */
+	for (r = 1; r < __TOLLGUARD_REASON_MAX; r++) {
+		if (!sum.by_toll_reason[r])
+			continue;
+		if (req->json)
+			fprintf(out, "%s{\"verdict\":\"drop\",\"reason\":\"%s\","
+				"\"messages\":%llu}", n++ ? "," : "",
+				engine_toll_reason_str(r),
+				(unsigned long long)sum.by_toll_reason[r]);
+		else
+			fprintf(out, "drop %s %llu\n", engine_toll_reason_str(r),
+				(unsigned long long)sum.by_toll_reason[r]);
+	}
+	if (req->json)
+		fprintf(out, "],\"toll\":{\"trips\":%llu,\"calls_ended\":%llu",
+			(unsigned long long)sum.toll_trips,
+			(unsigned long long)sum.toll_calls_ended);
+	else if (sum.toll_trips || sum.toll_calls_ended)
+		fprintf(out, "toll trips %llu\ntoll calls-ended %llu\n",
+			(unsigned long long)sum.toll_trips,
+			(unsigned long long)sum.toll_calls_ended);
 	if (req->json) {
-		fprintf(out, "],\"bans\":{");
+		fprintf(out, "},\"bans\":{");
 		for (r = 1, n = 0; r < __GUARD_BAN_MAX; r++)
 			fprintf(out, "%s\"%s\":%llu", n++ ? "," : "",
 				guard_ban_why_str(r), (unsigned long long)sum.bans[r]);
@@ -680,6 +707,13 @@ static void cmd_kill_call(struct ctlsock *cs, FILE *out,
 		fprintf(out, "ended call %s\n", id);
 }
 
+/* block-ext, unblock-ext, ..., blocks: toll fraud (tollpolicy.c) */
+static void cmd_toll(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
+{
+	tollpolicy_command(cs->st->toll, req->verb, req->argv, req->argc,
+			   req->json, req->uid, out);
+}
+
 /* A name voipfwctl passes on: one word of printable ASCII (runtime.c). */
 static bool name_ok(const char *s)
 {
@@ -905,12 +939,19 @@ static const struct ctl_cmd {
 	{ "bans",	cmd_bans,	false,	0, 0, "" },
 	{ "stats",	cmd_stats,	false,	0, 0, "" },
 	{ "compliance",	cmd_compliance,	false,	0, 0, "" },
+	{ "blocks",	cmd_toll,	false,	0, 0, "" },
 	{ "ban",	cmd_ban,	true,	1, 2, " ADDR [SECONDS]" },
 	{ "unban",	cmd_unban,	true,	1, 1, " ADDR" },
 	{ "kill-call",	cmd_kill_call,	true,	1, 1, " CALL-ID" },
 	{ "apply",	cmd_run_ctl,	true,	1, 2, " FILE [SECONDS]" },
 	{ "rollback",	cmd_run_ctl,	true,	0, 0, "" },
 	{ "confirm",	cmd_run_ctl,	true,	0, 0, "" },
+	{ "block-ext",	cmd_toll,	true,	1, 2, " EXT [SECONDS]" },
+	{ "unblock-ext", cmd_toll,	true,	1, 1, " EXT" },
+	{ "block-class", cmd_toll,	true,	1, 2, " CLASS [SECONDS]" },
+	{ "unblock-class", cmd_toll,	true,	1, 1, " CLASS" },
+	{ "block-user",	cmd_toll,	true,	1, 2, " USER [SECONDS]" },
+	{ "unblock-user", cmd_toll,	true,	1, 1, " USER" },
 };
 
 static bool in_groups(gid_t gid, gid_t primary, const gid_t *groups,

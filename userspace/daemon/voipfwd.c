@@ -32,6 +32,7 @@
 #include "replay.h"
 #include "reputation.h"
 #include "sippolicy.h"
+#include "tollpolicy.h"
 #include "voipfwd.h"
 
 #define VOIPFWD_VERSION	"0.1"
@@ -301,6 +302,7 @@ static int run_daemon(struct voipfwd_config *cfg)
 	struct ctlsock *cs = NULL;
 	struct sippolicy *sp = NULL;
 	struct reputation *rp = NULL;
+	struct tollpolicy *tp = NULL;
 	unsigned int n, i, started = 0;
 	char err[512];
 	int rc = 1;
@@ -412,6 +414,14 @@ static int run_daemon(struct voipfwd_config *cfg)
 		goto out_policy;
 	}
 	reputation_check(rp, true);
+	/* toll fraud: the class file, in force before the first packet */
+	tp = tollpolicy_new(&state);
+	if (!tp) {
+		voipfwd_log(NULL, LOG_ERR, "out of memory");
+		goto out_reputation;
+	}
+	state.toll = tp;
+	tollpolicy_check(tp, true);
 
 	for (i = 0; i < n; i++) {
 		if (pthread_create(&workers[i].thread, NULL, worker_main,
@@ -430,6 +440,7 @@ static int run_daemon(struct voipfwd_config *cfg)
 		/* a changed policy file (apply, rollback) or SIGHUP */
 		sippolicy_check(sp, reload_requested);
 		reputation_check(rp, reload_requested);
+		tollpolicy_check(tp, reload_requested);
 		reload_requested = 0;
 	}
 	rc = 0;
@@ -437,6 +448,9 @@ static int run_daemon(struct voipfwd_config *cfg)
 		pthread_join(workers[i].thread, NULL);
 	voipfwd_log(NULL, LOG_INFO,
 		    "stopping; table and pinholes stay so media keeps flowing");
+	state.toll = NULL;
+	tollpolicy_free(tp);
+out_reputation:
 	reputation_free(rp);
 out_policy:
 	sippolicy_free(sp);

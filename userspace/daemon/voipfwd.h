@@ -16,6 +16,7 @@
 struct pktq;
 struct sipstream_table;
 struct nfttab;
+struct tollpolicy;
 
 /**
  * struct voipfwd_worker - one queue and its engine.
@@ -46,6 +47,7 @@ struct voipfwd_state {
 	struct voipfwd_worker		*workers;
 	unsigned int			n_workers;
 	struct nfttab			*table;
+	struct tollpolicy		*toll;
 };
 
 void voipfwd_log(void *arg, int prio, const char *fmt, ...)

@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -21,6 +22,7 @@
 #include "engine.h"
 #include "../inspect/inspect.h"
 #include "../pinhole/phref.h"
+#include "../toll/dialplan.h"
 
 /*
  * A source's open calls and the pinholes they hold (open addressing,
@@ -47,6 +49,8 @@ struct engine {
 	uint64_t			limit_logged_ms;
 	struct guard			*guard;		/* not owned; may be NULL */
 	struct compliance		*comp;		/* not owned; may be NULL */
+	struct engine_toll		toll;		/* .tg NULL: off */
+	uint64_t			now_ms;		/* of the message or tick */
 	/*
 	 * Group commit (cfg.group_commit).  @epoch numbers the commit being
 	 * built; a call whose changes it carries has that commit_epoch.
@@ -83,6 +87,8 @@ static const char *const engine_reason_names[__ENGINE_R_MAX] = {
 	[ENGINE_R_PARSE]		= "parse",
 	[ENGINE_R_SOURCE_PINHOLE_LIMIT]	= "source-pinhole-limit",
 	[ENGINE_R_GUARD]		= "guard",
+	[ENGINE_R_TOLL]			= "toll",
+	[ENGINE_R_USER_BLOCKED]		= "user-blocked",
 };
 
 /* Closes one group commit can retry if it fails (about 150 KiB). */
@@ -101,6 +107,8 @@ const char *engine_verdict_reason(const struct engine_verdict *v)
 		return sip_reason_str(v->sip_reason);
 	if (v->reason == ENGINE_R_GUARD)
 		return guard_reason_str(v->guard.reason);
+	if (v->reason == ENGINE_R_TOLL)
+		return engine_toll_reason_str(v->toll_reason);
 	return engine_reason_str(v->reason);
 }
 
@@ -457,6 +465,9 @@ static int dialog_end(struct engine *e, struct dialog *d,
 		d->has_active = n_old != 0;
 		return rc;
 	}
+	/* a call toll fraud does not follow (any more) is no error */
+	if (e->toll.tg)
+		tollguard_call_end(e->toll.tg, (uintptr_t)d, e->now_ms / 1000);
 	if (d->src_family) {
 		s = src_slot(e, d->src_family, d->src, false);
 		if (s)
@@ -674,6 +685,13 @@ static int on_response(struct engine *e, const struct sip_msg *msg,
 			/* a failed initial INVITE ends the call; a failed
 			 * re-INVITE only withdraws its offer (RFC 3261 14.1) */
 			if (d->state == DIALOG_TRYING) {
+				/* a challenge: the call comes again with
+				 * credentials, and counts then */
+				if (e->toll.tg && (msg->status == 401 ||
+						   msg->status == 407))
+					tollguard_call_forget(e->toll.tg,
+							      (uintptr_t)d,
+							      now_ms / 1000);
 				if (dialog_end(e, d, v)) {
 					v->reason = ENGINE_R_COMMIT_FAILED;
 					return -1;
@@ -741,6 +759,8 @@ static void verdict_count(struct engine *e, struct engine_verdict *v)
 		e->st.by_sip_reason[v->sip_reason]++;
 	if (v->reason == ENGINE_R_GUARD)
 		e->st.by_guard_reason[v->guard.reason]++;
+	if (v->reason == ENGINE_R_TOLL)
+		e->st.by_toll_reason[v->toll_reason]++;
 }
 
 /*
@@ -807,6 +827,185 @@ static void guard_judge(struct engine *e, const struct pkt_meta *meta,
 	}
 }
 
+/* ---- toll fraud --------------------------------------------------------- */
+
+static const char *const toll_reason_names[__TOLLGUARD_REASON_MAX] = {
+	[TOLLGUARD_OK]			= "toll-ok",
+	[TOLLGUARD_CLASS_BLOCKED]	= "toll-class-blocked",
+	[TOLLGUARD_EXT_BLOCKED]		= "toll-ext-blocked",
+	[TOLLGUARD_BREAKER]		= "toll-breaker",
+	[TOLLGUARD_WINDOW]		= "toll-window",
+	[TOLLGUARD_CONCURRENT]		= "toll-concurrent",
+	[TOLLGUARD_PER_HOUR]		= "toll-per-hour",
+	[TOLLGUARD_TABLE_FULL]		= "toll-table-full",
+	[TOLLGUARD_BAD_EXT]		= "toll-bad-ext",
+	[TOLLGUARD_DURATION]		= "toll-duration",
+};
+
+const char *engine_toll_reason_str(enum tollguard_reason r)
+{
+	if ((unsigned int)r >= __TOLLGUARD_REASON_MAX)
+		return "toll-unknown";
+	return toll_reason_names[r];
+}
+
+void engine_set_toll(struct engine *e, const struct engine_toll *t)
+{
+	if (t && t->tg && t->conf)
+		e->toll = *t;
+	else
+		memset(&e->toll, 0, sizeof(e->toll));
+}
+
+static const char *toll_class_name(const struct engine *e, int cls)
+{
+	if (cls < 0 || (unsigned int)cls >= e->toll.conf->n_classes)
+		return "-";
+	return e->toll.conf->classes[cls].name;
+}
+
+/* The limit that tripped, for the log: "2 calls/hour" */
+static void toll_limit_text(const struct tollconf_class *c,
+			    enum tollguard_reason r, char *buf, size_t size)
+{
+	switch (r) {
+	case TOLLGUARD_PER_HOUR:
+		snprintf(buf, size, "%u calls/hour", c->per_hour);
+		break;
+	case TOLLGUARD_CONCURRENT:
+		snprintf(buf, size, "%u concurrent", c->concurrent);
+		break;
+	case TOLLGUARD_DURATION:
+		snprintf(buf, size, "%u s a call", c->duration);
+		break;
+	default:
+		snprintf(buf, size, "-");
+	}
+}
+
+/*
+ * What the toll guard tells: a breaker tripped (logged, counted), calls
+ * to end (a KILL or DURATION names a dialog of this engine: its
+ * reference is the dialog's address, and a dialog always leaves the
+ * guard when it ends, so a reference never outlives its dialog), and
+ * breakers and blocks that ended.  Ending a call here is what a BYE
+ * does: its pinholes close in the next commit, the media stops at the
+ * network whatever the endpoints do.
+ */
+static void toll_event(const struct tollguard_event *ev, void *arg)
+{
+	struct engine *e = arg;
+	struct engine_verdict scratch = { 0 };
+	static const char *const kinds[] = {
+		[TOLLGUARD_BLOCK_EXT] = "ext", [TOLLGUARD_BLOCK_CLASS] = "class",
+		[TOLLGUARD_BLOCK_USER] = "user",
+	};
+	struct dialog *d;
+	char lim[48];
+
+	switch (ev->type) {
+	case TOLLGUARD_EV_TRIP:
+		e->st.toll_trips++;
+		toll_limit_text(&e->toll.conf->classes[ev->cls], ev->reason, lim,
+				sizeof(lim));
+		ELOG(e, LOG_WARNING, "toll: breaker tripped ext %s class %s: %s "
+		     "(%s); its guarded classes refused for %llu s", ev->ext,
+		     toll_class_name(e, ev->cls), tollguard_reason_text(ev->reason),
+		     lim, (unsigned long long)(ev->until - ev->now));
+		return;
+	case TOLLGUARD_EV_KILL:
+	case TOLLGUARD_EV_DURATION:
+		d = (struct dialog *)(uintptr_t)ev->call_ref;
+		e->st.toll_calls_ended++;
+		ELOG(e, LOG_WARNING, "toll: call %.*s of ext %s class %s ended: %s",
+		     dialog_call_id_kept(d), d->call_id, ev->ext,
+		     toll_class_name(e, ev->cls),
+		     ev->type == TOLLGUARD_EV_KILL ? "breaker tripped" :
+		     "call duration limit");
+		if (dialog_end(e, d, &scratch))
+			ELOG(e, LOG_ERR, "toll: call %.*s: its pinholes could not "
+			     "be closed; the call is kept", dialog_call_id_kept(d),
+			     d->call_id);
+		return;
+	case TOLLGUARD_EV_RESET:
+		ELOG(e, LOG_NOTICE, "toll: breaker of ext %s closed", ev->ext);
+		return;
+	case TOLLGUARD_EV_UNBLOCK:
+		ELOG(e, LOG_NOTICE, "toll: block-%s %s expired",
+		     kinds[ev->block], ev->ext);
+		return;
+	}
+}
+
+/* Whose call: the digest username, else the From user (engine.h) */
+static struct span toll_ext(const struct sip_msg *msg)
+{
+	if (msg->auth.present && msg->auth.username.len)
+		return msg->auth.username;
+	return msg->from.uri.user;
+}
+
+/*
+ * block-user: a REGISTER or INVITE whose digest username or From user is
+ * blocked.  A name longer than any that can be blocked is not one of
+ * them (tollguard_user_blocked() would refuse it, fail closed, but here
+ * that would drop every long user part while toll fraud is on).
+ */
+static bool toll_user_blocked(struct engine *e, const struct sip_msg *msg,
+			      uint64_t now_ms)
+{
+	const struct span names[2] = { msg->auth.username, msg->from.uri.user };
+	unsigned int i;
+
+	if (!msg->is_request || (msg->method != SIP_METHOD_INVITE &&
+				 msg->method != SIP_METHOD_REGISTER))
+		return false;
+	for (i = 0; i < 2; i++)
+		if (names[i].len && names[i].len <= TOLLGUARD_NAME_MAX &&
+		    tollguard_user_blocked(e->toll.tg, names[i], now_ms / 1000))
+			return true;
+	return false;
+}
+
+/*
+ * A new call (its dialog made by on_request): may it go where it goes?
+ * Refused: its dialog goes (it has no pinholes yet: an offer opens
+ * none), the INVITE is dropped.  0, or -1 with the verdict's reason set.
+ */
+static int toll_invite(struct engine *e, const struct sip_msg *msg,
+		       const struct dialog_key *key, uint64_t now_ms,
+		       struct engine_verdict *v)
+{
+	struct dialog *d = dialog_find(e->dialogs, key);
+	struct engine_verdict scratch = { 0 };
+	struct dialplan_number num;
+	struct tollguard_verdict tv;
+	struct span ext = toll_ext(msg);
+	unsigned int cls;
+
+	if (!d)
+		return 0;
+	dialplan_from_uri(&e->toll.conf->dp, &msg->ruri, &num);
+	cls = tollconf_classify(e->toll.conf, &num);
+	tv = tollguard_call_start(e->toll.tg, ext, cls, (uintptr_t)d,
+				  now_ms / 1000,
+				  e->toll.week_min ? e->toll.week_min(e->toll.arg) : 0,
+				  toll_event, e);
+	if (tv.allow)
+		return 0;
+	if (limit_log_due(e, now_ms) || tv.tripped)
+		ELOG(e, LOG_NOTICE, "toll: INVITE of ext %.*s to %s%s (class %s) "
+		     "refused: %s", ext.len <= TOLLGUARD_NAME_MAX ? (int)ext.len : 0,
+		     ext.p, num.kind == DIALPLAN_E164 ? "+" : "",
+		     num.kind == DIALPLAN_E164 || num.kind == DIALPLAN_SHORT ?
+		     num.digits : dialplan_kind_name(num.kind),
+		     toll_class_name(e, (int)cls), tv.text);
+	dialog_end(e, d, &scratch);
+	v->reason = ENGINE_R_TOLL;
+	v->toll_reason = tv.reason;
+	return -1;
+}
+
 void engine_message(struct engine *e, const struct pkt_meta *meta,
 		    const char *payload, size_t len, uint64_t now_ms,
 		    struct engine_verdict *v)
@@ -818,6 +1017,7 @@ void engine_message(struct engine *e, const struct pkt_meta *meta,
 
 	memset(v, 0, sizeof(*v));
 	v->accept = true;
+	e->now_ms = now_ms;
 	if (is_keepalive(payload, len)) {
 		v->reason = ENGINE_R_KEEPALIVE;
 		goto out;
@@ -849,12 +1049,20 @@ void engine_message(struct engine *e, const struct pkt_meta *meta,
 		v->reason = ENGINE_R_CALL_ID_TOO_LONG;
 		goto out;
 	}
+	if (e->toll.tg && toll_user_blocked(e, &res->msg, now_ms)) {
+		v->accept = false;
+		v->reason = ENGINE_R_USER_BLOCKED;
+		goto out;
+	}
 	d = dialog_find(e->dialogs, &key);
-	if (res->msg.is_request)
+	if (res->msg.is_request) {
 		rc = on_request(e, meta, &res->msg,
 				res->has_sdp ? &res->sdp : NULL, d, &key,
 				now_ms, v);
-	else
+		/* a new call: toll fraud may refuse it (it leaves nothing) */
+		if (!rc && !d && e->toll.tg && res->msg.method == SIP_METHOD_INVITE)
+			rc = toll_invite(e, &res->msg, &key, now_ms, v);
+	} else
 		rc = on_response(e, &res->msg, res->has_sdp ? &res->sdp : NULL,
 				 d, now_ms, v);
 	/*
@@ -881,6 +1089,9 @@ void engine_tick(struct engine *e, uint64_t now_ms,
 		closes_retry(e);
 	if (e->guard)
 		guard_tick(e->guard, (uint32_t)now_ms);
+	e->now_ms = now_ms;
+	if (e->toll.tg)
+		tollguard_tick(e->toll.tg, now_ms / 1000, toll_event, e);
 	while ((d = dialog_next(e->dialogs, &cursor))) {
 		bool live = false;
 

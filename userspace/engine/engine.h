@@ -19,6 +19,7 @@
 #include "../guard/guard.h"
 #include "../pinhole/pinhole.h"
 #include "../sip/sip_validate.h"
+#include "../toll/tollguard.h"
 
 #define ENGINE_MAX_SIP_PORTS	8
 
@@ -36,6 +37,8 @@ enum engine_reason {
 	ENGINE_R_PARSE,			/* see the sip_reason in the verdict */
 	ENGINE_R_SOURCE_PINHOLE_LIMIT,	/* max-pinholes-per-source reached */
 	ENGINE_R_GUARD,			/* the zone's SIP policy: see guard_reason */
+	ENGINE_R_TOLL,			/* toll fraud: see toll_reason */
+	ENGINE_R_USER_BLOCKED,		/* block-user: its REGISTER or INVITE */
 	__ENGINE_R_MAX
 };
 
@@ -99,6 +102,7 @@ struct pkt_meta {
  *          verdict instead of @accept
  * @guard:  what the zone's SIP policy said (ENGINE_R_GUARD: why it was
  *          dropped; a ban of the source or requester it asked for)
+ * @toll_reason: ENGINE_R_TOLL: why toll fraud refused the INVITE
  */
 struct engine_verdict {
 	bool			accept;
@@ -109,6 +113,7 @@ struct engine_verdict {
 	unsigned int		closed;
 	bool			pending;
 	struct guard_verdict	guard;
+	enum tollguard_reason	toll_reason;
 };
 
 /* Log priorities are syslog's (LOG_ERR, LOG_WARNING, LOG_INFO...). */
@@ -180,6 +185,41 @@ void engine_unbanned(struct engine *e, int family, const uint8_t *addr);
  * Not owned. */
 void engine_set_compliance(struct engine *e, struct compliance *c);
 
+/**
+ * struct engine_toll - toll fraud in the engine (engine_set_toll)
+ * @tg:       the worker's guard (not owned; NULL: toll fraud off)
+ * @conf:     the class file it judges by (not owned)
+ * @week_min: local minutes since Monday 00:00 now, for the classes' time
+ *            windows (tollguard_week_min); NULL: always Monday 00:00
+ * @arg:      for @week_min
+ *
+ * Which calls: every new INVITE (one that starts a call the engine
+ * follows) whose Request-URI's number falls in a class that is neither
+ * internal nor exempt.  Whose: the digest username of its
+ * (Proxy-)Authorization when it has one (what the PBX verified), else
+ * the user part of From (calls from phones the PBX trusts by address,
+ * and the first, challenged INVITE; a 401/407 answer to it makes
+ * tollguard_call_forget() take it off the count).  Calls end with their
+ * dialog; the breaker's and the duration limit's calls end as
+ * engine_kill_call() ends them.  Block-user drops REGISTERs and INVITEs
+ * whose digest username or From user is blocked.
+ */
+struct engine_toll {
+	struct tollguard	*tg;
+	const struct tollconf	*conf;
+	uint32_t		(*week_min)(void *arg);
+	void			*arg;
+};
+
+/* engine_set_toll - judge INVITEs for toll fraud (@t NULL or @t->tg NULL:
+ * off).  The caller keeps the guard and frees it after the engine stops
+ * using it; calls followed by a guard replaced here are not followed by
+ * the new one. */
+void engine_set_toll(struct engine *e, const struct engine_toll *t);
+
+/* "toll-per-hour", "toll-breaker"... for a tollguard reason */
+const char *engine_toll_reason_str(enum tollguard_reason r);
+
 /* The text token of a verdict's reason ("ok", "dialog-limit", "bad-via"...) */
 const char *engine_verdict_reason(const struct engine_verdict *v);
 const char *engine_reason_str(enum engine_reason r);
@@ -190,6 +230,9 @@ const char *engine_reason_str(enum engine_reason r);
  * @by_sip_reason: parser drops per sip_reason
  * @commits:       pinhole transactions committed
  * @commit_failures: and refused (nothing of them live)
+ * @by_toll_reason: INVITEs toll fraud refused, per tollguard reason
+ * @toll_trips:    breakers tripped
+ * @toll_calls_ended: calls toll fraud ended (breaker, duration)
  */
 struct engine_stats {
 	uint64_t	messages;
@@ -200,6 +243,9 @@ struct engine_stats {
 	uint64_t	by_guard_reason[__GUARD_R_MAX];
 	uint64_t	bans[__GUARD_BAN_MAX];
 	uint64_t	ban_failures;
+	uint64_t	by_toll_reason[__TOLLGUARD_REASON_MAX];
+	uint64_t	toll_trips;
+	uint64_t	toll_calls_ended;
 	uint64_t	pinholes_opened;
 	uint64_t	pinholes_closed;
 	uint64_t	commits;

@@ -718,6 +718,25 @@ int tollguard_call_end(struct tollguard *tg, uint64_t call_ref, uint64_t now)
 	return 0;
 }
 
+int tollguard_call_forget(struct tollguard *tg, uint64_t call_ref, uint64_t now)
+{
+	uint32_t idx = call_find(tg, call_ref);
+	struct tg_count *cnt;
+	uint64_t min;
+
+	if (!idx)
+		return -1;
+	cnt = count_at(tg, call_at(tg, idx)->ext, call_at(tg, idx)->cls);
+	min = call_at(tg, idx)->start / 60;
+	/* its minute may have left the hour already: then nothing counts */
+	count_advance(cnt, now / 60);
+	if (min <= cnt->last_min && cnt->last_min - min < HOUR_BUCKETS &&
+	    cnt->bucket[min % HOUR_BUCKETS])
+		cnt->bucket[min % HOUR_BUCKETS]--;
+	call_remove(tg, idx);
+	return 0;
+}
+
 static void unblock_event(struct tollguard_event *ev, enum tollguard_block_kind k,
 			  const char *name, int cls, uint64_t now)
 {
@@ -795,6 +814,61 @@ uint64_t tollguard_breaker_until(const struct tollguard *tg, struct span ext,
 	if (!idx || ext_at(tg, idx)->breaker_until <= now)
 		return 0;
 	return ext_at(tg, idx)->breaker_until;
+}
+
+int tollguard_breaker_reset(struct tollguard *tg, struct span ext,
+			    uint64_t now)
+{
+	uint32_t idx = name_ok(ext) ? ext_find(tg, ext) : 0;
+	unsigned int cls;
+
+	if (!idx || ext_at(tg, idx)->breaker_until <= now) {
+		errno = ENOENT;
+		return -1;
+	}
+	ext_at(tg, idx)->breaker_until = 0;
+	for (cls = 0; cls < tg->conf->n_classes; cls++)
+		memset(count_at(tg, idx, cls)->bucket, 0,
+		       sizeof(count_at(tg, idx, cls)->bucket));
+	return 0;
+}
+
+int tollguard_breaker_set(struct tollguard *tg, struct span ext,
+			  uint64_t until, uint64_t now)
+{
+	uint32_t idx;
+
+	if (!name_ok(ext) || until <= now) {
+		errno = EINVAL;
+		return -1;
+	}
+	idx = ext_get(tg, ext, now);
+	if (!idx) {
+		errno = ENOSPC;
+		return -1;
+	}
+	if (ext_at(tg, idx)->breaker_until < until)
+		ext_at(tg, idx)->breaker_until = until;
+	return 0;
+}
+
+unsigned int tollguard_breakers(const struct tollguard *tg, uint64_t now,
+				void (*fn)(const char *ext, uint64_t until,
+					   void *arg),
+				void *arg)
+{
+	unsigned int n = 0;
+	uint32_t i;
+
+	for (i = 1; i <= tg->max_exts; i++) {
+		const struct tg_ext *e = ext_at(tg, i);
+
+		if (!e->len || e->breaker_until <= now)
+			continue;
+		fn(e->name, e->breaker_until, arg);
+		n++;
+	}
+	return n;
 }
 
 void tollguard_stats(const struct tollguard *tg, struct tollguard_stats *st)

@@ -193,6 +193,14 @@ struct tollguard_verdict tollguard_call_start(struct tollguard *tg,
 int tollguard_call_end(struct tollguard *tg, uint64_t call_ref, uint64_t now);
 
 /*
+ * tollguard_call_forget - the call never was: the far end challenged its
+ * INVITE (401/407) and the caller will send it again with credentials.
+ * It ends, and its start no longer counts against the hour (else every
+ * authenticated call would count twice).  0, or -1 as tollguard_call_end.
+ */
+int tollguard_call_forget(struct tollguard *tg, uint64_t call_ref, uint64_t now);
+
+/*
  * tollguard_tick - at @now: calls past their duration (DURATION, then the
  * TRIP and KILLs that follow), breakers that close (RESET), manual
  * blocks that expire (UNBLOCK).  Costs a walk over both tables: call it
@@ -227,6 +235,32 @@ unsigned int tollguard_dump(const struct tollguard *tg, uint64_t now,
 /* When @ext's breaker closes, or 0 if it is not open at @now. */
 uint64_t tollguard_breaker_until(const struct tollguard *tg, struct span ext,
 				 uint64_t now);
+
+/*
+ * tollguard_breaker_reset - close @ext's breaker now and start its
+ * per-hour counts afresh (the operator has looked into it: unblock-ext;
+ * with the old counts the next call would trip it again at once).  Its
+ * live calls stay counted as live.  0, or -1 with errno ENOENT when it
+ * was not open at @now.  No RESET event is sent.
+ */
+int tollguard_breaker_reset(struct tollguard *tg, struct span ext,
+			    uint64_t now);
+
+/*
+ * tollguard_breaker_set - open @ext's breaker until @until (a guard made
+ * for a reloaded class file takes over the open breakers of the one it
+ * replaces).  0, or -1 with errno EINVAL (bad name, @until not after
+ * @now) or ENOSPC (no room for the extension).
+ */
+int tollguard_breaker_set(struct tollguard *tg, struct span ext,
+			  uint64_t until, uint64_t now);
+
+/* Every breaker open at @now, through @fn (its extension and when it
+ * closes); returns how many. */
+unsigned int tollguard_breakers(const struct tollguard *tg, uint64_t now,
+				void (*fn)(const char *ext, uint64_t until,
+					   void *arg),
+				void *arg);
 
 void tollguard_stats(const struct tollguard *tg, struct tollguard_stats *st);
 
