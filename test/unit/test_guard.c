@@ -443,8 +443,99 @@ static void test_countries(void)
 	guard_free(g);
 }
 
+static void test_domains_sweep(void)
+{
+	static const char c[] =
+		"zone wan { interface eth1; sip { domains example.com 203.0.113.5; "
+		"sweep 5 per 1m; trusted 198.51.100.9 } }\n";
+	struct policy_error perr;
+	struct policy *pol = policy_parse(c, strlen(c), "t.conf", &perr);
+	struct guard_verdict v;
+	struct guard_source s;
+	struct guard *g;
+	char err[128];
+	struct sip_diag diag;
+	static char buf[1024];
+	unsigned int i, bans = 0, at = 0;
+
+	unit_case("domains: the policy");
+	if (!CHECK_MSG(pol, "%s", perr.text))
+		return;
+	g = guard_new(pol, NULL, fake_ifindex, NULL, &key, err, sizeof(err));
+	policy_free(pol);
+	if (!CHECK(g))
+		return;
+	unit_case("domains: example.com (any case) and 203.0.113.5 pass, others dropped");
+	{
+		static const char *const hosts[] = {
+			"example.com", "EXAMPLE.com", "203.0.113.5", "evil.example",
+			"203.0.113.6", "example.com.evil",
+		};
+		static const bool want[] = { true, true, true, false, false, false };
+
+		for (i = 0; i < ARRAY_SIZE(hosts); i++) {
+			snprintf(buf, sizeof(buf),
+				 "OPTIONS sip:100@%s SIP/2.0\r\n"
+				 "Via: SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bKd%u\r\n"
+				 "Max-Forwards: 70\r\nFrom: <sip:a@b>;tag=1\r\n"
+				 "To: <sip:100@%s>\r\nCall-ID: d%u@x\r\nCSeq: 1 OPTIONS\r\n"
+				 "Content-Length: 0\r\n\r\n", hosts[i], i, hosts[i], i);
+			memset(&diag, 0, sizeof(diag));
+			if (sip_parse(buf, strlen(buf), &msg, &diag))
+				abort();
+			s = src("192.0.2.1", 3);
+			memcpy(s.dst, (uint8_t[]){ 203, 0, 113, 5 }, 4);
+			guard_request(g, &s, &msg, strlen(buf), 1000 + i * 1000, &v);
+			CHECK_MSG(v.drop != want[i], "%s: drop %d", hosts[i], v.drop);
+			if (v.drop)
+				CHECK_STR(guard_reason_str(v.reason), "not-our-domain");
+		}
+	}
+	unit_case("sweep: requests to 5 distinct hosts ban");
+	s = src("192.0.2.2", 3);
+	for (i = 0; i < 10 && !bans; i++) {
+		size_t len;
+		const struct sip_msg *m = req("OPTIONS", "100", NULL, false, i, &len);
+
+		/* req() names example.com: a domain of the zone */
+		memcpy(s.dst, (uint8_t[]){ 10, 0, 0, (uint8_t)(1 + i) }, 4);
+		guard_request(g, &s, m, len, 100000 + i * 1000, &v);
+		if (v.ban) {
+			bans++;
+			at = i + 1;
+			CHECK_STR(guard_ban_why_str(v.why), "sweep");
+			CHECK_STR(guard_reason_str(v.reason), "sweep");
+		}
+	}
+	CHECK_MSG(at >= 4 && at <= 6, "banned at the %u-th host", at);
+	unit_case("sweep: one host many times is not a sweep");
+	s = src("192.0.2.3", 3);
+	memcpy(s.dst, (uint8_t[]){ 10, 0, 0, 1 }, 4);
+	for (i = 0, bans = 0; i < 30; i++) {
+		size_t len;
+		const struct sip_msg *m = req("OPTIONS", "100", NULL, false, i, &len);
+
+		guard_request(g, &s, m, len, 200000 + i * 1000, &v);
+		bans += v.ban;
+	}
+	CHECK_INT(bans, 0);
+	unit_case("sweep: not a trusted source");
+	s = src("198.51.100.9", 3);
+	for (i = 0, bans = 0; i < 20; i++) {
+		size_t len;
+		const struct sip_msg *m = req("OPTIONS", "100", NULL, false, i, &len);
+
+		memcpy(s.dst, (uint8_t[]){ 10, 0, 1, (uint8_t)(1 + i) }, 4);
+		guard_request(g, &s, m, len, 300000 + i * 1000, &v);
+		bans += v.ban;
+	}
+	CHECK_INT(bans, 0);
+	guard_free(g);
+}
+
 int main(void)
 {
+	test_domains_sweep();
 	test_countries();
 	test_zones();
 	test_rate_and_flood();

@@ -515,6 +515,11 @@ static const struct err_case err_cases[] = {
 	{ ZS "countries block DE }}", "t.conf:1:39: expected 'allow' or 'deny', got 'block'" },
 	{ ZS "countries deny DE DE }}", "t.conf:1:47: country 'DE' given twice" },
 	{ ZS "countries deny }}", "t.conf:1:44: expected a country (DE, US, ... or unknown), got '}'" },
+	{ ZS "domains }}", "t.conf:1:37: expected a host name or address, got '}'" },
+	{ ZS "domains pbx.example.com PBX.example.com }}", "t.conf:1:53: host 'PBX.example.com' given twice" },
+	{ ZS "domains 203.0.113.5 bad_host }}", "t.conf:1:49: bad host 'bad_host' (a name as in a SIP URI, or an address)" },
+	{ ZS "domains fd00::1::2 }}", "t.conf:1:37: bad IPv6 address 'fd00::1::2'" },
+	{ ZS "sweep 49 per 1m }}", "t.conf:1:35: bad count '49' (1-48, or off)" },
 	{ ZS "trusted 10.0.0.1/8 }}", "t.conf:1:37: 10.0.0.1/8 has host bits set (did you mean 10.0.0.0/8?)" },
 	{ ZS "signalling tls }}", "t.conf:1:40: expected 'tls-only' or 'any', got 'tls'" },
 	{ ZS "signalling }}", "t.conf:1:40: expected 'tls-only' or 'any', got '}'" },
@@ -625,6 +630,7 @@ static void test_sip_settings(void)
 		"    ban 15m max 7d; scanners allow; max-size 8192\n"
 		"    methods INVITE ACK BYE CANCEL OPTIONS\n"
 		"    countries deny CN RU unknown\n"
+		"    domains Example.COM 203.0.113.5 2001:db8::5; sweep 10 per 30s\n"
 		"  }\n"
 		"}\n");
 	if (!CHECK_MSG(pol, "%s", err.text))
@@ -677,6 +683,15 @@ static void test_sip_settings(void)
 	CHECK_INT(w->ban_max_ms, 7 * 86400000);
 	CHECK(!w->scanners);
 	CHECK_INT(w->max_size, 8192);
+	CHECK_INT(d->n_domains, 0);
+	CHECK_INT(d->sweep.count, 0);
+	CHECK_INT(w->n_domains, 3);
+	CHECK_STR(w->domains[0].name, "example.com");
+	CHECK_INT(w->domains[0].family, 0);
+	CHECK_INT(w->domains[1].family, AF_INET);
+	CHECK_INT(w->domains[2].family, AF_INET6);
+	CHECK_INT(w->sweep.count, 10);
+	CHECK_INT(w->sweep.window_ms, 30000);
 	CHECK_INT(d->n_countries, 0);
 	CHECK_INT(w->n_countries, 3);
 	CHECK(!w->countries_allow);

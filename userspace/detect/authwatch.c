@@ -10,12 +10,12 @@
 
 #include "detect/authwatch.h"
 #include "hash/lrutab.h"
+#include "limit/distinct.h"
 #include "limit/window.h"
 
 struct src_state {
 	struct window	fail;
-	uint64_t	users_cur[2];	/* bitmap of users' hashes */
-	uint64_t	users_prev[2];
+	struct distinct	users;		/* the users it probed */
 	bool		brute_told;
 	bool		enum_told;
 };
@@ -33,18 +33,7 @@ struct authwatch {
 	struct lrutab		*user;
 };
 
-/* -128 ln(z / 128), rounded, for z zero bits of 128 (linear counting) */
-static const uint16_t linear_count[129] = {
-	622, 621, 532, 480, 444, 415, 392, 372, 355, 340, 326, 314, 303, 293,
-	283, 274, 266, 258, 251, 244, 238, 231, 225, 220, 214, 209, 204, 199,
-	195, 190, 186, 182, 177, 174, 170, 166, 162, 159, 155, 152, 149, 146,
-	143, 140, 137, 134, 131, 128, 126, 123, 120, 118, 115, 113, 110, 108,
-	106, 104, 101, 99, 97, 95, 93, 91, 89, 87, 85, 83, 81, 79, 77, 75,
-	74, 72, 70, 68, 67, 65, 63, 62, 60, 59, 57, 55, 54, 52, 51, 49, 48,
-	47, 45, 44, 42, 41, 40, 38, 37, 35, 34, 33, 32, 30, 29, 28, 27, 25,
-	24, 23, 22, 21, 19, 18, 17, 16, 15, 14, 13, 12, 10, 9, 8, 7, 6, 5, 4,
-	3, 2, 1, 0,
-};
+
 
 struct authwatch *authwatch_new(const struct authwatch_cfg *cfg,
 				const struct siphash_key *key)
@@ -126,18 +115,7 @@ static unsigned int count_source(struct authwatch *aw, struct src_state *s,
 	uint32_t n;
 
 	window_start(&s->fail, created, now);
-	switch (window_roll(&s->fail, now, c->window_ms)) {
-	case WINDOW_SAME:
-		break;
-	case WINDOW_NEXT:
-		memcpy(s->users_prev, s->users_cur, sizeof(s->users_prev));
-		memset(s->users_cur, 0, sizeof(s->users_cur));
-		break;
-	case WINDOW_GAP:
-		memset(s->users_prev, 0, sizeof(s->users_prev));
-		memset(s->users_cur, 0, sizeof(s->users_cur));
-		break;
-	}
+	distinct_roll(&s->users, window_roll(&s->fail, now, c->window_ms));
 	if (c->src_failures && failure) {
 		s->fail.cur++;
 		n = window_count(&s->fail, now, c->window_ms);
@@ -153,10 +131,8 @@ static unsigned int count_source(struct authwatch *aw, struct src_state *s,
 		uint32_t distinct;
 
 		if (ulen && is_probe_answer(status))
-			s->users_cur[(uh >> 6) & 1] |= 1ULL << (uh & 63);
-		distinct = linear_count[128 -
-			__builtin_popcountll(s->users_cur[0] | s->users_prev[0]) -
-			__builtin_popcountll(s->users_cur[1] | s->users_prev[1])];
+			distinct_add(&s->users, uh);
+		distinct = distinct_count(&s->users);
 		if (distinct >= c->enum_users && !s->enum_told) {
 			s->enum_told = true;
 			ev |= AUTHWATCH_ENUMERATION;

@@ -778,9 +778,11 @@ static void guard_judge(struct engine *e, const struct pkt_meta *meta,
 	struct guard_source gs;
 	int rc;
 
+	memset(&gs, 0, sizeof(gs));
 	gs.family = meta->family;
 	if (msg->is_request) {
 		memcpy(gs.addr, meta->saddr, 16);
+		memcpy(gs.dst, meta->daddr, 16);
 		gs.ifindex = meta->indev;
 		guard_request(e->guard, &gs, msg, len, (uint32_t)now_ms, &v->guard);
 	} else {

@@ -11,13 +11,15 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/socket.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
 
 #include "guard/guard.h"
 #include "detect/authwatch.h"
 #include "guard/compliance.h"
 #include "hash/lrutab.h"
+#include "limit/distinct.h"
 #include "limit/srclimit.h"
 #include "limit/window.h"
 #include "netset/netset.h"
@@ -54,6 +56,8 @@ struct guard_zone {
  */
 struct offender {
 	struct window	over;
+	struct window	sweep_win;
+	struct distinct	sweep;		/* destinations it sent requests to */
 	uint32_t	bans;
 	uint32_t	banned_until;
 	uint32_t	last_ban_ms;
@@ -97,6 +101,8 @@ static const char *const reason_names[__GUARD_R_MAX] = {
 	[GUARD_R_COUNTRY]	= "country",
 	[GUARD_R_PLAINTEXT_SIP]	= "plaintext-sip",
 	[GUARD_R_PLAIN_RTP]	= "plain-rtp",
+	[GUARD_R_DOMAIN]	= "not-our-domain",
+	[GUARD_R_SWEEP]		= "sweep",
 	[GUARD_R_CODEC]		= "codec",
 };
 
@@ -106,6 +112,7 @@ static const char *const ban_names[__GUARD_BAN_MAX] = {
 	[GUARD_BAN_SCANNER]	= "scanner",
 	[GUARD_BAN_BRUTE_FORCE]	= "brute-force",
 	[GUARD_BAN_ENUMERATION]	= "enumeration",
+	[GUARD_BAN_SWEEP]	= "sweep",
 };
 
 const char *guard_reason_str(enum guard_reason r)
@@ -414,6 +421,52 @@ static bool country_ok(const struct guard *g, const struct policy_zone_sip *sip,
 	return !sip->countries_allow;
 }
 
+/* `domains`: does the Request-URI name one of the zone's hosts? */
+static bool domain_ok(const struct policy_zone_sip *sip, const struct sip_msg *msg)
+{
+	const struct sip_host *h = &msg->ruri.host;
+	unsigned int i;
+
+	for (i = 0; i < sip->n_domains; i++) {
+		const struct policy_domain *d = &sip->domains[i];
+
+		if (d->family == AF_INET && h->type == SIP_HOST_IPV4 &&
+		    !memcmp(d->addr, h->addr, 4))
+			return true;
+		if (d->family == AF_INET6 && h->type == SIP_HOST_IPV6 &&
+		    !memcmp(d->addr, h->addr, 16))
+			return true;
+		if (!d->family && h->type == SIP_HOST_NAME &&
+		    h->text.len == strlen(d->name) &&
+		    !strncasecmp(h->text.p, d->name, h->text.len))
+			return true;
+	}
+	return false;
+}
+
+/* `sweep`: one more request from @src to @src->dst; ban at the count */
+static void sweep_count(struct guard *g, const struct guard_zone *gz,
+			const struct guard_source *src, uint32_t now,
+			struct guard_verdict *v)
+{
+	const struct policy_threshold *th = &gz->sip.sweep;
+	struct offender *o;
+	uint8_t key[17], dk[17];
+	bool created;
+
+	src_key(key, src);
+	o = lrutab_get(g->offenders, key, now, true, &created);
+	if (created || !o->sweep_win.start)
+		window_init(&o->sweep_win, now);
+	distinct_roll(&o->sweep, window_roll(&o->sweep_win, now, th->window_ms));
+	memset(dk, 0, sizeof(dk));
+	dk[0] = src->family;
+	memcpy(dk + 1, src->dst, src->family == 6 ? 16 : 4);
+	distinct_add(&o->sweep, siphash(&g->key, dk, sizeof(dk)));
+	if (distinct_count(&o->sweep) >= th->count)
+		ban(g, gz, src, GUARD_BAN_SWEEP, now, v);
+}
+
 void guard_request(struct guard *g, const struct guard_source *src,
 		   const struct sip_msg *msg, size_t len, uint32_t now_ms,
 		   struct guard_verdict *v)
@@ -444,6 +497,18 @@ void guard_request(struct guard *g, const struct guard_source *src,
 	if (sip->methods && !(sip->methods & 1u << msg->method)) {
 		drop(g, v, GUARD_R_METHOD);
 		return;
+	}
+	if (sip->n_domains && !trusted && !domain_ok(sip, msg)) {
+		drop(g, v, GUARD_R_DOMAIN);
+		return;
+	}
+	if (sip->sweep.count && !trusted) {
+		sweep_count(g, gz, src, now_ms, v);
+		if (v->ban) {
+			/* swept: this request goes with the source */
+			drop(g, v, GUARD_R_SWEEP);
+			return;
+		}
 	}
 	if (sip->n_countries && !trusted && !country_ok(g, sip, src)) {
 		drop(g, v, GUARD_R_COUNTRY);

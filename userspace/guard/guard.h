@@ -36,6 +36,8 @@ enum guard_reason {
 	GUARD_R_PLAINTEXT_SIP,	/* a request over UDP/TCP from a tls-only zone */
 	GUARD_R_PLAIN_RTP,	/* SDP with media not SRTP from a srtp-only zone */
 	GUARD_R_CODEC,		/* SDP with none of the zone's codecs */
+	GUARD_R_DOMAIN,		/* Request-URI host not one of the zone's domains */
+	GUARD_R_SWEEP,		/* the request that made a sweep (then banned) */
 	__GUARD_R_MAX
 };
 
@@ -46,6 +48,7 @@ enum guard_ban_why {
 	GUARD_BAN_SCANNER,
 	GUARD_BAN_BRUTE_FORCE,
 	GUARD_BAN_ENUMERATION,
+	GUARD_BAN_SWEEP,
 	__GUARD_BAN_MAX
 };
 
@@ -56,11 +59,13 @@ enum guard_ban_why {
  * @addr:    4 or 16 bytes
  * @ifindex: the interface it came in on (requests) or goes out of
  *           (answers); 0 when unknown (then interface zones do not match)
+ * @dst:     a request's destination address (for `sweep`)
  */
 struct guard_source {
 	uint8_t		family;
 	uint8_t		addr[16];
 	uint32_t	ifindex;
+	uint8_t		dst[16];
 };
 
 /**

@@ -130,6 +130,21 @@ struct policy_rate {
 	struct policy_loc	loc;
 };
 
+#define POLICY_ZONE_MAX_DOMAINS		32
+#define POLICY_DOMAIN_MAX		63
+
+/**
+ * struct policy_domain - one of `domains`: a host name (lower case) or an
+ * address a Request-URI may name
+ * @family: 0 for a name, AF_INET or AF_INET6 for an address
+ */
+struct policy_domain {
+	uint8_t			family;
+	uint8_t			addr[16];
+	char			name[POLICY_DOMAIN_MAX + 1];
+	struct policy_loc	loc;
+};
+
 /**
  * struct policy_threshold - `N per DURATION [for DURATION]`, or `off`.
  * @count:     events within @window_ms that trip it; 0: off
@@ -180,6 +195,11 @@ struct policy_threshold {
  *                SDP whose active audio carries none of them is dropped;
  *                none: no codec check
  * @codecs_loc:   where `codecs` stands
+ * @domains, @n_domains: `domains HOST...`: the hosts requests from the
+ *                zone may name in their Request-URI; none: any
+ * @sweep:        distinct destination addresses one source sends requests
+ *                to (a sweep across hosts, svmap's) that get it banned;
+ *                default off
  * @loc:          the block; line 0 when the zone has none
  */
 struct policy_zone_sip {
@@ -216,6 +236,10 @@ struct policy_zone_sip {
 	unsigned int		n_codecs;
 	char			codecs[POLICY_ZONE_MAX_CODECS][POLICY_CODEC_NAME_MAX + 1];
 	struct policy_loc	codecs_loc;
+	unsigned int		n_domains;
+	struct policy_domain	domains[POLICY_ZONE_MAX_DOMAINS];
+	struct policy_loc	domains_loc;
+	struct policy_threshold	sweep;
 };
 
 /* The defaults of a zone's sip block (voipfw.conf(5) SIP POLICY). */

@@ -25,6 +25,7 @@
  *             / "ban" DUR [ "max" DUR ] / "scanners" ( "drop" / "allow" )
  *             / "max-size" N / "methods" 1*METHOD
  *             / "countries" ( "allow" / "deny" ) 1*( CC / "unknown" )
+ *             / "domains" 1*HOST / "sweep" ( N "per" DUR / "off" )
  *             / "signalling" ( "tls-only" [ "servers" 1*CIDR ] / "any" )
  *             / "media" ( "srtp-only" / "any" ) / "codecs" 1*CODEC
  *   CODEC:    an a=rtpmap encoding name, 1*15( ALPHA / DIGIT / "-" / "."
@@ -770,7 +771,7 @@ static int sip_rate(struct parser *p, const struct tok *kw, void *obj, int arg)
 }
 
 /* flood|brute-force|enumeration|user-lock: N per DURATION [for DURATION], or off */
-enum { TH_FLOOD, TH_BRUTE, TH_ENUM, TH_USER };
+enum { TH_FLOOD, TH_BRUTE, TH_ENUM, TH_USER, TH_SWEEP };
 
 static int sip_threshold(struct parser *p, const struct tok *kw, void *obj,
 			 int arg)
@@ -779,9 +780,10 @@ static int sip_threshold(struct parser *p, const struct tok *kw, void *obj,
 	struct policy_threshold *th[] = {
 		[TH_FLOOD] = &z->sip.flood, [TH_BRUTE] = &z->sip.brute_force,
 		[TH_ENUM] = &z->sip.enumeration, [TH_USER] = &z->sip.user_lock,
+		[TH_SWEEP] = &z->sip.sweep,
 	};
 	/* enumeration counts distinct users in a 128-bit bitmap */
-	uint32_t max = arg == TH_ENUM ? 48 : 1000000;
+	uint32_t max = arg == TH_ENUM || arg == TH_SWEEP ? 48 : 1000000;
 	struct policy_threshold v = { .loc = kw->loc };
 	struct tok t;
 
@@ -818,7 +820,8 @@ static int sip_threshold(struct parser *p, const struct tok *kw, void *obj,
 		if (parse_duration(p, &t, &v.for_ms) || advance(p, &t))
 			return -1;
 	}
-	if ((arg == TH_BRUTE || arg == TH_ENUM || arg == TH_USER) &&
+	if ((arg == TH_BRUTE || arg == TH_ENUM || arg == TH_USER ||
+	     arg == TH_SWEEP) &&
 	    v.window_ms < 1000)
 		return perr(p, kw->loc, "the window must be at least 1s");
 	*th[arg] = v;
@@ -1135,7 +1138,71 @@ static int sip_codecs(struct parser *p, const struct tok *kw, void *obj,
 	return 0;
 }
 
+/* domains HOST... : host names (any case) or addresses of this site */
+static int sip_domains(struct parser *p, const struct tok *kw, void *obj,
+		       int arg)
+{
+	struct policy_zone *z = obj;
+	struct policy_zone_sip *s = &z->sip;
+	struct policy_domain d;
+	char buf[POLICY_DOMAIN_MAX + 1];
+	unsigned int i;
+	struct tok t;
+
+	(void)arg;
+	if (once(p, kw, &s->domains_loc))
+		return -1;
+	for (;;) {
+		lex(p, LEX_WORD, &t);
+		if (t.type != TOK_WORD)
+			break;
+		memset(&d, 0, sizeof(d));
+		d.loc = t.loc;
+		if (t.len > POLICY_DOMAIN_MAX)
+			return perr(p, t.loc, "host '%.*s' is longer than %d characters",
+				    Q(&t), POLICY_DOMAIN_MAX);
+		memcpy(buf, t.p, t.len);
+		buf[t.len] = '\0';
+		if (memchr(buf, ':', t.len)) {
+			if (inet_pton(AF_INET6, buf, d.addr) != 1)
+				return perr(p, t.loc, "bad IPv6 address '%s'", buf);
+			d.family = AF_INET6;
+		} else if (inet_pton(AF_INET, buf, d.addr) == 1) {
+			d.family = AF_INET;
+		} else {
+			for (i = 0; i < t.len; i++) {
+				char c = buf[i];
+
+				if (c >= 'A' && c <= 'Z')
+					buf[i] = (char)(c + 32);
+				else if (!is_alnum((unsigned char)c) && c != '-' &&
+					 c != '.')
+					return perr(p, t.loc, "bad host '%.*s' (a name "
+						    "as in a SIP URI, or an address)",
+						    Q(&t));
+			}
+		}
+		memcpy(d.name, buf, t.len + 1);
+		for (i = 0; i < s->n_domains; i++)
+			if (!strcmp(s->domains[i].name, d.name) ||
+			    (d.family && s->domains[i].family == d.family &&
+			     !memcmp(s->domains[i].addr, d.addr, 16)))
+				return perr(p, t.loc, "host '%.*s' given twice", Q(&t));
+		if (s->n_domains >= POLICY_ZONE_MAX_DOMAINS)
+			return perr(p, t.loc, "too many hosts (at most %d)",
+				    POLICY_ZONE_MAX_DOMAINS);
+		s->domains[s->n_domains++] = d;
+		if (advance(p, &t))
+			return -1;
+	}
+	if (!s->n_domains)
+		return unexpected(p, &t, "expected a host name or address");
+	return 0;
+}
+
 static const struct policy_kw sip_kws[] = {
+	{ "domains",		sip_domains,	0 },
+	{ "sweep",		sip_threshold,	TH_SWEEP },
 	{ "countries",		sip_countries,	0 },
 	{ "strictness",		sip_strictness,	0 },
 	{ "rate",		sip_rate,	0 },
