@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "unit.h"
+#include "detect/regwatch.h"
 #include "guard/guard.h"
 #include "sip/sip_error.h"
 
@@ -533,8 +534,66 @@ static void test_domains_sweep(void)
 	guard_free(g);
 }
 
+/* the registrar's 200 to a REGISTER of @user, binding for @exp s */
+static const struct sip_msg *reg_ok(const char *user, unsigned int exp)
+{
+	static char b[1024];
+	struct sip_diag diag;
+
+	snprintf(b, sizeof(b),
+		 "SIP/2.0 200 OK\r\n"
+		 "Via: SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bKr\r\n"
+		 "From: <sip:%s@example.com>;tag=1\r\n"
+		 "To: <sip:%s@example.com>;tag=2\r\n"
+		 "Call-ID: r%s@x\r\nCSeq: 2 REGISTER\r\n"
+		 "Contact: <sip:%s@192.0.2.9:5060>;expires=%u\r\n"
+		 "Content-Length: 0\r\n\r\n", user, user, user, user, exp);
+	memset(&diag, 0, sizeof(diag));
+	if (sip_parse(b, strlen(b), &msg, &diag))
+		abort();
+	return &msg;
+}
+
+static void test_accounts(void)
+{
+	static const char c[] =
+		"zone lan { interface eth0; sip { dormant 1d } }\n";
+	struct policy_error perr;
+	struct policy *pol = policy_parse(c, strlen(c), "t.conf", &perr);
+	struct guard_verdict v;
+	struct guard_stats st;
+	struct guard_source a, b;
+	struct guard *g;
+	char err[128];
+
+	unit_case("accounts: a name registered from two addresses at once");
+	if (!CHECK_MSG(pol, "%s", perr.text))
+		return;
+	g = guard_new(pol, NULL, fake_ifindex, NULL, &key, err, sizeof(err));
+	policy_free(pol);
+	if (!CHECK(g))
+		return;
+	a = src("10.0.0.10", 2);
+	b = src("10.0.0.11", 2);
+	guard_answer(g, &a, reg_ok("300", 3600), 1000, &v);
+	CHECK_INT(v.reg_events, 0);
+	guard_answer(g, &b, reg_ok("300", 3600), 2000, &v);
+	CHECK_INT(v.reg_events, REGWATCH_SHARED);
+	CHECK(!memcmp(v.reg_other, a.addr, 4));
+	CHECK(!v.drop && !v.ban);
+	unit_case("accounts: a dormant one wakes after a day");
+	guard_answer(g, &a, reg_ok("301", 60), 3000, &v);
+	guard_answer(g, &a, reg_ok("301", 60), 3000 + 86400 * 1000 + 5000, &v);
+	CHECK_INT(v.reg_events, REGWATCH_WOKE);
+	guard_get_stats(g, &st);
+	CHECK_INT(st.accounts_shared, 1);
+	CHECK_INT(st.accounts_woke, 1);
+	guard_free(g);
+}
+
 int main(void)
 {
+	test_accounts();
 	test_domains_sweep();
 	test_countries();
 	test_zones();

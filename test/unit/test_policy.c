@@ -519,6 +519,8 @@ static const struct err_case err_cases[] = {
 	{ ZS "domains pbx.example.com PBX.example.com }}", "t.conf:1:53: host 'PBX.example.com' given twice" },
 	{ ZS "domains 203.0.113.5 bad_host }}", "t.conf:1:49: bad host 'bad_host' (a name as in a SIP URI, or an address)" },
 	{ ZS "domains fd00::1::2 }}", "t.conf:1:37: bad IPv6 address 'fd00::1::2'" },
+	{ ZS "dormant 60d }}", "t.conf:1:37: duration '60d' is longer than 30 days" },
+	{ ZS "dormant sometimes }}", "t.conf:1:37: bad duration 'sometimes' (a number and s, m, h or d: 30s, 10m, 1h, 1d)" },
 	{ ZS "sweep 49 per 1m }}", "t.conf:1:35: bad count '49' (1-48, or off)" },
 	{ ZS "trusted 10.0.0.1/8 }}", "t.conf:1:37: 10.0.0.1/8 has host bits set (did you mean 10.0.0.0/8?)" },
 	{ ZS "signalling tls }}", "t.conf:1:40: expected 'tls-only' or 'any', got 'tls'" },

@@ -138,6 +138,8 @@ static void stats_sum(struct ctlsock *cs, struct engine_stats *sum)
 		for (r = 0; r < __GUARD_BAN_MAX; r++)
 			sum->bans[r] += st.bans[r];
 		sum->ban_failures += st.ban_failures;
+		sum->accounts_shared += st.accounts_shared;
+		sum->accounts_woke += st.accounts_woke;
 		for (r = 0; r < __TOLLGUARD_REASON_MAX; r++)
 			sum->by_toll_reason[r] += st.by_toll_reason[r];
 		sum->toll_trips += st.toll_trips;
@@ -408,8 +410,11 @@ static void cmd_stats(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 		for (r = 1, n = 0; r < __GUARD_BAN_MAX; r++)
 			fprintf(out, "%s\"%s\":%llu", n++ ? "," : "",
 				guard_ban_why_str(r), (unsigned long long)sum.bans[r]);
-		fprintf(out, "},\"ban_failures\":%llu}\n",
-			(unsigned long long)sum.ban_failures);
+		fprintf(out, "},\"ban_failures\":%llu,\"accounts_shared\":%llu,"
+			"\"accounts_woke\":%llu}\n",
+			(unsigned long long)sum.ban_failures,
+			(unsigned long long)sum.accounts_shared,
+			(unsigned long long)sum.accounts_woke);
 	} else {
 		for (r = 1; r < __GUARD_BAN_MAX; r++)
 			if (sum.bans[r])
@@ -418,6 +423,12 @@ static void cmd_stats(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 		if (sum.ban_failures)
 			fprintf(out, "ban failed %llu\n",
 				(unsigned long long)sum.ban_failures);
+		if (sum.accounts_shared)
+			fprintf(out, "account shared %llu\n",
+				(unsigned long long)sum.accounts_shared);
+		if (sum.accounts_woke)
+			fprintf(out, "account woke %llu\n",
+				(unsigned long long)sum.accounts_woke);
 	}
 }
 

@@ -20,6 +20,7 @@
 #include <syslog.h>
 
 #include "engine.h"
+#include "../detect/regwatch.h"
 #include "../inspect/inspect.h"
 #include "../pinhole/phref.h"
 #include "../toll/dialplan.h"
@@ -771,6 +772,30 @@ static void verdict_count(struct engine *e, struct engine_verdict *v)
  * counted; the message's own verdict stands (the guard still drops what
  * it would: fail-closed for the flood, the ban is the extra).
  */
+/* Registrations for review: a shared account, a dormant one waking. */
+static void account_events(struct engine *e, const struct guard_source *dev,
+			   const struct sip_msg *msg, const struct guard_verdict *g)
+{
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	int ulen = (int)(msg->to.uri.user.len > 64 ? 64 : msg->to.uri.user.len);
+
+	inet_ntop(dev->family == 6 ? AF_INET6 : AF_INET, dev->addr, a, sizeof(a));
+	if (g->reg_events & REGWATCH_SHARED) {
+		e->st.accounts_shared++;
+		inet_ntop(g->reg_other_fam == 6 ? AF_INET6 : AF_INET,
+			  g->reg_other, b, sizeof(b));
+		ELOG(e, LOG_NOTICE, "account %.*s: registered from %s while %s "
+		     "holds a live registration (shared or stolen?)", ulen,
+		     msg->to.uri.user.p, a, b);
+	}
+	if (g->reg_events & REGWATCH_WOKE) {
+		e->st.accounts_woke++;
+		ELOG(e, LOG_NOTICE, "account %.*s: registered from %s after a "
+		     "silence longer than the zone's dormant time", ulen,
+		     msg->to.uri.user.p, a);
+	}
+}
+
 static void guard_judge(struct engine *e, const struct pkt_meta *meta,
 			const struct sip_msg *msg, const struct sdp *sdp,
 			size_t len, uint64_t now_ms, struct engine_verdict *v)
@@ -789,6 +814,8 @@ static void guard_judge(struct engine *e, const struct pkt_meta *meta,
 		memcpy(gs.addr, meta->daddr, 16);
 		gs.ifindex = meta->outdev;
 		guard_answer(e->guard, &gs, msg, (uint32_t)now_ms, &v->guard);
+		if (v->guard.reg_events)
+			account_events(e, &gs, msg, &v->guard);
 	}
 	/* an offer or answer is judged by its sender's zone */
 	if (sdp) {

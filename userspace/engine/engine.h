@@ -243,6 +243,8 @@ struct engine_stats {
 	uint64_t	by_guard_reason[__GUARD_R_MAX];
 	uint64_t	bans[__GUARD_BAN_MAX];
 	uint64_t	ban_failures;
+	uint64_t	accounts_shared;
+	uint64_t	accounts_woke;
 	uint64_t	by_toll_reason[__TOLLGUARD_REASON_MAX];
 	uint64_t	toll_trips;
 	uint64_t	toll_calls_ended;

@@ -17,6 +17,7 @@
 
 #include "guard/guard.h"
 #include "detect/authwatch.h"
+#include "detect/regwatch.h"
 #include "guard/compliance.h"
 #include "hash/lrutab.h"
 #include "limit/distinct.h"
@@ -45,6 +46,7 @@ struct guard_zone {
 	struct netset		subnets;
 	struct netset		trusted;
 	struct authwatch	*watch;
+	struct regwatch		*reg;
 };
 
 /**
@@ -83,6 +85,8 @@ struct guard {
 	struct lrutab		*offenders;
 	struct lrutab		*creds;
 	unsigned int		resolve_next;	/* guard_tick's rolling look */
+	uint32_t		last_ms;	/* the clock's wraps, for */
+	uint64_t		wraps;		/* registrations' days */
 	struct guard_stats	st;
 };
 
@@ -204,6 +208,10 @@ static int zone_init(struct guard *g, struct guard_zone *gz,
 		if (!gz->watch)
 			return -1;
 	}
+	/* registrations: shared accounts always, dormant ones if asked */
+	gz->reg = regwatch_new(watch_cap, s->dormant_ms / 1000, &g->key);
+	if (!gz->reg)
+		return -1;
 	return 0;
 }
 
@@ -289,6 +297,7 @@ void guard_free(struct guard *g)
 		return;
 	for (i = 0; i < g->n_zones; i++) {
 		authwatch_free(g->zones[i].watch);
+		regwatch_free(g->zones[i].reg);
 		netset_release(&g->zones[i].subnets);
 		netset_release(&g->zones[i].trusted);
 	}
@@ -555,6 +564,37 @@ void guard_request(struct guard *g, const struct guard_source *src,
 	}
 }
 
+/*
+ * A registrar's 2xx to a REGISTER, going to the device that registered:
+ * its binding lasts the first Contact's expires, else the Expires header,
+ * else an hour (RFC 3261 10.2.1.1's default); no Contact: unregistered.
+ */
+static void registered(struct guard *g, const struct guard_zone *gz,
+		       const struct guard_source *dst, const struct sip_msg *msg,
+		       uint32_t now_ms, struct guard_verdict *v)
+{
+	int64_t exp = 0;
+	uint64_t now_s;
+
+	if (now_ms < g->last_ms && g->last_ms - now_ms > 0x80000000u)
+		g->wraps++;
+	g->last_ms = now_ms;
+	now_s = ((g->wraps << 32) | now_ms) / 1000;
+	if (msg->n_contact && !msg->contact[0].star)
+		exp = msg->contact[0].expires >= 0 ? msg->contact[0].expires :
+		      msg->expires >= 0 ? msg->expires : 3600;
+	if (exp > 0xffffffffLL)
+		exp = 0xffffffffLL;
+	v->reg_events = regwatch_registered(gz->reg, msg->to.uri.user.p,
+					    msg->to.uri.user.len, dst->family,
+					    dst->addr, (uint32_t)exp, now_s,
+					    v->reg_other, &v->reg_other_fam);
+	if (v->reg_events & REGWATCH_SHARED)
+		g->st.accounts_shared++;
+	if (v->reg_events & REGWATCH_WOKE)
+		g->st.accounts_woke++;
+}
+
 void guard_answer(struct guard *g, const struct guard_source *dst,
 		  const struct sip_msg *msg, uint32_t now_ms,
 		  struct guard_verdict *v)
@@ -569,6 +609,9 @@ void guard_answer(struct guard *g, const struct guard_source *dst,
 	if (!gz)
 		return;
 	v->zone = gz->index;
+	if (msg->status >= 200 && msg->status < 300 &&
+	    msg->cseq_method == SIP_METHOD_REGISTER)
+		registered(g, gz, dst, msg, now_ms, v);
 	if (!gz->watch || (msg->status != 401 && msg->status != 403 &&
 			   msg->status != 404 && msg->status != 407))
 		return;

@@ -76,6 +76,9 @@ struct guard_source {
  * @why:           why the ban
  * @zone:          the zone's index in the policy, -1 for none
  * @user_locked:   an answer locked its username
+ * @reg_events:    a registration's enum regwatch_event bits (for review:
+ *                 the caller logs them); @reg_other, @reg_other_fam: the
+ *                 other address of a shared account
  */
 struct guard_verdict {
 	bool			drop;
@@ -85,6 +88,9 @@ struct guard_verdict {
 	enum guard_ban_why	why;
 	int			zone;
 	bool			user_locked;
+	unsigned int		reg_events;
+	uint8_t			reg_other[16];
+	int			reg_other_fam;
 };
 
 /**
@@ -95,6 +101,8 @@ struct guard_stats {
 	uint64_t	dropped[__GUARD_R_MAX];
 	uint64_t	bans[__GUARD_BAN_MAX];
 	uint64_t	user_locks;
+	uint64_t	accounts_shared;
+	uint64_t	accounts_woke;
 };
 
 /**

@@ -200,6 +200,8 @@ struct policy_threshold {
  * @sweep:        distinct destination addresses one source sends requests
  *                to (a sweep across hosts, svmap's) that get it banned;
  *                default off
+ * @dormant_ms:   an account registering after this long a silence is
+ *                reported as woken (0: not watched; default 30 days)
  * @loc:          the block; line 0 when the zone has none
  */
 struct policy_zone_sip {
@@ -240,6 +242,8 @@ struct policy_zone_sip {
 	struct policy_domain	domains[POLICY_ZONE_MAX_DOMAINS];
 	struct policy_loc	domains_loc;
 	struct policy_threshold	sweep;
+	uint32_t		dormant_ms;
+	struct policy_loc	dormant_loc;
 };
 
 /* The defaults of a zone's sip block (voipfw.conf(5) SIP POLICY). */

@@ -26,6 +26,7 @@
  *             / "max-size" N / "methods" 1*METHOD
  *             / "countries" ( "allow" / "deny" ) 1*( CC / "unknown" )
  *             / "domains" 1*HOST / "sweep" ( N "per" DUR / "off" )
+ *             / "dormant" ( DUR / "off" )
  *             / "signalling" ( "tls-only" [ "servers" 1*CIDR ] / "any" )
  *             / "media" ( "srtp-only" / "any" ) / "codecs" 1*CODEC
  *   CODEC:    an a=rtpmap encoding name, 1*15( ALPHA / DIGIT / "-" / "."
@@ -1200,7 +1201,28 @@ static int sip_domains(struct parser *p, const struct tok *kw, void *obj,
 	return 0;
 }
 
+/* dormant DURATION | off */
+static int sip_dormant(struct parser *p, const struct tok *kw, void *obj,
+		       int arg)
+{
+	struct policy_zone *z = obj;
+	struct tok t;
+
+	(void)arg;
+	if (once(p, kw, &z->sip.dormant_loc))
+		return -1;
+	lex(p, LEX_NAME, &t);
+	if (tok_is(&t, "off")) {
+		z->sip.dormant_ms = 0;
+		return advance(p, &t);
+	}
+	if (parse_duration(p, &t, &z->sip.dormant_ms))
+		return -1;
+	return advance(p, &t);
+}
+
 static const struct policy_kw sip_kws[] = {
+	{ "dormant",		sip_dormant,	0 },
 	{ "domains",		sip_domains,	0 },
 	{ "sweep",		sip_threshold,	TH_SWEEP },
 	{ "countries",		sip_countries,	0 },
