@@ -171,6 +171,7 @@ bench: all net-tools $(BENCH_TOOLS)
 	$(MAKE) bench-parse
 	./test/bench/engine.sh $(BUILD)
 	./test/bench/policy.sh $(BUILD)
+	./test/bench/flood.sh $(BUILD)
 
 # ---- the distro kernel in qemu (scripts/vm) --------------------------------
 
