@@ -15,6 +15,7 @@
 
 #include "unit.h"
 #include "engine/engine.h"
+#include "sip/sip_rewrite.h"
 
 struct rec {
 	unsigned int	bans, committed_bans, pending_bans, commits;
@@ -220,8 +221,127 @@ static void run(bool group)
 	guard_free(g);
 }
 
+static const char norm_conf[] =
+	"zone out { subnet 198.51.100.0/24; sip { strip-identity; "
+	"trusted 198.51.100.5; hide-agent Edge/1 } }\n"
+	"zone pbx { subnet 10.0.0.0/24; sip { strip-identity } }\n";
+
+/* An OPTIONS with a PAI and a User-Agent from @n's own address block. */
+static size_t identity_request(unsigned int n)
+{
+	snprintf(buf, sizeof(buf),
+		 "OPTIONS sip:100@10.0.0.1 SIP/2.0\r\n"
+		 "Via: SIP/2.0/UDP 198.51.100.7:5060;branch=z9hG4bKn%u\r\n"
+		 "Max-Forwards: 70\r\n"
+		 "From: <sip:x@198.51.100.7>;tag=%u\r\n"
+		 "To: <sip:100@10.0.0.1>\r\n"
+		 "Call-ID: n%u@x\r\n"
+		 "CSeq: 1 OPTIONS\r\n"
+		 "P-Asserted-Identity: <sip:ceo@example.com>\r\n"
+		 "User-Agent: Secret/9.9\r\n"
+		 "Content-Length: 0\r\n\r\n", n, n, n);
+	return strlen(buf);
+}
+
+static bool has(const char *p, size_t len, const char *what)
+{
+	return memmem(p, len, what, strlen(what)) != NULL;
+}
+
+static void test_normalize(void)
+{
+	struct policy_error perr;
+	struct policy *pol = policy_parse(norm_conf, strlen(norm_conf), "n.conf",
+					  &perr);
+	struct siphash_key key = { 1, 2 };
+	struct engine_config cfg;
+	struct pinhole_backend be = { .ops = &ops };
+	struct pkt_meta in = meta("198.51.100.7", "10.0.0.1");
+	struct pkt_meta trusted = meta("198.51.100.5", "10.0.0.1");
+	struct pkt_meta outward = meta("10.0.0.1", "198.51.100.7");
+	struct pkt_meta tcp = in;
+	struct engine_verdict v;
+	struct engine_stats st;
+	struct rec r = { 0 };
+	struct guard *g;
+	struct engine *e;
+	char err[128];
+	size_t len;
+
+	unit_case("engine normalize: setup");
+	if (!CHECK_MSG(pol, "%s", perr.text))
+		return;
+	g = guard_new(pol, NULL, no_ifindex, NULL, &key, err, sizeof(err));
+	policy_free(pol);
+	engine_config_defaults(&cfg);
+	be.ctx = &r;
+	e = engine_new(&cfg, &be, NULL, NULL);
+	if (!CHECK(g && e))
+		return;
+	engine_set_guard(e, g);
+
+	unit_case("engine normalize: an untrusted source's PAI is removed");
+	len = identity_request(1);
+	engine_message(e, &in, buf, len, 1000, &v);
+	CHECK(v.accept);
+	if (CHECK(v.rewrite)) {
+		CHECK(!has(v.rewrite, v.rewrite_len, "P-Asserted-Identity"));
+		/* to pbx, which has no hide-agent: the User-Agent stays */
+		CHECK(has(v.rewrite, v.rewrite_len, "User-Agent: Secret/9.9\r\n"));
+		CHECK_INT(v.rewrite_len, len - strlen("P-Asserted-Identity: "
+						      "<sip:ceo@example.com>\r\n"));
+		CHECK_INT(v.rewrote, SIP_RW_IDENTITY);
+	}
+
+	unit_case("engine normalize: a trusted source's PAI stays: no rewrite");
+	len = identity_request(2);
+	engine_message(e, &trusted, buf, len, 1000, &v);
+	CHECK(v.accept);
+	CHECK(!v.rewrite);
+	CHECK_INT(v.rewrote, 0);
+
+	unit_case("engine normalize: towards out, PAI stripped (pbx) and "
+		  "User-Agent replaced (out)");
+	len = identity_request(3);
+	engine_message(e, &outward, buf, len, 1000, &v);
+	CHECK(v.accept);
+	if (CHECK(v.rewrite)) {
+		CHECK(!has(v.rewrite, v.rewrite_len, "P-Asserted-Identity"));
+		CHECK(has(v.rewrite, v.rewrite_len, "User-Agent: Edge/1\r\n"));
+		CHECK(!has(v.rewrite, v.rewrite_len, "Secret"));
+		CHECK_INT(v.rewrote, SIP_RW_IDENTITY | SIP_RW_AGENT);
+	}
+
+	unit_case("engine normalize: TCP is passed unchanged and counted");
+	tcp.proto = IPPROTO_TCP;
+	len = identity_request(4);
+	engine_message(e, &tcp, buf, len, 1000, &v);
+	CHECK(v.accept);
+	CHECK(!v.rewrite);
+
+	unit_case("engine normalize: a rewrite the caller cannot carry is a drop");
+	len = identity_request(5);
+	engine_message(e, &in, buf, len, 1000, &v);
+	CHECK(v.rewrite);
+	engine_rewrite_failed(e, &v);
+	CHECK(!v.accept);
+	CHECK_STR(engine_verdict_reason(&v), "rewrite-failed");
+
+	unit_case("engine normalize: the counters");
+	engine_get_stats(e, &st);
+	CHECK_INT(st.rewrite_identity, 2);
+	CHECK_INT(st.rewrite_agent, 1);
+	CHECK_INT(st.rewrite_not_udp, 1);
+	CHECK_INT(st.by_reason[ENGINE_R_REWRITE_FAILED], 1);
+	CHECK_INT(st.dropped, 1);
+	CHECK_INT(st.accepted, 4);
+	engine_free(e);
+	guard_free(g);
+}
+
 int main(void)
 {
+	test_normalize();
 	run(false);
 	run(true);
 	return unit_summary("engine_guard");

@@ -591,6 +591,57 @@ static void test_accounts(void)
 	guard_free(g);
 }
 
+static const char norm_conf[] =
+	"zone lan { interface eth0; sip { strip-identity; trusted 10.0.0.5 } }\n"
+	"zone wan { interface eth1; sip { hide-agent PBX/2 } }\n"
+	"zone trunk { subnet 192.0.2.0/24; sip { hide-agent; strip-identity } }\n";
+
+static void test_normalize(void)
+{
+	struct guard_source lan = src("10.0.0.9", 2), pbx = src("10.0.0.5", 2);
+	struct guard_source wan = src("198.51.100.7", 3), lan2 = src("10.0.0.7", 2);
+	struct guard_source trunk = src("192.0.2.1", 3), none = src("10.9.9.9", 9);
+	struct policy_error perr;
+	struct policy *pol;
+	struct guard_norm n;
+	struct guard *g;
+	char err[128];
+
+	unit_case("normalize: strip-identity by the sender's zone, trusted kept; "
+		  "hide-agent by the receiver's zone from elsewhere");
+	pol = policy_parse(norm_conf, strlen(norm_conf), "n.conf", &perr);
+	if (!CHECK_MSG(pol, "%s", perr.text))
+		return;
+	g = guard_new(pol, NULL, fake_ifindex, NULL, &key, err, sizeof(err));
+	policy_free(pol);
+	if (!CHECK_MSG(g, "%s", err))
+		return;
+	guard_normalize(g, &lan, &wan, &n);
+	CHECK(n.strip_identity);
+	CHECK(n.hide_agent);
+	CHECK_STR(n.agent, "PBX/2");
+	guard_normalize(g, &pbx, &wan, &n);	/* trusted: its PAI stays */
+	CHECK(!n.strip_identity);
+	CHECK(n.hide_agent);
+	guard_normalize(g, &wan, &lan, &n);	/* wan strips nothing */
+	CHECK(!n.strip_identity);
+	CHECK(!n.hide_agent);
+	guard_normalize(g, &lan, &lan2, &n);	/* within lan: nothing leaves */
+	CHECK(n.strip_identity);
+	CHECK(!n.hide_agent);
+	guard_normalize(g, &lan, &trunk, &n);	/* trunk by subnet, on eth1 */
+	CHECK(n.hide_agent);
+	CHECK_STR(n.agent, "");
+	guard_normalize(g, &trunk, &none, &n);
+	CHECK(n.strip_identity);
+	CHECK(!n.hide_agent);
+	guard_normalize(g, &none, &none, &n);	/* no zone: nothing */
+	CHECK(!n.strip_identity);
+	CHECK(!n.hide_agent);
+	CHECK_STR(n.agent, "");
+	guard_free(g);
+}
+
 int main(void)
 {
 	test_accounts();
@@ -601,5 +652,6 @@ int main(void)
 	test_unbanned();
 	test_scanner_method_size();
 	test_answers();
+	test_normalize();
 	return unit_summary("guard");
 }

@@ -539,6 +539,16 @@ static const struct err_case err_cases[] = {
 	{ ZS "codecs }}", "t.conf:1:36: expected a codec (PCMU, PCMA, G722, opus, ...), got '}'" },
 	{ ZS "codecs PCMU; codecs PCMA }}", "t.conf:1:42: codecs given twice (first at line 1)" },
 	{ ZS "codecs a b c d e f g h i j k l m n o p q }}", "t.conf:1:68: too many codecs (at most 16)" },
+	{ ZS "strip-identity; strip-identity }}", "t.conf:1:45: strip-identity given twice (first at line 1)" },
+	{ ZS "strip-identity yes }}", "t.conf:1:44: expected end of statement (newline or ';'), got 'yes'" },
+	{ ZS "hide-agent; hide-agent PBX }}", "t.conf:1:41: hide-agent given twice (first at line 1)" },
+	{ ZS "hide-agent pbx@example.com }}", "t.conf:1:40: bad agent 'pbx@example.com' (a product token: letters, digits, '-', '.', '_' and one '/' inside, as PBX or voipfw/1.0; at most 32 characters)" },
+	{ ZS "hide-agent a/b/c }}", "t.conf:1:40: bad agent 'a/b/c' (a product token: letters, digits, '-', '.', '_' and one '/' inside, as PBX or voipfw/1.0; at most 32 characters)" },
+	{ ZS "hide-agent /1.0 }}", "t.conf:1:40: bad agent '/1.0' (a product token: letters, digits, '-', '.', '_' and one '/' inside, as PBX or voipfw/1.0; at most 32 characters)" },
+	{ ZS "hide-agent voipfw/ }}", "t.conf:1:40: bad agent 'voipfw/' (a product token: letters, digits, '-', '.', '_' and one '/' inside, as PBX or voipfw/1.0; at most 32 characters)" },
+	{ ZS "hide-agent abcdefghijklmnopqrstuvwxyz0123456 }}", "t.conf:1:40: bad agent 'abcdefghijklmnopqrstuvwxyz0123456' (a product token: letters, digits, '-', '.', '_' and one '/' inside, as PBX or voipfw/1.0; at most 32 characters)" },
+	{ ZS "hide-agent PBX 2 }}", "t.conf:1:44: expected end of statement (newline or ';'), got '2'" },
+	{ ZS "hide-agent (PBX) }}", "t.conf:1:40: unexpected character '('" },
 	{ "zone a { sip strictness strict }", "t.conf:1:14: expected '{', got 'strictness'" },
 	{ "zone a { sip {\n", "t.conf:2:1: unexpected end of file: the sip block opened at line 1 has no '}'" },
 	/* services */
@@ -742,6 +752,39 @@ static void test_sip_settings(void)
 		CHECK_LOC(pol->zones[2].sip.media_loc, 7, 55);
 		CHECK(!pol->zones[3].sip.tls_only);
 		CHECK_LOC(pol->zones[3].sip.signalling_loc, 8, 34);
+		policy_free(pol);
+	}
+
+	unit_case("sip settings: strip-identity, hide-agent");
+	pol = parse_str(
+		"zone lan { interface eth0 }\n"
+		"zone phones { subnet 10.0.20.0/24\n"
+		"  sip { trusted 10.0.20.5; strip-identity } }\n"
+		"zone wan { interface eth1\n"
+		"  sip { hide-agent voipfw/1.0 } }\n"
+		"zone trunk { subnet 192.0.2.0/24; sip { hide-agent\n"
+		"  strip-identity } }\n");
+	if (CHECK_MSG(pol, "%s", err.text)) {
+		d = &pol->zones[0].sip;
+		CHECK(!d->strip_identity);
+		CHECK(!d->hide_agent);
+		CHECK_INT(d->strip_identity_loc.line, 0);
+		CHECK_INT(d->hide_agent_loc.line, 0);
+		w = &pol->zones[1].sip;
+		CHECK(w->strip_identity);
+		CHECK_LOC(w->strip_identity_loc, 3, 28);
+		CHECK(!w->hide_agent);
+		w = &pol->zones[2].sip;
+		CHECK(!w->strip_identity);
+		CHECK(w->hide_agent);
+		CHECK_STR(w->agent, "voipfw/1.0");
+		CHECK_LOC(w->hide_agent_loc, 5, 9);
+		w = &pol->zones[3].sip;
+		CHECK(w->strip_identity);
+		CHECK(w->hide_agent);
+		CHECK_STR(w->agent, "");
+		CHECK_LOC(w->hide_agent_loc, 6, 41);
+		CHECK_LOC(w->strip_identity_loc, 7, 3);
 		policy_free(pol);
 	}
 

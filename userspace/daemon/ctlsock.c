@@ -144,6 +144,9 @@ static void stats_sum(struct ctlsock *cs, struct engine_stats *sum)
 			sum->by_toll_reason[r] += st.by_toll_reason[r];
 		sum->toll_trips += st.toll_trips;
 		sum->toll_calls_ended += st.toll_calls_ended;
+		sum->rewrite_identity += st.rewrite_identity;
+		sum->rewrite_agent += st.rewrite_agent;
+		sum->rewrite_not_udp += st.rewrite_not_udp;
 	}
 }
 
@@ -397,8 +400,22 @@ static void cmd_stats(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 			fprintf(out, "drop %s %llu\n", engine_toll_reason_str(r),
 				(unsigned long long)sum.by_toll_reason[r]);
 	}
+	/* the zones' normalization: messages sent changed, by what */
 	if (req->json)
-		fprintf(out, "],\"toll\":{\"trips\":%llu,\"calls_ended\":%llu",
+		fprintf(out, "],\"rewrite\":{\"strip-identity\":%llu,"
+			"\"hide-agent\":%llu,\"not-udp\":%llu}",
+			(unsigned long long)sum.rewrite_identity,
+			(unsigned long long)sum.rewrite_agent,
+			(unsigned long long)sum.rewrite_not_udp);
+	else if (sum.rewrite_identity || sum.rewrite_agent ||
+		 sum.rewrite_not_udp)
+		fprintf(out, "rewrite strip-identity %llu\n"
+			"rewrite hide-agent %llu\nrewrite not-udp %llu\n",
+			(unsigned long long)sum.rewrite_identity,
+			(unsigned long long)sum.rewrite_agent,
+			(unsigned long long)sum.rewrite_not_udp);
+	if (req->json)
+		fprintf(out, ",\"toll\":{\"trips\":%llu,\"calls_ended\":%llu",
 			(unsigned long long)sum.toll_trips,
 			(unsigned long long)sum.toll_calls_ended);
 	else if (sum.toll_trips || sum.toll_calls_ended)

@@ -120,6 +120,33 @@ static void settle_batch(void *arg, enum pktq_verdict *verdicts,
 	w->n_pending = 0;
 }
 
+/*
+ * The zones' normalization changed an accepted UDP message: the verdict
+ * carries the packet rebuilt around it (lengths and checksums; the
+ * kernel takes them as they are).  A packet that cannot be rebuilt is
+ * dropped: fail-closed, as the engine drops a rewrite that does not fit,
+ * since the zone asked that those fields never cross.
+ */
+static enum pktq_verdict carry_rewrite(struct voipfwd_worker *w,
+				       const struct pktq_packet *p,
+				       const struct netpkt *pkt,
+				       struct engine_verdict *v)
+{
+	long n = -1;
+
+	if (p->mangle)
+		n = netpkt_udp_rebuild(p->data, p->len, pkt,
+				       (const uint8_t *)v->rewrite,
+				       v->rewrite_len, p->mangle,
+				       PKTQ_MANGLE_LEN);
+	if (n < 0) {
+		engine_rewrite_failed(w->engine, v);
+		return PKTQ_DROP;
+	}
+	*p->mangle_len = (size_t)n;
+	return PKTQ_ACCEPT;
+}
+
 static enum pktq_verdict on_packet(void *arg, const struct pktq_packet *p)
 {
 	struct voipfwd_worker *w = arg;
@@ -172,6 +199,8 @@ static enum pktq_verdict on_packet(void *arg, const struct pktq_packet *p)
 		       pkt.payload_len, voipfwd_now_ms(), &v);
 	if (v.pending)
 		note_pending(w, p->slot);
+	if (v.accept && v.rewrite)
+		return carry_rewrite(w, p, &pkt, &v);
 	return v.accept ? PKTQ_ACCEPT : PKTQ_DROP;
 }
 

@@ -23,6 +23,7 @@
 #include "../detect/regwatch.h"
 #include "../inspect/inspect.h"
 #include "../pinhole/phref.h"
+#include "../sip/sip_rewrite.h"
 #include "../toll/dialplan.h"
 
 /*
@@ -35,6 +36,9 @@ struct src_slot {
 	uint32_t	count;
 	uint32_t	pinholes;
 };
+
+/* The largest SIP message a rewrite makes: a UDP payload in IPv4. */
+#define ENGINE_REWRITE_MAX	(65535 - 20 - 8)
 
 struct engine {
 	struct engine_config		cfg;
@@ -73,6 +77,8 @@ struct engine {
 	struct inspect_result		res;
 	struct pinhole			old[DIALOG_MAX_PINHOLES];
 	struct pinhole			new[DIALOG_MAX_PINHOLES];
+	/* the normalized message of the last engine_message() */
+	char				rewrite[ENGINE_REWRITE_MAX];
 };
 
 static const char *const engine_reason_names[__ENGINE_R_MAX] = {
@@ -90,6 +96,7 @@ static const char *const engine_reason_names[__ENGINE_R_MAX] = {
 	[ENGINE_R_GUARD]		= "guard",
 	[ENGINE_R_TOLL]			= "toll",
 	[ENGINE_R_USER_BLOCKED]		= "user-blocked",
+	[ENGINE_R_REWRITE_FAILED]	= "rewrite-failed",
 };
 
 /* Closes one group commit can retry if it fails (about 150 KiB). */
@@ -762,6 +769,79 @@ static void verdict_count(struct engine *e, struct engine_verdict *v)
 		e->st.by_guard_reason[v->guard.reason]++;
 	if (v->reason == ENGINE_R_TOLL)
 		e->st.by_toll_reason[v->toll_reason]++;
+	if (!v->accept) {
+		v->rewrite = NULL;
+		v->rewrite_len = 0;
+		v->rewrote = 0;
+	}
+	if (v->rewrote & SIP_RW_IDENTITY)
+		e->st.rewrite_identity++;
+	if (v->rewrote & SIP_RW_AGENT)
+		e->st.rewrite_agent++;
+}
+
+void engine_rewrite_failed(struct engine *e, struct engine_verdict *v)
+{
+	if (!v->accept || !v->rewrite)
+		return;
+	if (v->rewrote & SIP_RW_IDENTITY)
+		e->st.rewrite_identity--;
+	if (v->rewrote & SIP_RW_AGENT)
+		e->st.rewrite_agent--;
+	e->st.accepted--;
+	e->st.dropped++;
+	e->st.by_reason[v->reason]--;
+	e->st.by_reason[ENGINE_R_REWRITE_FAILED]++;
+	v->accept = false;
+	v->reason = ENGINE_R_REWRITE_FAILED;
+	v->rewrite = NULL;
+	v->rewrite_len = 0;
+	v->rewrote = 0;
+}
+
+/*
+ * The zones' normalization (guard_normalize): the rewritten message goes
+ * into e->rewrite and the verdict points at it.  Only UDP is rewritten:
+ * a TCP segment's new length would shift the sequence numbers of the
+ * whole stream, which only a proxy that terminates TCP can do.  Such a
+ * message passes as it is and is counted (fail-open: the policy cannot be
+ * carried out, and dropping would make SIP over TCP unusable in the zone;
+ * voipfw.conf(5) says so).  A UDP message whose rewrite does not fit is
+ * dropped (fail-closed: the zone asked that these fields never cross).
+ * 0, or -1 with the verdict's reason set.
+ */
+static int normalize(struct engine *e, const struct pkt_meta *meta,
+		     const struct sip_msg *msg, struct engine_verdict *v)
+{
+	struct guard_source from = { .family = meta->family,
+				     .ifindex = meta->indev };
+	struct guard_source to = { .family = meta->family,
+				   .ifindex = meta->outdev };
+	struct guard_norm n;
+	struct sip_rewrite rw;
+	long len;
+
+	memcpy(from.addr, meta->saddr, 16);
+	memcpy(to.addr, meta->daddr, 16);
+	guard_normalize(e->guard, &from, &to, &n);
+	rw.strip_identity = n.strip_identity;
+	rw.hide_agent = n.hide_agent;
+	rw.agent = span_make(n.agent, strlen(n.agent));
+	if (!sip_rewrite_needed(msg, &rw))
+		return 0;
+	if (meta->proto != IPPROTO_UDP) {
+		e->st.rewrite_not_udp++;
+		return 0;
+	}
+	len = sip_rewrite(msg, &rw, e->rewrite, sizeof(e->rewrite), &v->rewrote);
+	if (len < 0) {
+		v->rewrote = 0;
+		v->reason = ENGINE_R_REWRITE_FAILED;
+		return -1;
+	}
+	v->rewrite = e->rewrite;
+	v->rewrite_len = (size_t)len;
+	return 0;
 }
 
 /*
@@ -1070,6 +1150,12 @@ void engine_message(struct engine *e, const struct pkt_meta *meta,
 		if (v->guard.drop) {
 			v->accept = false;
 			v->reason = ENGINE_R_GUARD;
+			goto out;
+		}
+		/* before any call state: a message that cannot be carried
+		 * as the zones want it leaves nothing behind */
+		if (normalize(e, meta, &res->msg, v)) {
+			v->accept = false;
 			goto out;
 		}
 	}

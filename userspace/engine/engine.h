@@ -39,6 +39,7 @@ enum engine_reason {
 	ENGINE_R_GUARD,			/* the zone's SIP policy: see guard_reason */
 	ENGINE_R_TOLL,			/* toll fraud: see toll_reason */
 	ENGINE_R_USER_BLOCKED,		/* block-user: its REGISTER or INVITE */
+	ENGINE_R_REWRITE_FAILED,	/* normalization could not be carried */
 	__ENGINE_R_MAX
 };
 
@@ -103,6 +104,11 @@ struct pkt_meta {
  * @guard:  what the zone's SIP policy said (ENGINE_R_GUARD: why it was
  *          dropped; a ban of the source or requester it asked for)
  * @toll_reason: ENGINE_R_TOLL: why toll fraud refused the INVITE
+ * @rewrite: an accepted UDP message the zones' normalization changed
+ *          (guard_normalize): the SIP message to send instead, @rewrite_len
+ *          bytes in the engine's buffer, valid until the next
+ *          engine_message(); NULL: send the message as it came
+ * @rewrote: what changed (SIP_RW_* of sip/sip_rewrite.h)
  */
 struct engine_verdict {
 	bool			accept;
@@ -114,6 +120,9 @@ struct engine_verdict {
 	bool			pending;
 	struct guard_verdict	guard;
 	enum tollguard_reason	toll_reason;
+	const char		*rewrite;
+	size_t			rewrite_len;
+	unsigned int		rewrote;
 };
 
 /* Log priorities are syslog's (LOG_ERR, LOG_WARNING, LOG_INFO...). */
@@ -233,6 +242,10 @@ const char *engine_reason_str(enum engine_reason r);
  * @by_toll_reason: INVITEs toll fraud refused, per tollguard reason
  * @toll_trips:    breakers tripped
  * @toll_calls_ended: calls toll fraud ended (breaker, duration)
+ * @rewrite_identity, @rewrite_agent: accepted messages whose
+ *                 P-Asserted/P-Preferred-Identity, or User-Agent/Server,
+ *                 the normalization removed or replaced
+ * @rewrite_not_udp: TCP messages it would have changed, passed unchanged
  */
 struct engine_stats {
 	uint64_t	messages;
@@ -248,6 +261,9 @@ struct engine_stats {
 	uint64_t	by_toll_reason[__TOLLGUARD_REASON_MAX];
 	uint64_t	toll_trips;
 	uint64_t	toll_calls_ended;
+	uint64_t	rewrite_identity;
+	uint64_t	rewrite_agent;
+	uint64_t	rewrite_not_udp;
 	uint64_t	pinholes_opened;
 	uint64_t	pinholes_closed;
 	uint64_t	commits;
@@ -257,6 +273,13 @@ struct engine_stats {
 };
 
 void engine_get_stats(const struct engine *e, struct engine_stats *st);
+
+/*
+ * engine_rewrite_failed - the caller could not send @v's rewrite (the
+ * packet around it could not be rebuilt) and drops the message: counts
+ * it as dropped for ENGINE_R_REWRITE_FAILED instead of as rewritten.
+ */
+void engine_rewrite_failed(struct engine *e, struct engine_verdict *v);
 
 /* Walk the calls (for `voipfwctl calls` / `pinholes`); *cursor = 0 first. */
 const struct dialog *engine_next_dialog(struct engine *e, unsigned int *cursor);

@@ -119,3 +119,83 @@ int netpkt_parse(const uint8_t *data, size_t len, struct netpkt *pkt)
 	}
 	return -1;
 }
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* RFC 1071: the one's complement sum of 16-bit words, not yet folded */
+static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += be16(p + i);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	return sum;
+}
+
+static uint16_t csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+long netpkt_udp_rebuild(const uint8_t *data, size_t len,
+			const struct netpkt *pkt, const uint8_t *payload,
+			size_t plen, uint8_t *out, size_t room)
+{
+	size_t hdr, total, ulen;
+	uint8_t *udp;
+	uint32_t sum;
+	uint16_t ck;
+
+	if (pkt->meta.proto != IPPROTO_UDP || !pkt->payload ||
+	    pkt->payload < data + 8 || pkt->payload > data + len)
+		return -1;
+	hdr = (size_t)(pkt->payload - data) - 8;	/* IP and extensions */
+	ulen = 8 + plen;
+	total = hdr + ulen;
+	if (total > room || total > 0xffff ||
+	    (pkt->meta.family == 6 && total - 40 > 0xffff))
+		return -1;
+	if (pkt->meta.family == 6) {
+		size_t off = 40;
+		uint8_t next = data[6];
+
+		/* netpkt_parse() walked these already: bounded by @hdr */
+		while (next != IPPROTO_UDP && off + 8 <= hdr) {
+			if (next == IPPROTO_ROUTING)
+				return -1;
+			next = data[off];
+			off += ((size_t)data[off + 1] + 1) * 8;
+		}
+	}
+	memcpy(out, data, hdr + 8);
+	memcpy(out + hdr + 8, payload, plen);
+	udp = out + hdr;
+	put16(udp + 4, (uint16_t)ulen);
+	if (pkt->meta.family == 4) {
+		size_t ihl = (size_t)(out[0] & 0x0f) * 4;
+
+		put16(out + 2, (uint16_t)total);
+		put16(out + 10, 0);
+		put16(out + 10, csum_fold(csum_add(0, out, ihl)));
+		if (!be16(udp + 6))
+			return (long)total;	/* sent without: stays so */
+		sum = csum_add(0, out + 12, 8);		/* addresses */
+	} else {
+		put16(out + 4, (uint16_t)(total - 40));
+		sum = csum_add(0, out + 8, 32);
+	}
+	sum += IPPROTO_UDP + (uint32_t)ulen;
+	put16(udp + 6, 0);
+	ck = csum_fold(csum_add(sum, udp, ulen));
+	/* RFC 768: a computed 0 is sent as all ones (0 means "none") */
+	put16(udp + 6, ck ? ck : 0xffff);
+	return (long)total;
+}

@@ -40,4 +40,23 @@ bool netpkt_is_fragment(const uint8_t *data, size_t len);
  */
 int netpkt_parse(const uint8_t *data, size_t len, struct netpkt *pkt);
 
+/*
+ * netpkt_udp_rebuild - the UDP packet @data (@len bytes, parsed into @pkt
+ * by netpkt_parse()) with its payload replaced by @payload (@plen bytes),
+ * written to @out (@room bytes): the IP header and its extension headers
+ * as they were, then IPv4 total length and header checksum or IPv6
+ * payload length, UDP length and checksum made right for the new
+ * payload.  An IPv4 UDP checksum of 0 ("none", RFC 768) stays 0; IPv6
+ * always gets one (RFC 8200 8.1).  Bytes after the UDP datagram in the
+ * original (padding) are not copied.
+ *
+ * Returns the new length, or -1 when @pkt is not UDP, the packet carries
+ * an IPv6 routing header (the checksum's destination would be the last
+ * address of the route, which voipfw does not follow), or the result is
+ * longer than @room or than an IP packet can be.
+ */
+long netpkt_udp_rebuild(const uint8_t *data, size_t len,
+			const struct netpkt *pkt, const uint8_t *payload,
+			size_t plen, uint8_t *out, size_t room);
+
 #endif /* VOIPFW_NETPKT_H */

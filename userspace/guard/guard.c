@@ -343,6 +343,24 @@ int guard_zone_of(const struct guard *g, const struct guard_source *src)
 	return gz ? gz->index : -1;
 }
 
+void guard_normalize(const struct guard *g, const struct guard_source *from,
+		     const struct guard_source *to, struct guard_norm *n)
+{
+	const struct guard_zone *src = zone_find(g, from), *dst;
+
+	memset(n, 0, sizeof(*n));
+	n->agent = "";
+	if (src && src->sip.strip_identity &&
+	    !netset_contains(&src->trusted, from->family, from->addr))
+		n->strip_identity = true;
+	dst = zone_find(g, to);
+	/* "leaving through the zone": within one zone nothing leaves */
+	if (dst && dst != src && dst->sip.hide_agent) {
+		n->hide_agent = true;
+		n->agent = dst->sip.agent;
+	}
+}
+
 const char *guard_zone_name(const struct guard *g, int zone)
 {
 	unsigned int i;

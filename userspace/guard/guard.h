@@ -169,6 +169,32 @@ void guard_unbanned(struct guard *g, int family, const uint8_t *addr);
 void guard_sdp(struct guard *g, const struct guard_source *src,
 	       const struct sdp *sdp, struct guard_verdict *v);
 
+/**
+ * struct guard_norm - what the zones' normalization asks of one message
+ * @strip_identity: remove P-Asserted-Identity and P-Preferred-Identity:
+ *                  the sender's zone has `strip-identity` and the sender
+ *                  is not on its `trusted` list (RFC 3325 4: identity
+ *                  from outside the trust domain is not asserted)
+ * @hide_agent:     the receiver's zone has `hide-agent` and the sender is
+ *                  not in that zone: remove User-Agent and Server, or
+ *                  replace their values by @agent
+ * @agent:          NUL-terminated, "" to remove (owned by the guard)
+ */
+struct guard_norm {
+	bool		strip_identity;
+	bool		hide_agent;
+	const char	*agent;
+};
+
+/*
+ * guard_normalize - the normalization of a message from @from (its
+ * sender: source address, the interface it came in on) to @to (its
+ * receiver: destination address, the interface it goes out of), requests
+ * and responses alike.  Fills @n; all false when no zone asks for any.
+ */
+void guard_normalize(const struct guard *g, const struct guard_source *from,
+		     const struct guard_source *to, struct guard_norm *n);
+
 /* Once a second: resolve interfaces that appeared, forget idle state. */
 void guard_tick(struct guard *g, uint32_t now_ms);
 

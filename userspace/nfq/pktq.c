@@ -43,8 +43,14 @@
 				 MNL_ATTR_HDRLEN +			\
 				 MNL_ALIGN(sizeof(struct nfqnl_msg_verdict_hdr)))
 
-/* Worst case: every packet of a batch starts a new run. */
-#define PKTQ_TX_LEN		(PKTQ_BATCH_MAX * PKTQ_VERDICT_LEN)
+/* A single verdict carrying a packet of PKTQ_MANGLE_LEN bytes. */
+#define PKTQ_MANGLED_LEN	(PKTQ_VERDICT_LEN + MNL_ATTR_HDRLEN +	\
+				 MNL_ALIGN(PKTQ_MANGLE_LEN))
+
+/* Worst case: every packet of a batch starts a new run; some carry a
+ * packet. */
+#define PKTQ_TX_LEN		(PKTQ_BATCH_MAX * PKTQ_VERDICT_LEN +	\
+				 PKTQ_MANGLE_MAX * PKTQ_MANGLED_LEN)
 
 /* The config flags pktq decides; any other flag keeps its value. */
 #define PKTQ_CFG_MASK		(NFQA_CFG_F_GSO | NFQA_CFG_F_FAIL_OPEN)
@@ -68,6 +74,11 @@
  *               (a failed send; they go out with the next batch)
  * @id:          their packet ids, in queue order
  * @verdict:     their verdicts (enum pktq_verdict)
+ * @mangled:     per packet, 1 + its slot in @mangle (0: none)
+ * @n_mangled:   slots of @mangle used in this batch
+ * @tx_mangled:  verdicts with a payload coded in @tx but not yet sent
+ * @mangle_len:  length of each slot's packet
+ * @mangle:      new payloads handlers built, until the batch is coded
  * @tx_used:     bytes of verdict messages in @tx
  * @tx:          the verdict buffer
  * @rx_len:      size of @rx
@@ -85,6 +96,11 @@ struct pktq {
 	unsigned int		unsent;
 	uint32_t		id[PKTQ_BATCH_MAX];
 	enum pktq_verdict	verdict[PKTQ_BATCH_MAX];
+	uint8_t			mangled[PKTQ_BATCH_MAX];
+	unsigned int		n_mangled;
+	unsigned int		tx_mangled;
+	size_t			mangle_len[PKTQ_MANGLE_MAX];
+	uint8_t			mangle[PKTQ_MANGLE_MAX][PKTQ_MANGLE_LEN];
 	size_t			tx_used;
 	char			tx[PKTQ_TX_LEN] __attribute__((aligned(8)));
 	size_t			rx_len;
@@ -138,18 +154,50 @@ static void pktq_put_run(struct pktq *q, unsigned int len, uint32_t last,
 }
 
 /*
+ * Append a single accept verdict for @id that carries @len bytes of @pkt
+ * as the packet's new content (NFQA_PAYLOAD: the kernel replaces the
+ * packet, nfqnl_mangle(), and leaves its checksums to us).
+ */
+static void pktq_put_mangled(struct pktq *q, uint32_t id, const uint8_t *pkt,
+			     size_t len)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = nfq_nlmsg_put(q->tx + q->tx_used, NFQNL_MSG_VERDICT, q->queue_num);
+	nfq_nlmsg_verdict_put(nlh, (int)id, NF_ACCEPT);
+	nfq_nlmsg_verdict_put_pkt(nlh, pkt, (uint32_t)len);
+	q->tx_used += nlh->nlmsg_len;
+}
+
+/*
  * Code the batch's verdicts into @tx.  A batch verdict settles every
  * queued id up to its own.  Ids arrive in queue order and each is judged
  * before the batch goes out, so every queued id below a run's last has
  * been judged already: grouping is safe.  Runs grow only by the next id;
  * a gap means the kernel failed to deliver that packet (and so never
  * queued it) or, short of a kernel bug, a message without a packet header.
+ * A packet accepted with a new payload ends the run before it (whose
+ * batch verdict would otherwise take it without its payload) and gets
+ * its own verdict; the kernel has reinjected it before any later batch
+ * verdict of the same sendto() is read.
  */
 static void pktq_encode(struct pktq *q)
 {
 	unsigned int i, len = 0;
 
 	for (i = 0; i < q->n; i++) {
+		if (q->mangled[i] && q->verdict[i] == PKTQ_ACCEPT) {
+			unsigned int m = q->mangled[i] - 1u;
+
+			if (len)
+				pktq_put_run(q, len, q->id[i - 1],
+					     q->verdict[i - 1]);
+			len = 0;
+			pktq_put_mangled(q, q->id[i], q->mangle[m],
+					 q->mangle_len[m]);
+			q->tx_mangled++;
+			continue;
+		}
 		if (len && (q->verdict[i] != q->verdict[i - 1] ||
 			    q->id[i] != q->id[i - 1] + 1)) {
 			pktq_put_run(q, len, q->id[i - 1], q->verdict[i - 1]);
@@ -161,12 +209,14 @@ static void pktq_encode(struct pktq *q)
 		pktq_put_run(q, len, q->id[q->n - 1], q->verdict[q->n - 1]);
 	q->unsent += q->n;
 	q->n = 0;
+	q->n_mangled = 0;
 }
 
-/* Room for one more verdict in this batch? */
+/* Room for one more verdict in this batch, and a mangle slot for it? */
 static bool pktq_batch_room(const struct pktq *q)
 {
-	return q->n + q->unsent < PKTQ_BATCH_MAX;
+	return q->n + q->unsent < PKTQ_BATCH_MAX &&
+	       q->n_mangled + q->tx_mangled < PKTQ_MANGLE_MAX;
 }
 
 /*
@@ -185,6 +235,7 @@ static int pktq_flush(struct pktq *q)
 		return -1;
 	q->tx_used = 0;
 	q->unsent = 0;
+	q->tx_mangled = 0;
 	return 0;
 }
 
@@ -196,6 +247,7 @@ static int pktq_packet_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nfqnl_msg_packet_hdr *ph;
 	struct pktq_packet pkt;
 	enum pktq_verdict verdict;
+	size_t mangle_len = 0;
 	bool parsed;
 
 	if (NFNL_MSG_TYPE(nlh->nlmsg_type) != NFQNL_MSG_PACKET)
@@ -239,9 +291,18 @@ static int pktq_packet_cb(const struct nlmsghdr *nlh, void *data)
 		if (!pkt.hw_proto && pkt.len)
 			pkt.hw_proto = (pkt.data[0] >> 4) == 6 ?
 				       ETH_P_IPV6 : ETH_P_IP;
+		/* batch_room() kept a slot free for this packet */
+		pkt.mangle = q->mangle[q->n_mangled];
+		pkt.mangle_len = &mangle_len;
 		/* Anything but an explicit accept drops: fail closed. */
 		verdict = run->fn(run->arg, &pkt) == PKTQ_ACCEPT ?
 			  PKTQ_ACCEPT : PKTQ_DROP;
+	}
+	q->mangled[q->n] = 0;
+	if (verdict == PKTQ_ACCEPT && mangle_len &&
+	    mangle_len <= PKTQ_MANGLE_LEN) {
+		q->mangle_len[q->n_mangled] = mangle_len;
+		q->mangled[q->n] = (uint8_t)(++q->n_mangled);
 	}
 	q->id[q->n] = ntohl(ph->packet_id);
 	q->verdict[q->n] = verdict;

@@ -20,6 +20,15 @@
  */
 #define PKTQ_BATCH_MAX		64
 
+/*
+ * PKTQ_MANGLE_MAX - packets of one batch whose accept verdict may carry a
+ * new payload (a batch ends early when they are used up);
+ * PKTQ_MANGLE_LEN - the longest such payload: what an NFQA_PAYLOAD
+ * attribute holds (a u16 length less the attribute header).
+ */
+#define PKTQ_MANGLE_MAX		4
+#define PKTQ_MANGLE_LEN		(0xffff - 4)
+
 /**
  * struct pktq_packet - one queued packet.
  * @id:       packet id for the verdict
@@ -35,6 +44,12 @@
  *            array pktq_settle sees
  * @indev, @outdev: interface indexes it came in on and goes out of (0:
  *            none, e.g. no @outdev before routing)
+ * @mangle:   PKTQ_MANGLE_LEN bytes where the handler may build a new
+ *            packet (the whole network-layer packet, checksums and
+ *            lengths its own) to replace this one: it writes it there,
+ *            sets *@mangle_len and returns PKTQ_ACCEPT.  The packet then
+ *            gets a verdict of its own with NFQA_PAYLOAD; *@mangle_len
+ *            left 0, or a drop, and @mangle is ignored.
  */
 struct pktq_packet {
 	uint32_t	id;
@@ -46,6 +61,8 @@ struct pktq_packet {
 	unsigned int	slot;
 	uint32_t	indev;
 	uint32_t	outdev;
+	uint8_t		*mangle;
+	size_t		*mangle_len;
 };
 
 /**
@@ -143,7 +160,9 @@ typedef enum pktq_verdict (*pktq_handler)(void *arg,
  * Reads packets (waiting for the first unless @nonblock, never for the
  * next ones) until none is ready or PKTQ_BATCH_MAX were handled, then
  * sends all their verdicts in one sendto(): consecutive ids that share a
- * verdict as one NFQNL_MSG_VERDICT_BATCH, others as single verdicts.
+ * verdict as one NFQNL_MSG_VERDICT_BATCH, others as single verdicts; a
+ * packet accepted with a new payload (@mangle) always as a single
+ * verdict, and the batch verdict before it ends below its id.
  *
  * Return: the number of packets handled, 0 when none was ready (also when
  * a receive timeout set on pktq_fd() expired), -1 on error with errno set

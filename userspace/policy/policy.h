@@ -111,6 +111,7 @@ enum policy_sip_class {
 #define POLICY_ZONE_MAX_SIP_SERVERS	64
 #define POLICY_ZONE_MAX_CODECS		16
 #define POLICY_CODEC_NAME_MAX		15	/* a=rtpmap encoding names */
+#define POLICY_AGENT_MAX		32	/* hide-agent's replacement */
 /* `unknown` in a countries list: a source the database has no country for */
 #define POLICY_COUNTRY_UNKNOWN		0
 #define POLICY_RATE_BURST_MAX		4000	/* as srclimit takes */
@@ -202,6 +203,17 @@ struct policy_threshold {
  *                default off
  * @dormant_ms:   an account registering after this long a silence is
  *                reported as woken (0: not watched; default 30 days)
+ * @strip_identity: `strip-identity`: P-Asserted-Identity and
+ *                P-Preferred-Identity fields are removed from UDP messages
+ *                (requests and responses) whose source is in the zone and
+ *                not in @trusted
+ * @strip_identity_loc: where it stands
+ * @hide_agent:   `hide-agent [AGENT]`: User-Agent and Server fields of UDP
+ *                messages to the zone from another zone (or none) are
+ *                removed, or their values replaced by @agent
+ * @agent:        the replacement, a product token ("PBX", "voipfw/1.0");
+ *                empty: remove the fields
+ * @hide_agent_loc: where it stands
  * @loc:          the block; line 0 when the zone has none
  */
 struct policy_zone_sip {
@@ -244,6 +256,11 @@ struct policy_zone_sip {
 	struct policy_threshold	sweep;
 	uint32_t		dormant_ms;
 	struct policy_loc	dormant_loc;
+	bool			strip_identity;
+	struct policy_loc	strip_identity_loc;
+	bool			hide_agent;
+	char			agent[POLICY_AGENT_MAX + 1];
+	struct policy_loc	hide_agent_loc;
 };
 
 /* The defaults of a zone's sip block (voipfw.conf(5) SIP POLICY). */

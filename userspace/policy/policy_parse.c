@@ -29,6 +29,9 @@
  *             / "dormant" ( DUR / "off" )
  *             / "signalling" ( "tls-only" [ "servers" 1*CIDR ] / "any" )
  *             / "media" ( "srtp-only" / "any" ) / "codecs" 1*CODEC
+ *             / "strip-identity" / "hide-agent" [ AGENT ]
+ *   AGENT:    a product (RFC 3261 20.41), 1*32( ALPHA / DIGIT / "-" / "."
+ *             / "_" ) with at most one "/" inside: PBX, voipfw/1.0
  *   CODEC:    an a=rtpmap encoding name, 1*15( ALPHA / DIGIT / "-" / "."
  *             / "_" ), any case (RFC 8866 6.6: names are case-insensitive)
  *   RATE:     N "/" ( "s" / "m" / "h" );  DUR: N ( "s" / "m" / "h" / "d" )
@@ -1221,6 +1224,56 @@ static int sip_dormant(struct parser *p, const struct tok *kw, void *obj,
 	return advance(p, &t);
 }
 
+/* strip-identity: no argument */
+static int sip_strip_identity(struct parser *p, const struct tok *kw,
+			      void *obj, int arg)
+{
+	struct policy_zone *z = obj;
+
+	(void)arg;
+	if (once(p, kw, &z->sip.strip_identity_loc))
+		return -1;
+	z->sip.strip_identity = true;
+	return 0;
+}
+
+/*
+ * hide-agent [AGENT]: AGENT becomes the value of User-Agent and Server
+ * as it is, so it must be a product token of RFC 3261 (20.41, 25.1), and
+ * of the plainest kind: no character a SIP parser could read otherwise.
+ */
+static int sip_hide_agent(struct parser *p, const struct tok *kw, void *obj,
+			  int arg)
+{
+	struct policy_zone *z = obj;
+	unsigned int slashes = 0;
+	struct tok t;
+	size_t i;
+
+	(void)arg;
+	if (once(p, kw, &z->sip.hide_agent_loc))
+		return -1;
+	z->sip.hide_agent = true;
+	z->sip.agent[0] = '\0';
+	lex(p, LEX_WORD, &t);
+	if (t.type != TOK_WORD)
+		return 0;
+	for (i = 0; i < t.len; i++) {
+		if (t.p[i] == '/' && i && i + 1 < t.len && !slashes++)
+			continue;
+		if (!is_alnum((unsigned char)t.p[i]) && !strchr("-._", t.p[i]))
+			break;
+	}
+	if (i < t.len || t.len > POLICY_AGENT_MAX)
+		return perr(p, t.loc, "bad agent '%.*s' (a product token: "
+			    "letters, digits, '-', '.', '_' and one '/' inside, "
+			    "as PBX or voipfw/1.0; at most %d characters)",
+			    Q(&t), POLICY_AGENT_MAX);
+	memcpy(z->sip.agent, t.p, t.len);
+	z->sip.agent[t.len] = '\0';
+	return advance(p, &t);
+}
+
 static const struct policy_kw sip_kws[] = {
 	{ "dormant",		sip_dormant,	0 },
 	{ "domains",		sip_domains,	0 },
@@ -1241,6 +1294,8 @@ static const struct policy_kw sip_kws[] = {
 	{ "signalling",		sip_signalling,	0 },
 	{ "media",		sip_media,	0 },
 	{ "codecs",		sip_codecs,	0 },
+	{ "strip-identity",	sip_strip_identity, 0 },
+	{ "hide-agent",		sip_hide_agent,	0 },
 };
 
 static int zone_sip(struct parser *p, const struct tok *kw, void *obj, int arg)
