@@ -34,7 +34,7 @@ LIB		:= $(BUILD)/libvoipfw.a
 
 # Kernel interfaces: nf_tables (libnftnl) and NFQUEUE (libnetfilter_queue).
 SYS_PKGS	:= libnftnl libmnl libnetfilter_queue
-SYS_SRCS	:= $(wildcard userspace/nft/*.c userspace/nfq/*.c)
+SYS_SRCS	:= $(wildcard userspace/nft/*.c userspace/nfq/*.c userspace/kmod/*.c)
 SYS_OBJS	:= $(SYS_SRCS:%.c=$(BUILD)/obj/%.o)
 SYS_LIB		:= $(BUILD)/libvoipfw-sys.a
 SYS_LIBS	= $$(pkg-config --libs $(SYS_PKGS))
