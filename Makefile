@@ -10,6 +10,8 @@
 #   make lab           the README's main job: one real call through voipfwd
 #                      in throwaway network namespaces (root)
 #   make demo          check-sip over the bundled examples
+#   make kmod          voipfw.ko (kmod/, Kbuild, W=1) against KSRC, default the
+#                      running kernel's headers; skipped, saying so, without them
 #   make CC=clang BUILD=build/clang   the same build with clang
 
 ifeq ($(origin CC),default)
@@ -69,9 +71,9 @@ FUZZ_CC		?= clang-14
 FUZZ_FLAGS	:= -g -O1 -fsanitize=fuzzer,address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all clean test unit fuzz fuzz-build bench bench-parse bench-geoip demo lab net-tools vm-prepare vm-test
+.PHONY: all clean test unit fuzz fuzz-build bench bench-parse bench-geoip demo lab net-tools vm-prepare vm-test kmod
 
-all: $(BUILD)/voipfwctl $(BUILD)/voipfwd
+all: $(BUILD)/voipfwctl $(BUILD)/voipfwd kmod
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -195,5 +197,19 @@ demo:
 
 clean:
 	rm -rf $(BUILD)
+	-@[ ! -d "$(KSRC)" ] || MAKEFLAGS= $(MAKE) -s -C kmod KSRC=$(KSRC) clean
+
+# ---- the kernel module (kmod/) ----------------------------------------------
+# KSRC: the headers to build voipfw.ko against.  Kbuild gets none of this
+# make's variables (MAKEFLAGS cleared: CC=clang-14 or sanitizer CFLAGS are
+# for userspace only).
+KSRC		?= /lib/modules/$(shell uname -r)/build
+
+kmod:
+	@if [ -d "$(KSRC)/" ]; then \
+		MAKEFLAGS= $(MAKE) -C kmod KSRC=$(KSRC) W=1; \
+	else \
+		echo "kmod: no kernel headers at $(KSRC): voipfw.ko not built (apt-get install linux-headers-$$(uname -r), or make KSRC=DIR)"; \
+	fi
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -60,7 +60,8 @@ int main(int argc, char **argv)
 	char err[512];
 	int i = 1, ret = 1;
 
-	for (; i + 1 < argc && !strncmp(argv[i], "--abi-", 6); i += 2) {
+	for (; i + 1 < argc && (!strncmp(argv[i], "--abi-", 6) ||
+				 !strcmp(argv[i], "--pose-version")); i += 2) {
 		if (!strcmp(argv[i], "--abi-version"))
 			ver = (uint32_t)strtoul(argv[i + 1], NULL, 0);
 		else if (!strcmp(argv[i], "--pose-version"))
