@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "engine/engine.h"
+#include "limit/srclimit.h"
 #include "nft/nfttab.h"
 
 #define VOIPFWD_CONFIG_DEFAULT	"/etc/voipfw/voipfwd.conf"
@@ -40,6 +41,8 @@ bool config_zone_policy_path(const struct voipfwd_config *cfg, char *buf,
  *               voipfwctl apply last applied; "none": no SIP policy)
  * @scanners:    the scanner list (User-Agent fingerprints)
  * @geoip:       the country database (MaxMind DB) for zones' `countries`
+ * @kernel_limits: per source and class, for the kernel module voipfw.ko
+ *               (kassist.c); unlimited: the module is told to pass all
  */
 struct voipfwd_config {
 	struct engine_config	engine;
@@ -52,6 +55,7 @@ struct voipfwd_config {
 	char			zone_policy[256];
 	char			scanners[256];
 	char			geoip[256];
+	struct srclimit_rates	kernel_limits;
 };
 
 void config_defaults(struct voipfwd_config *cfg);

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "ctlsock.h"
+#include "kassist.h"
 #include "nft/nfttab.h"
 
 #ifndef SO_PEERGROUPS
@@ -381,8 +382,10 @@ static void cmd_stats(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 		for (r = 1, n = 0; r < __GUARD_BAN_MAX; r++)
 			fprintf(out, "%s\"%s\":%llu", n++ ? "," : "",
 				guard_ban_why_str(r), (unsigned long long)sum.bans[r]);
-		fprintf(out, "},\"ban_failures\":%llu}\n",
+		fprintf(out, "},\"ban_failures\":%llu",
 			(unsigned long long)sum.ban_failures);
+		kassist_stats(cs->st->kassist, out, true);
+		fprintf(out, "}\n");
 	} else {
 		for (r = 1; r < __GUARD_BAN_MAX; r++)
 			if (sum.bans[r])
@@ -391,6 +394,7 @@ static void cmd_stats(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 		if (sum.ban_failures)
 			fprintf(out, "ban failed %llu\n",
 				(unsigned long long)sum.ban_failures);
+		kassist_stats(cs->st->kassist, out, false);
 	}
 }
 

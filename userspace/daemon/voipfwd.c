@@ -26,6 +26,7 @@
 #include "config.h"
 #include "ctlsock.h"
 #include "engine/netpkt.h"
+#include "kassist.h"
 #include "engine/sipstream.h"
 #include "nfq/pktq.h"
 #include "nft/nfttab.h"
@@ -395,6 +396,8 @@ static int run_daemon(struct voipfwd_config *cfg)
 		goto out_socket;
 	}
 	sippolicy_check(sp, true);
+	/* voipfw.ko, when loaded: its first cut before the queue */
+	state.kassist = kassist_new(cfg);
 
 	for (i = 0; i < n; i++) {
 		if (pthread_create(&workers[i].thread, NULL, worker_main,
@@ -413,12 +416,14 @@ static int run_daemon(struct voipfwd_config *cfg)
 		/* a changed policy file (apply, rollback) or SIGHUP */
 		sippolicy_check(sp, reload_requested);
 		reload_requested = 0;
+		kassist_check(state.kassist, voipfwd_now_ms());
 	}
 	rc = 0;
 	for (i = 0; i < started; i++)
 		pthread_join(workers[i].thread, NULL);
 	voipfwd_log(NULL, LOG_INFO,
 		    "stopping; table and pinholes stay so media keeps flowing");
+	kassist_free(state.kassist);
 	sippolicy_free(sp);
 out_socket:
 	ctlsock_close(cs);

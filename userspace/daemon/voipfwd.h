@@ -16,6 +16,7 @@
 struct pktq;
 struct sipstream_table;
 struct nfttab;
+struct kassist;
 
 /**
  * struct voipfwd_worker - one queue and its engine.
@@ -45,6 +46,7 @@ struct voipfwd_state {
 	struct voipfwd_worker		*workers;
 	unsigned int			n_workers;
 	struct nfttab			*table;
+	struct kassist			*kassist;	/* NULL: none */
 };
 
 void voipfwd_log(void *arg, int prio, const char *fmt, ...)
