@@ -257,7 +257,65 @@ if dmesg | grep -q "voipfw: refused a request for ABI version 2 (config 108 byte
 else
 	fail "no refusal in the kernel log"
 fi
+
+# --- voipfwd: finds the module, pushes ports, kernel-limits and the
+# scanner list, shows the module's counters in voipfwctl stats; without
+# the module it says so once and carries on
+modprobe nft_queue 2>/dev/null
+printf 'friendly-scanner\n^sipvicious\n' >"$tmp/scanners.list"
+printf 'control-socket %s\nzone-policy none\nscanners %s\nkernel-limits invite=5/5\n' \
+	"$tmp/vfd.sock" "$tmp/scanners.list" >"$tmp/vfd.conf"
+vfd_start() {
+	: >"$tmp/vfd.log"
+	"$top/build/voipfwd" --foreground --config "$tmp/vfd.conf" >"$tmp/vfd.log" 2>&1 &
+	vfd=$!
+	i=0
+	while [ $i -lt 100 ] && ! { [ -S "$tmp/vfd.sock" ] && grep -q "running:" "$tmp/vfd.log"; }; do
+		sleep 0.1; i=$((i + 1))
+	done
+}
+vfd_stop() { kill "$vfd"; wait "$vfd"; nft delete table inet voipfw 2>/dev/null; rm -f "$tmp/vfd.sock"; }
+vfctl() { "$top/build/voipfwctl" "$@" --socket "$tmp/vfd.sock"; }
+vfd_start
+if grep -q "kernel assist: voipfw.ko limits SIP requests: 1 ports, 2 scanner patterns, up to 64 sources" "$tmp/vfd.log"; then
+	ok "voipfwd: found the module and configured it"
+else
+	fail "voipfwd: $(grep -i kernel "$tmp/vfd.log" || tail -n 3 "$tmp/vfd.log")"
+fi
+snap s14
+ip netns exec vfl $FLOOD raw 10.9.0.1 5060 10.66.3.1 1000 550 >"$tmp/flood"
+ip netns exec vfl $FLOOD udp 10.9.0.2 10.9.0.1 5060 3 0 OPTIONS "friendly-scanner" >/dev/null
+snap s15
+t=$(secs_of "$tmp/flood")
+accounts s14 s15 1003 "voipfwd's limits"
+allowed=$(awk -v t="$t" 'BEGIN { print 5 + 5 * t }')
+if le "$(d s14 s15 passed)" "$(awk -v a="$allowed" 'BEGIN { print 1.1 * a }')"; then
+	ok "voipfwd's kernel-limits invite=5/5 in force: $(d s14 s15 passed) of 1000 passed in $t s"
+else
+	fail "voipfwd's kernel-limits: $(d s14 s15 passed) of 1000 passed in $t s"
+fi
+expect "voipfwd's scanner list in force" "$(d s14 s15 drop-scanner)" 3
+vfctl stats >"$tmp/vstats"
+expect "voipfwctl stats: the kernel's counters" "$(grep '^kernel seen' "$tmp/vstats")" \
+	"kernel seen $(g s15 seen) passed $(g s15 passed)"
+expect "voipfwctl stats: the kernel's drops by reason" "$(grep '^kernel drop rate-limit' "$tmp/vstats")" \
+	"kernel drop rate-limit $(($(g s15 drop-register) + $(g s15 drop-invite) + $(g s15 drop-options) + $(g s15 drop-other))) (register $(g s15 drop-register) invite $(g s15 drop-invite) options $(g s15 drop-options) other $(g s15 drop-other))"
+vfctl stats --json >"$tmp/vjson" 2>&1
+if python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(d["kernel"]["seen"] != int(sys.argv[2]))' "$tmp/vjson" "$(g s15 seen)"; then
+	ok "voipfwctl stats --json: kernel.seen"
+else
+	fail "voipfwctl stats --json: $(cat "$tmp/vjson")"
+fi
+vfd_stop
 rmmod voipfw || fail "rmmod"
+vfd_start
+if grep -q "kernel assist: the voipfw kernel module is not loaded (no generic netlink family \"voipfw\"); voipfwd's own limits only" "$tmp/vfd.log"; then
+	ok "voipfwd without the module: said so, carries on"
+else
+	fail "voipfwd without the module: $(grep -i kernel "$tmp/vfd.log" || tail -n 3 "$tmp/vfd.log")"
+fi
+expect "voipfwctl stats without the module" "$(vfctl stats | grep '^kernel')" "kernel module absent"
+vfd_stop
 
 # --- load, configure, flood, unload, LOOPS times under traffic
 ip netns exec vfl $FLOOD raw 10.9.0.1 5060 10.68.0.1+1000 0 400 >/dev/null &
