@@ -6,7 +6,7 @@
 #   make bench-parse   parser throughput vs libosip2 and sofia-sip
 #   make bench-geoip   GeoIP: a lookup from the file vs a cache hit (fetches
 #                      the default database: scripts/deps geoip)
-#   make bench         bench-parse and the engine benchmarks (root)
+#   make bench         bench-parse, the engine benchmarks and bench-kmod (root)
 #   make lab           the README's main job: one real call through voipfwd
 #                      in throwaway network namespaces (root)
 #   make demo          check-sip over the bundled examples
@@ -71,7 +71,7 @@ FUZZ_CC		?= clang-14
 FUZZ_FLAGS	:= -g -O1 -fsanitize=fuzzer,address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all clean test unit fuzz fuzz-build bench bench-parse bench-geoip demo lab net-tools vm-prepare vm-test kmod
+.PHONY: all clean test unit fuzz fuzz-build bench bench-parse bench-geoip demo lab net-tools vm-prepare vm-test kmod bench-kmod
 
 all: $(BUILD)/voipfwctl $(BUILD)/voipfwd kmod
 
@@ -173,6 +173,19 @@ bench: all net-tools $(BENCH_TOOLS)
 	$(MAKE) bench-parse
 	./test/bench/engine.sh $(BUILD)
 	./test/bench/policy.sh $(BUILD)
+	$(MAKE) bench-kmod
+
+# voipfw.ko vs voipfwd's limits alone under an INVITE flood, in the VM on
+# Debian's kernel (the module built against its headers: scripts/deps kmod)
+bench-kmod: all net-tools
+	@abi=$$(apt-cache depends linux-image-amd64 2>/dev/null | \
+		sed -n 's/^ *Depends: linux-image-\([0-9][^ ]*\)$$/\1/p' | head -n 1); \
+	if [ -d /usr/src/linux-headers-$$abi ]; then \
+		MAKEFLAGS= $(MAKE) -s -C kmod KSRC=/usr/src/linux-headers-$$abi && \
+		./scripts/vm --timeout 600 -- sh test/bench/kmod.sh; \
+	else \
+		echo "bench-kmod: no headers for linux-image-$$abi (scripts/deps kmod): skipped"; \
+	fi
 
 # ---- the distro kernel in qemu (scripts/vm) --------------------------------
 
