@@ -3,13 +3,15 @@
 # test/run does, through scripts/vm): the handshake, per-source limits under
 # an INVITE flood from one and from many (spoofed) sources at >= 100x the
 # allowed rate with the counters adding up exactly, a legitimate source
-# unharmed, the table's hard cap and its overflow buckets, idle GC,
+# unharmed (its datagrams all pass; 10 SIPp calls all complete during a
+# flood), voipfwd configuring the module and showing its counters (and
+# carrying on without it), the table's hard cap and its overflow buckets, idle GC,
 # scanner User-Agents, IPv6, the fail-open switch, an ABI mismatch refused
 # by both sides, and load/configure/flood/unload KMOD_LOOPS times (default
 # 100) under traffic without an oops, a warning or a leak.
 #
 # Needs root, kmod/voipfw.ko built for the running kernel, build/net/kmodctl,
-# python3, nftables, iproute2.  Closes with "kmod: N passed, N failed".
+# python3, nftables, iproute2, sipp.  About 4 min under TCG.  Closes with "kmod: N passed, N failed".
 #   KMOD_MODULE=path  the module to test (default kmod/voipfw.ko)
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -87,8 +89,12 @@ nft -f - <<'NFT'
 table inet kmodtest {
 	counter sip { }
 	counter legit { }
+	counter sip2 { }
+	counter legit2 { }
 	chain in {
 		type filter hook input priority 0; policy accept;
+		udp dport 5070 counter name sip2
+		ip saddr 10.9.0.3 udp dport 5070 counter name legit2
 		udp dport 5060 counter name sip
 		ip saddr 10.9.0.3 udp dport 5060 counter name legit
 		udp dport 5060 drop
@@ -133,6 +139,45 @@ if le "$fpass" "$(awk -v a="$allowed" 'BEGIN { print 1.1 * a }')" && le 5 "$fpas
 	ok "one source: the flood's $fpass passed <= 1.1 x $allowed (burst + rate x time)"
 else
 	fail "one source: the flood's $fpass passed, allowed $allowed (x1.1)"
+fi
+
+# --- real calls: SIPp's uac (10 calls, 1/s) from the legitimate source to
+# SIPp's uas on port 5070 while 5 spoofed sources send INVITEs there at
+# 100x their limit (2/s, burst 3): every call completes
+"$K" set 5070 3000 invite=2000/3 register=2000/2 options=10000/10 other=10000/10 \
+	over:invite=20000/20 || fail "kmodctl set"
+ip route add 10.66.0.0/16 dev gw0	# answers to spoofed sources go nowhere
+sipp -nostdin -sn uas -i 10.9.0.1 -p 5070 >"$tmp/uas.out" 2>&1 &
+uas=$!
+sleep 1
+snap c0; nft_reset
+ip netns exec vfl $FLOOD raw 10.9.0.1 5070 10.66.4.1+5 0 1100 >"$tmp/flood" &
+fl=$!
+t0=$(date +%s.%N)
+ip netns exec vfl sipp -nostdin -sn uac 10.9.0.1:5070 -i 10.9.0.3 -p 5071 -m 10 -r 1 \
+	-timeout 60 -timeout_error >"$tmp/uac.out" 2>&1
+st=$?
+t=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+kill -TERM "$fl"	# python itself: ip netns exec execs it
+wait "$fl" 2>/dev/null
+sleep 0.5
+snap c1
+kill "$uas"; wait "$uas" 2>/dev/null
+if [ $st -eq 0 ]; then ok "calls: SIPp's 10 calls from the legitimate source all completed during the flood"
+else fail "calls: SIPp uac exited $st: $(grep -i -m 3 'fail\|error' "$tmp/uac.out" | tr '\n' ' ')"; fi
+n=$(sent_of "$tmp/flood") ft=$(secs_of "$tmp/flood")
+echo "   calls: SIPp ran $t s; the flood sent $n in $ft s"
+fl_rate=$(awk -v n="$n" -v t="$ft" 'BEGIN { printf "%.0f", n / t / 5 }')
+if le 200 "$fl_rate"; then ok "calls: each spoofed source at >= 100x its limit (~$fl_rate/s vs 2/s)"
+else fail "calls: each spoofed source only ~$fl_rate/s"; fi
+expect "calls: seen = passed + drops" "$(d c0 c1 seen)" $(($(d c0 c1 passed) + $(drops c0 c1)))
+expect "calls: what passed reached the ruleset" "$(nftc sip2)" "$(d c0 c1 passed)"
+fpass=$(($(nftc sip2) - $(nftc legit2)))
+allowed=$(awk -v t="$ft" 'BEGIN { print 5 * (3 + 2 * t) }')
+if le "$fpass" "$(awk -v a="$allowed" 'BEGIN { print 1.1 * a }')"; then
+	ok "calls: the flood's $fpass passed <= 1.1 x $allowed"
+else
+	fail "calls: the flood's $fpass passed, allowed $allowed (x1.1)"
 fi
 
 # --- twenty sources, each at 100x its limit (1/s, burst 1)

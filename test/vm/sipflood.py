@@ -10,8 +10,10 @@
 #   sipflood.py udp SRC DST PORT COUNT RATE [METHOD [USER-AGENT]]
 #       the same over a plain UDP socket bound to SRC (IPv4 or IPv6)
 #
-# Prints "sent N seconds S" (S: from the first datagram to the last).
+# Prints "sent N seconds S" (S: from the first datagram to the last),
+# also when stopped by SIGTERM.
 import ipaddress
+import signal
 import socket
 import struct
 import sys
@@ -87,23 +89,26 @@ def main():
                 for i, a in enumerate(srcs[:4096])]
     else:
         pkts = [request(method, dst, port, src, i, ua) for i in range(64)]
-    sent = 0
-    t0 = time.monotonic()
-    t_last = t0
-    while count == 0 or sent < count:
-        if mode == "raw":
-            if len(srcs) > len(pkts):
-                a = srcs[sent % len(srcs)]
-                p = packet(a, dst, port, request(method, dst, port, a, sent, ua))
+    state = {"sent": 0, "t0": time.monotonic(), "last": time.monotonic()}
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        while count == 0 or state["sent"] < count:
+            n = state["sent"]
+            if mode == "raw":
+                if len(srcs) > len(pkts):
+                    a = srcs[n % len(srcs)]
+                    p = packet(a, dst, port, request(method, dst, port, a, n, ua))
+                else:
+                    p = pkts[n % len(pkts)]
+                s.sendto(p, (dst, 0))
             else:
-                p = pkts[sent % len(pkts)]
-            s.sendto(p, (dst, 0))
-        else:
-            s.sendto(pkts[sent % len(pkts)], (dst, port))
-        sent += 1
-        t_last = time.monotonic()
-        pace(sent, rate, t0)
-    print(f"sent {sent} seconds {t_last - t0:.3f}", flush=True)
+                s.sendto(pkts[n % len(pkts)], (dst, port))
+            state["sent"] = n + 1
+            state["last"] = time.monotonic()
+            pace(n + 1, rate, state["t0"])
+    finally:
+        print(f"sent {state['sent']} seconds {state['last'] - state['t0']:.3f}",
+              flush=True)
 
 
 main()
