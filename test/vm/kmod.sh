@@ -367,7 +367,7 @@ ip netns exec vfl $FLOOD raw 10.9.0.1 5060 10.68.0.1+1000 0 400 >/dev/null &
 bg=$!
 sleep 2	# the sender is under way
 t0=$(date +%s)
-bad=0 i=0
+bad=0 i=0 racy=0
 while [ $i -lt "$LOOPS" ]; do
 	i=$((i + 1))
 	insmod "$KO" max_sources=256 || { bad=$((bad + 1)); echo "   loop $i: insmod"; continue; }
@@ -377,12 +377,17 @@ while [ $i -lt "$LOOPS" ]; do
 	"$K" stats >"$tmp/loop" || { bad=$((bad + 1)); echo "   loop $i: stats"; }
 	seen=$(g "$tmp/loop" seen)
 	[ "${seen:-0}" -gt 0 ] || { bad=$((bad + 1)); echo "   loop $i: nothing seen"; }
-	[ "${seen:-0}" -eq $(($(g "$tmp/loop" passed) + $(g "$tmp/loop" drop-invite))) ] ||
-		{ bad=$((bad + 1)); echo "   loop $i: seen != passed + drop-invite"; }
+	# read under traffic: a packet between its "seen" and its verdict
+	# count on each CPU may be in flight (the phases above read quiesced
+	# counters and demand equality)
+	inflight=$((seen - $(g "$tmp/loop" passed) - $(g "$tmp/loop" drop-invite)))
+	[ "$inflight" -ge 0 ] && [ "$inflight" -le "$(nproc)" ] ||
+		{ bad=$((bad + 1)); echo "   loop $i: seen - passed - drop-invite = $inflight"; }
+	[ "$inflight" -eq 0 ] || racy=$((racy + 1))
 	rmmod voipfw || { bad=$((bad + 1)); echo "   loop $i: rmmod"; }
 done
 kill "$bg"; bg=
-echo "   $LOOPS loops in $(($(date +%s) - t0)) s"
+echo "   $LOOPS loops in $(($(date +%s) - t0)) s; $racy counter reads caught a packet in flight"
 expect "loop: $LOOPS load/configure/flood/unload cycles without an error" "$bad" 0
 expect "loop: every unload found allocations = frees" \
 	"$(dmesg | grep -c 'voipfw: unloaded: sources allocated \([0-9]*\) freed \1, configs allocated \([0-9]*\) freed \2$')" \
