@@ -11,7 +11,7 @@
 # 100) under traffic without an oops, a warning or a leak.
 #
 # Needs root, kmod/voipfw.ko built for the running kernel, build/net/kmodctl,
-# python3, nftables, iproute2, sipp.  About 4 min under TCG.  Closes with "kmod: N passed, N failed".
+# python3, nftables, iproute2, sipp.  4-7 min under TCG.  Closes with "kmod: N passed, N failed".
 #   KMOD_MODULE=path  the module to test (default kmod/voipfw.ko)
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
