@@ -6,10 +6,12 @@
 #   make bench-parse   parser throughput vs libosip2 and sofia-sip
 #   make bench-geoip   GeoIP: a lookup from the file vs a cache hit (fetches
 #                      the default database: scripts/deps geoip)
-#   make bench         bench-parse and the engine benchmarks (root)
+#   make bench         bench-parse, the engine benchmarks and bench-kmod (root)
 #   make lab           the README's main job: one real call through voipfwd
 #                      in throwaway network namespaces (root)
 #   make demo          check-sip over the bundled examples
+#   make kmod          voipfw.ko (kmod/, Kbuild, W=1) against KSRC, default the
+#                      running kernel's headers; skipped, saying so, without them
 #   make CC=clang BUILD=build/clang   the same build with clang
 
 ifeq ($(origin CC),default)
@@ -34,7 +36,7 @@ LIB		:= $(BUILD)/libvoipfw.a
 
 # Kernel interfaces: nf_tables (libnftnl) and NFQUEUE (libnetfilter_queue).
 SYS_PKGS	:= libnftnl libmnl libnetfilter_queue
-SYS_SRCS	:= $(wildcard userspace/nft/*.c userspace/nfq/*.c)
+SYS_SRCS	:= $(wildcard userspace/nft/*.c userspace/nfq/*.c userspace/kmod/*.c)
 SYS_OBJS	:= $(SYS_SRCS:%.c=$(BUILD)/obj/%.o)
 SYS_LIB		:= $(BUILD)/libvoipfw-sys.a
 SYS_LIBS	= $$(pkg-config --libs $(SYS_PKGS))
@@ -69,9 +71,9 @@ FUZZ_CC		?= clang-14
 FUZZ_FLAGS	:= -g -O1 -fsanitize=fuzzer,address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all clean test unit fuzz fuzz-build bench bench-parse bench-geoip demo lab net-tools vm-prepare vm-test
+.PHONY: all clean test unit fuzz fuzz-build bench bench-parse bench-geoip demo lab net-tools vm-prepare vm-test kmod bench-kmod
 
-all: $(BUILD)/voipfwctl $(BUILD)/voipfwd
+all: $(BUILD)/voipfwctl $(BUILD)/voipfwd kmod
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -172,6 +174,19 @@ bench: all net-tools $(BENCH_TOOLS)
 	./test/bench/engine.sh $(BUILD)
 	./test/bench/policy.sh $(BUILD)
 	./test/bench/flood.sh $(BUILD)
+	$(MAKE) bench-kmod
+
+# voipfw.ko vs voipfwd's limits alone under an INVITE flood, in the VM on
+# Debian's kernel (the module built against its headers: scripts/deps kmod)
+bench-kmod: all net-tools
+	@abi=$$(apt-cache depends linux-image-amd64 2>/dev/null | \
+		sed -n 's/^ *Depends: linux-image-\([0-9][^ ]*\)$$/\1/p' | head -n 1); \
+	if [ -d /usr/src/linux-headers-$$abi ]; then \
+		MAKEFLAGS= $(MAKE) -s -C kmod KSRC=/usr/src/linux-headers-$$abi && \
+		./scripts/vm --timeout 600 -- sh test/bench/kmod.sh; \
+	else \
+		echo "bench-kmod: no headers for linux-image-$$abi (scripts/deps kmod): skipped"; \
+	fi
 
 # ---- the distro kernel in qemu (scripts/vm) --------------------------------
 
@@ -196,5 +211,19 @@ demo:
 
 clean:
 	rm -rf $(BUILD)
+	-@[ ! -d "$(KSRC)" ] || MAKEFLAGS= $(MAKE) -s -C kmod KSRC=$(KSRC) clean
+
+# ---- the kernel module (kmod/) ----------------------------------------------
+# KSRC: the headers to build voipfw.ko against.  Kbuild gets none of this
+# make's variables (MAKEFLAGS cleared: CC=clang-14 or sanitizer CFLAGS are
+# for userspace only).
+KSRC		?= /lib/modules/$(shell uname -r)/build
+
+kmod:
+	@if [ -d "$(KSRC)/" ]; then \
+		MAKEFLAGS= $(MAKE) -C kmod KSRC=$(KSRC) W=1; \
+	else \
+		echo "kmod: no kernel headers at $(KSRC): voipfw.ko not built (apt-get install linux-headers-$$(uname -r), or make KSRC=DIR)"; \
+	fi
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

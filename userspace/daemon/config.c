@@ -451,6 +451,72 @@ bool config_zone_policy_path(const struct voipfwd_config *cfg, char *buf,
 }
 
 /* Every setting, in the order voipfwd.conf(5) documents them. */
+/*
+ * kernel-limits off | CLASS=RATE/BURST[,CLASS=RATE/BURST]...: RATE requests
+ * per second (0-10000), BURST 0-4000; classes not named keep theirs.
+ */
+static int kw_kernel_limits(struct voipfwd_config *c, const char *v, char *err,
+			    size_t errlen, int *col)
+{
+	struct srclimit_rates r = c->kernel_limits;
+	const char *p = v;
+
+	if (!strcmp(v, "off")) {
+		c->kernel_limits.unlimited = true;
+		return 0;
+	}
+	r.unlimited = false;
+	while (*p) {
+		const char *eq = strchr(p, '='), *end = strchr(p, ',');
+		unsigned long rate, burst;
+		char num[24], name[16];
+		const char *slash;
+		size_t n;
+		int cls;
+
+		if (!end)
+			end = p + strlen(p);
+		slash = memchr(p, '/', (size_t)(end - p));
+		if (!eq || eq > end || !slash || slash < eq ||
+		    (size_t)(eq - p) >= sizeof(name) ||
+		    (size_t)(slash - eq - 1) >= sizeof(num) ||
+		    (size_t)(end - slash - 1) >= sizeof(num)) {
+			*col = (int)(p - v);
+			snprintf(err, errlen, "expected off or CLASS=RATE/BURST,...");
+			return -1;
+		}
+		memcpy(name, p, (size_t)(eq - p));
+		name[eq - p] = '\0';
+		for (cls = 0; cls < __SRCLIMIT_CLASS_MAX; cls++)
+			if (!strcmp(name, srclimit_class_name(cls)))
+				break;
+		if (cls == __SRCLIMIT_CLASS_MAX) {
+			*col = (int)(p - v);
+			snprintf(err, errlen, "'%s': classes are register, invite, options, other", name);
+			return -1;
+		}
+		n = (size_t)(slash - eq - 1);
+		memcpy(num, eq + 1, n);
+		num[n] = '\0';
+		if (parse_uint(num, 0, SRCLIMIT_RATE_MAX / 1000, &rate, err, errlen, col)) {
+			*col += (int)(eq + 1 - v);
+			return -1;
+		}
+		n = (size_t)(end - slash - 1);
+		memcpy(num, slash + 1, n);
+		num[n] = '\0';
+		if (parse_uint(num, 0, SRCLIMIT_BURST_MAX, &burst, err, errlen, col)) {
+			*col += (int)(slash + 1 - v);
+			return -1;
+		}
+		r.cls[cls].milli_per_sec = (uint32_t)rate * 1000;
+		r.cls[cls].burst = (uint32_t)burst;
+		p = *end ? end + 1 : end;
+	}
+	c->kernel_limits = r;
+	return 0;
+}
+
 static const struct config_kw {
 	const char	*name;
 	config_parse_fn	parse;
@@ -484,6 +550,7 @@ static const struct config_kw {
 	{ "blocklist-refresh",	kw_blocklist_refresh, "seconds between readings of the block lists (0: at start and on SIGHUP only)" },
 	{ "geo-block",		kw_geo_block,	"countries whose every source the kernel drops, CC[,CC...] (none: no country), from the geoip database" },
 	{ "toll-classes",	kw_toll_classes, "toll class file, voipfw-toll.conf(5) (default /etc/voipfw/toll-classes.list; none: no toll-fraud checks)" },
+	{ "kernel-limits",	kw_kernel_limits, "per source and class in the kernel module voipfw.ko: CLASS=RATE/BURST,... (per second) or off" },
 };
 
 void config_defaults(struct voipfwd_config *cfg)
@@ -518,6 +585,12 @@ void config_defaults(struct voipfwd_config *cfg)
 	snprintf(cfg->geoip, sizeof(cfg->geoip), "%s", VOIPFWD_GEOIP_DEFAULT);
 	snprintf(cfg->toll_classes, sizeof(cfg->toll_classes), "%s",
 		 VOIPFWD_TOLL_DEFAULT);
+	/* the kernel module's first cut: four times the zones' default
+	 * limits (voipfw.conf(5)), which voipfwd still applies after it */
+	cfg->kernel_limits.cls[SRCLIMIT_REGISTER] = (struct srclimit_rate){ 8000, 80 };
+	cfg->kernel_limits.cls[SRCLIMIT_INVITE] = (struct srclimit_rate){ 8000, 40 };
+	cfg->kernel_limits.cls[SRCLIMIT_OPTIONS] = (struct srclimit_rate){ 8000, 40 };
+	cfg->kernel_limits.cls[SRCLIMIT_OTHER] = (struct srclimit_rate){ 80000, 400 };
 }
 
 int config_set(struct voipfwd_config *cfg, const char *key, const char *value,
@@ -689,4 +762,14 @@ void config_print(const struct voipfwd_config *c, FILE *out)
 	}
 	fprintf(out, "%s\n", c->n_geo_block ? "" : "none");
 	fprintf(out, "toll-classes %s\n", c->toll_classes);
+	if (c->kernel_limits.unlimited) {
+		fprintf(out, "kernel-limits off\n");
+	} else {
+		fprintf(out, "kernel-limits ");
+		for (i = 0; i < __SRCLIMIT_CLASS_MAX; i++)
+			fprintf(out, "%s%s=%u/%u", i ? "," : "", srclimit_class_name(i),
+				c->kernel_limits.cls[i].milli_per_sec / 1000,
+				c->kernel_limits.cls[i].burst);
+		fprintf(out, "\n");
+	}
 }

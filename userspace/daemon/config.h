@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "engine/engine.h"
+#include "limit/srclimit.h"
 #include "nft/nfttab.h"
 
 #define VOIPFWD_CONFIG_DEFAULT	"/etc/voipfw/voipfwd.conf"
@@ -51,6 +52,8 @@ bool config_zone_policy_path(const struct voipfwd_config *cfg, char *buf,
  * @geo_block/@n_geo_block: countries whose networks the kernel drops
  *               (geo-block; GEOIP_CC codes), sets geoblock4, geoblock6
  * @toll_classes: the toll class file (voipfw-toll.conf(5)); "none": off
+ * @kernel_limits: per source and class, for the kernel module voipfw.ko
+ *               (kassist.c); unlimited: the module is told to pass all
  */
 struct voipfwd_config {
 	struct engine_config	engine;
@@ -69,6 +72,7 @@ struct voipfwd_config {
 	uint16_t		geo_block[VOIPFWD_GEO_BLOCK_MAX];
 	unsigned int		n_geo_block;
 	char			toll_classes[256];
+	struct srclimit_rates	kernel_limits;
 };
 
 void config_defaults(struct voipfwd_config *cfg);

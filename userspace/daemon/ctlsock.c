@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "ctlsock.h"
+#include "kassist.h"
 #include "nft/nfttab.h"
 #include "tollpolicy.h"
 
@@ -428,10 +429,12 @@ static void cmd_stats(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 			fprintf(out, "%s\"%s\":%llu", n++ ? "," : "",
 				guard_ban_why_str(r), (unsigned long long)sum.bans[r]);
 		fprintf(out, "},\"ban_failures\":%llu,\"accounts_shared\":%llu,"
-			"\"accounts_woke\":%llu}\n",
+			"\"accounts_woke\":%llu",
 			(unsigned long long)sum.ban_failures,
 			(unsigned long long)sum.accounts_shared,
 			(unsigned long long)sum.accounts_woke);
+		kassist_stats(cs->st->kassist, out, true);
+		fprintf(out, "}\n");
 	} else {
 		for (r = 1; r < __GUARD_BAN_MAX; r++)
 			if (sum.bans[r])
@@ -446,6 +449,7 @@ static void cmd_stats(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 		if (sum.accounts_woke)
 			fprintf(out, "account woke %llu\n",
 				(unsigned long long)sum.accounts_woke);
+		kassist_stats(cs->st->kassist, out, false);
 	}
 }
 

@@ -26,6 +26,7 @@
 #include "config.h"
 #include "ctlsock.h"
 #include "engine/netpkt.h"
+#include "kassist.h"
 #include "engine/sipstream.h"
 #include "nfq/pktq.h"
 #include "nft/nfttab.h"
@@ -451,6 +452,8 @@ static int run_daemon(struct voipfwd_config *cfg)
 	}
 	state.toll = tp;
 	tollpolicy_check(tp, true);
+	/* voipfw.ko, when loaded: its first cut before the queue */
+	state.kassist = kassist_new(cfg);
 
 	for (i = 0; i < n; i++) {
 		if (pthread_create(&workers[i].thread, NULL, worker_main,
@@ -471,12 +474,14 @@ static int run_daemon(struct voipfwd_config *cfg)
 		reputation_check(rp, reload_requested);
 		tollpolicy_check(tp, reload_requested);
 		reload_requested = 0;
+		kassist_check(state.kassist, voipfwd_now_ms());
 	}
 	rc = 0;
 	for (i = 0; i < started; i++)
 		pthread_join(workers[i].thread, NULL);
 	voipfwd_log(NULL, LOG_INFO,
 		    "stopping; table and pinholes stay so media keeps flowing");
+	kassist_free(state.kassist);
 	state.toll = NULL;
 	tollpolicy_free(tp);
 out_reputation:

@@ -17,6 +17,7 @@ struct pktq;
 struct sipstream_table;
 struct nfttab;
 struct tollpolicy;
+struct kassist;
 
 /**
  * struct voipfwd_worker - one queue and its engine.
@@ -48,6 +49,7 @@ struct voipfwd_state {
 	unsigned int			n_workers;
 	struct nfttab			*table;
 	struct tollpolicy		*toll;
+	struct kassist			*kassist;	/* NULL: none */
 };
 
 void voipfwd_log(void *arg, int prio, const char *fmt, ...)
