@@ -7,9 +7,9 @@
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <syslog.h>
 
+#include "fileid.h"
 #include "sippolicy.h"
 #include "geoip/geoip.h"
 #include "guard/guard.h"
@@ -18,14 +18,6 @@
 /* GeoIP answers cached per worker (a source's SIP stays on its queue) */
 #define SIPPOLICY_GEO_CACHE	16384
 
-/* What the file was when last looked at: a change of any reloads. */
-struct file_id {
-	bool		exists;
-	dev_t		dev;
-	ino_t		ino;
-	off_t		size;
-	struct timespec	mtime;
-};
 
 /**
  * struct geo_ctx - a worker's way to the country database
@@ -60,27 +52,6 @@ struct sippolicy {
 static unsigned int ifindex_of(const char *name)
 {
 	return if_nametoindex(name);
-}
-
-static void file_id_of(const char *path, struct file_id *id)
-{
-	struct stat sb;
-
-	memset(id, 0, sizeof(*id));
-	if (stat(path, &sb))
-		return;
-	id->exists = true;
-	id->dev = sb.st_dev;
-	id->ino = sb.st_ino;
-	id->size = sb.st_size;
-	id->mtime = sb.st_mtim;
-}
-
-static bool file_id_same(const struct file_id *a, const struct file_id *b)
-{
-	return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino &&
-	       a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
-	       a->mtime.tv_nsec == b->mtime.tv_nsec;
 }
 
 struct sippolicy *sippolicy_new(struct voipfwd_state *st)

@@ -6,10 +6,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 
+#include "fileid.h"
 #include "tollpolicy.h"
 #include "policy/policy.h"
 #include "toll/tollconf.h"
@@ -23,43 +23,14 @@
  * unblocked). */
 #define TOLLPOLICY_BLOCK_MAX_S	31536000UL
 
-struct toll_file_id {
-	bool		exists;
-	dev_t		dev;
-	ino_t		ino;
-	off_t		size;
-	struct timespec	mtime;
-};
 
 struct tollpolicy {
 	struct voipfwd_state	*st;
 	struct tollconf		*conf;		/* NULL: toll fraud off */
 	struct tollguard	**guards;	/* one per worker */
-	struct toll_file_id	file;
+	struct file_id	file;
 	bool			looked;
 };
-
-static void file_id_of(const char *path, struct toll_file_id *id)
-{
-	struct stat sb;
-
-	memset(id, 0, sizeof(*id));
-	if (stat(path, &sb))
-		return;
-	id->exists = true;
-	id->dev = sb.st_dev;
-	id->ino = sb.st_ino;
-	id->size = sb.st_size;
-	id->mtime = sb.st_mtim;
-}
-
-static bool file_id_same(const struct toll_file_id *a,
-			 const struct toll_file_id *b)
-{
-	return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino &&
-	       a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
-	       a->mtime.tv_nsec == b->mtime.tv_nsec;
-}
 
 static uint64_t now_s(void)
 {
@@ -174,7 +145,7 @@ void tollpolicy_check(struct tollpolicy *tp, bool force)
 	const char *path = tp->st->cfg->toll_classes;
 	struct tollguard **guards = NULL;
 	struct tollconf *conf = NULL;
-	struct toll_file_id id;
+	struct file_id id;
 	struct siphash_key key;
 	struct carry carry;
 	char err[512], *buf = NULL;
