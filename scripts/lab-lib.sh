@@ -174,7 +174,7 @@ lab_counter() {
 	drop) pat='udp dport [0-9]*-[0-9]* counter' ;;
 	sip-udp) pat='udp dport @sip_ports counter' ;;
 	sip-tcp) pat='tcp dport @sip_ports counter' ;;
-	*) pat=" @$1 @th" ;;
+	*) pat=" @$1 .*@th" ;;
 	esac
 	n=$(lab_gw nft list table inet voipfw 2>/dev/null | grep -e "$pat" |
 		sed -n 's/.*counter packets \([0-9]*\) .*/\1/p' | head -n 1)

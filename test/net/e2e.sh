@@ -565,6 +565,9 @@ want_probes=$((n0 + 1101))
 lab_wait_for 5 probes_reach
 expect "sigcont, fail-mode open: every held message judged and passed" \
 	$(($(probes) - n0)) 1101
+# how often media in flight re-created a pinhole as its call closed it
+# (nfttab.c, "closes the packet path undid"; test/net/nfttab.sh tests it)
+echo "   (voipfwctl status: $(lab_ctl status | grep '^reclosed'))"
 lab_stop TERM
 
 echo "--- fail modes: kill -9 mid-call, restart, adoption"

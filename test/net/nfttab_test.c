@@ -5,6 +5,7 @@
  *   nfttab_test [options] selftest
  *   nfttab_test [options] install | remove | probe | dump
  *   nfttab_test [options] add | del | exists ADDR PORT [PEER]
+ *   nfttab_test [options] close-race CYCLES ADDR PORT [PEER]
  *   nfttab_test netset-replace block|geoblock [FILE...]
  *   nfttab_test netset-dump block|geoblock
  *   nfttab_test netset-print [FILE...]
@@ -378,6 +379,165 @@ static int add_commit(struct nfttab *t, const struct pinhole *ph, bool add)
 	return ops->commit(t);
 }
 
+/* Sleep until @t's next lookup after a delete is due; false if none. */
+static bool recheck_due(struct nfttab *t)
+{
+	int ms = nfttab_pinhole_recheck_wait(t);
+	struct timespec ts;
+
+	if (ms < 0)
+		return false;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L + 1000000L;
+	nanosleep(&ts, NULL);
+	return true;
+}
+
+/* "nft add element": what the packet path's "update @set" makes, no tag */
+static int add_untagged(const char *set, const char *key)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "nft add element inet voipfw %s "
+		 "'{ %s timeout 30s }'", set, key);
+	return system(cmd);
+}
+
+/* Is @key in table voipfw's set @set (nft's view)? */
+static bool nft_has(const char *set, const char *key)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "nft get element inet voipfw %s "
+		 "'{ %s }' >/dev/null 2>&1", set, key);
+	return system(cmd) == 0;
+}
+
+/*
+ * Closes: the key goes into the closing set with the delete; 100 ms later
+ * an untagged element back under it (what a packet in flight re-creates)
+ * is deleted, and 100 ms after that the closing key; a tagged one (a
+ * call that took the key since, here through another handle) is kept and
+ * the closing key goes at once; nothing is done while changes are
+ * pending; an open of a key this handle is closing takes it out of the
+ * closing set in the same transaction.
+ */
+static void selftest_recheck(struct nfttab *t)
+{
+	const struct pinhole_backend_ops *ops = &nfttab_pinhole_ops;
+	struct nfttab_recheck_stats st0, st;
+	struct pinhole a = mk(4, "10.0.9.9", 20000, NULL, "recheck-a", 0,
+			      false, 0);
+	struct pinhole b = mk(4, "10.0.9.9", 20002, "10.0.1.9", "recheck-b",
+			      0, false, 0);
+	struct pinhole c = mk(6, "fd02::9", 20004, NULL, "recheck-c", 0,
+			      false, 0);
+	struct pinhole d = mk(4, "10.0.9.9", 20008, NULL, "recheck-d", 0,
+			      false, 0);
+	struct pinhole x = mk(4, "10.0.9.9", 20006, NULL, "x", 0, false, 0);
+	struct nfttab *other;
+	char err[512];
+	int rc;
+
+	/* earlier closes of the selftest: let them end */
+	while (recheck_due(t))
+		CHECK(nfttab_pinhole_recheck(t) >= 0, "recheck: %s",
+		      nfttab_error(t));
+	nfttab_pinhole_recheck_stats(t, &st0);
+	CHECK(st0.checked > 0 && st0.reclosed == 0 && st0.waiting == 0 &&
+	      st0.failed == 0 && st0.overflow == 0,
+	      "earlier closes: %llu checked, %llu reclosed, %llu failed",
+	      (unsigned long long)st0.checked,
+	      (unsigned long long)st0.reclosed,
+	      (unsigned long long)st0.failed);
+
+	CHECK(ops->add(t, &a) == 0 && ops->add(t, &b) == 0 &&
+	      ops->add(t, &c) == 0 && ops->commit(t) == 0, "add: %s",
+	      nfttab_error(t));
+	CHECK(nfttab_pinhole_recheck_wait(t) == -1, "opens wait for nothing");
+	CHECK(ops->del(t, &a) == 0 && ops->del(t, &b) == 0 &&
+	      ops->del(t, &c) == 0 && ops->commit(t) == 0, "del: %s",
+	      nfttab_error(t));
+	CHECK(nft_has("closing4", "10.0.9.9 . 20000") &&
+	      nft_has("closing4_peer", "10.0.9.9 . 20002 . 10.0.1.9") &&
+	      nft_has("closing6", "fd02::9 . 20004"),
+	      "the closes put the keys in the closing sets");
+	rc = nfttab_pinhole_recheck_wait(t);
+	CHECK(rc > 50 && rc <= 100, "next step in %d ms", rc);
+	CHECK(nfttab_pinhole_recheck(t) == 0, "a step before it is due");
+
+	/* a and c come back untagged, b under another handle's tag */
+	CHECK(add_untagged("pinhole4", "10.0.9.9 . 20000") == 0,
+	      "nft add element (a)");
+	CHECK(add_untagged("pinhole6", "fd02::9 . 20004") == 0,
+	      "nft add element (c)");
+	other = nfttab_open(err, sizeof(err));
+	CHECK(other && add_commit(other, &b, true) == 0,
+	      "other handle adds b: %s", other ? nfttab_error(other) : err);
+	CHECK(nfttab_pinhole_exists(t, &a) == 1 &&
+	      nfttab_pinhole_exists(t, &c) == 1, "a and c are back");
+
+	/* pending changes go first: no step meanwhile */
+	recheck_due(t);
+	CHECK(ops->add(t, &x) == 0, "queue an add");
+	CHECK(nfttab_pinhole_recheck(t) == 0, "a step with changes pending");
+	CHECK(ops->commit(t) == 0, "commit: %s", nfttab_error(t));
+
+	CHECK(nfttab_pinhole_recheck(t) == 2, "re-created ones deleted: %s",
+	      nfttab_error(t));
+	CHECK(nfttab_pinhole_exists(t, &a) == 0, "a (untagged) still there");
+	CHECK(nfttab_pinhole_exists(t, &c) == 0, "c (untagged) still there");
+	CHECK(nfttab_pinhole_exists(t, &b) == 1, "b (tagged) deleted");
+	CHECK(nft_has("closing4", "10.0.9.9 . 20000") &&
+	      nft_has("closing6", "fd02::9 . 20004"),
+	      "a and c stay closing while their deletes settle");
+	CHECK(!nft_has("closing4_peer", "10.0.9.9 . 20002 . 10.0.1.9"),
+	      "b (taken again) no longer closing");
+	nfttab_pinhole_recheck_stats(t, &st);
+	CHECK(st.reclosed - st0.reclosed == 2 && st.waiting == 2,
+	      "stats: %llu reclosed, %llu waiting",
+	      (unsigned long long)(st.reclosed - st0.reclosed),
+	      (unsigned long long)st.waiting);
+	while (recheck_due(t))
+		CHECK(nfttab_pinhole_recheck(t) == 0, "last step: %s",
+		      nfttab_error(t));
+	CHECK(!nft_has("closing4", "10.0.9.9 . 20000") &&
+	      !nft_has("closing6", "fd02::9 . 20004"),
+	      "a and c closed: closing keys gone");
+	CHECK(nfttab_pinhole_exists(t, &a) == 0 &&
+	      nfttab_pinhole_exists(t, &c) == 0, "a and c stay gone");
+	nfttab_pinhole_recheck_stats(t, &st);
+	CHECK(st.reclosed - st0.reclosed == 2 && st.failed == 0 &&
+	      st.overflow == 0 && st.checked - st0.checked == 3,
+	      "stats after: %llu reclosed, %llu checked",
+	      (unsigned long long)(st.reclosed - st0.reclosed),
+	      (unsigned long long)(st.checked - st0.checked));
+
+	/* closed and opened again at once: no longer closing */
+	CHECK(add_commit(t, &d, true) == 0 && add_commit(t, &d, false) == 0,
+	      "open and close d: %s", nfttab_error(t));
+	CHECK(nft_has("closing4", "10.0.9.9 . 20008"), "d closing");
+	CHECK(add_commit(t, &d, true) == 0, "open d again: %s",
+	      nfttab_error(t));
+	CHECK(!nft_has("closing4", "10.0.9.9 . 20008"),
+	      "d opened again: no longer closing");
+	CHECK(nfttab_pinhole_exists(t, &d) == 1, "d open");
+	while (recheck_due(t))
+		CHECK(nfttab_pinhole_recheck(t) == 0, "d: %s",
+		      nfttab_error(t));
+	CHECK(nfttab_pinhole_exists(t, &d) == 1, "d still open");
+	nfttab_pinhole_recheck_stats(t, &st);
+	CHECK(st.checked - st0.checked == 3, "d's close not followed: %llu",
+	      (unsigned long long)(st.checked - st0.checked));
+
+	if (other) {
+		CHECK(add_commit(other, &b, false) == 0, "other del b");
+		nfttab_close(other);
+	}
+	CHECK(add_commit(t, &x, false) == 0 && add_commit(t, &d, false) == 0,
+	      "del x, d");
+}
+
 static int selftest(const struct nfttab_config *base)
 {
 	const struct pinhole_backend_ops *ops = &nfttab_pinhole_ops;
@@ -534,6 +694,7 @@ static int selftest(const struct nfttab_config *base)
 	      "reinstall, same config: %s", err);
 	CHECK(dump(t, &s) == 5, "dump after second reinstall: %u", s.n);
 	selftest_netset(t, &cfg);
+	selftest_recheck(t);
 
 	/* many changes in one batch: buffers and ACKs scale */
 	for (i = 0; i < 3000; i++) {
@@ -585,12 +746,88 @@ out:
 
 /* ---- commands ------------------------------------------------------------ */
 
+/* Packets counted by the media rule of @ph's set (nft's listing), -1. */
+static long rule_packets(const struct pinhole *ph)
+{
+	char line[1024], want[64];
+	long n = -1;
+	FILE *f;
+
+	snprintf(want, sizeof(want), " @pinhole%c%s ", ph->family == 6 ?
+		 '6' : '4', ph->has_peer ? "_peer" : "");
+	f = popen("nft list chain inet voipfw media 2>/dev/null", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		const char *c = strstr(line, "counter packets ");
+
+		if (n < 0 && strstr(line, want) && c)
+			n = strtol(c + 16, NULL, 10);
+	}
+	pclose(f);
+	return n;
+}
+
+/*
+ * close-race: open and close @ph over and over while something floods
+ * media through it (test/net/nfttab.sh), reading the media rule's counter
+ * 30 ms after each close and once more later, then driving the close to
+ * its end; stops after @cycles, or once the packet path has re-created 3
+ * closed pinholes and 20 cycles ran.  Prints "cycles N re-created N
+ * admitted N left N failed N": "admitted", the closes after which the
+ * rule still accepted packets; "left", those after which the element was
+ * there once the close ended.
+ */
+static int close_race(struct nfttab *t, const struct pinhole *ph,
+		      unsigned int cycles)
+{
+	const struct timespec hit = { 0, 5000000L }, settle = { 0, 30000000L };
+	struct nfttab_recheck_stats st;
+	unsigned int i, left = 0, admitted = 0;
+
+	for (i = 0; i < cycles; i++) {
+		long before, after;
+
+		if (add_commit(t, ph, true) ||
+		    (nanosleep(&hit, NULL), add_commit(t, ph, false))) {
+			fprintf(stderr, "nfttab_test: close-race: %s\n",
+				nfttab_error(t));
+			return 1;
+		}
+		nanosleep(&settle, NULL);
+		before = rule_packets(ph);
+		nanosleep(&settle, NULL);
+		after = rule_packets(ph);
+		if (before < 0 || after != before)
+			admitted++;
+		while (recheck_due(t))
+			if (nfttab_pinhole_recheck(t) < 0) {
+				fprintf(stderr, "nfttab_test: recheck: %s\n",
+					nfttab_error(t));
+				return 1;
+			}
+		if (nfttab_pinhole_exists(t, ph) != 0)
+			left++;
+		nfttab_pinhole_recheck_stats(t, &st);
+		if (st.reclosed >= 3 && i + 1 >= 20) {
+			i++;
+			break;
+		}
+	}
+	nfttab_pinhole_recheck_stats(t, &st);
+	printf("cycles %u re-created %llu admitted %u left %u failed %llu\n",
+	       i, (unsigned long long)st.reclosed, admitted, left,
+	       (unsigned long long)st.failed);
+	return 0;
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: nfttab_test [options] COMMAND [ARGS]\n"
 		"  selftest | install | remove | probe | dump\n"
 		"  add | del | exists ADDR PORT [PEER]\n"
+		"  close-race CYCLES ADDR PORT [PEER]\n"
 		"  netset-replace block|geoblock [FILE...]\n"
 		"  netset-dump block|geoblock\n"
 		"  netset-print [FILE...]\n"
@@ -801,6 +1038,16 @@ int main(int argc, char **argv)
 			if (rc)
 				fprintf(stderr, "nfttab_test: %s: %s\n", cmd,
 					nfttab_error(t));
+		}
+	} else if (!strcmp(cmd, "close-race") && optind < argc) {
+		unsigned int cycles = (unsigned int)strtoul(argv[optind], NULL,
+							    10);
+
+		if (parse_pinhole(&o.ph, argc - optind - 1, argv + optind + 1)) {
+			usage(stderr);
+			rc = 2;
+		} else {
+			rc = close_race(t, &o.ph, cycles);
 		}
 	} else if (!strcmp(cmd, "netset-replace") && optind < argc) {
 		enum nfttab_netset which;

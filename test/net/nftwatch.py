@@ -26,7 +26,7 @@ EXPIRES = re.compile(rb"expires [0-9]")
 # a set's block in the listing: only the pinhole sets count (the SIP
 # meters, block lists and bans hold elements with timeouts too)
 SET_BLOCK = re.compile(rb"\n\tset (\S+) \{(.*?)\n\t\}", re.S)
-MEDIA_RULE = re.compile(rb" @pinhole\S* @th.* counter packets ([0-9]+) ")
+MEDIA_RULE = re.compile(rb" @pinhole\S* .*@th.* counter packets ([0-9]+) ")
 
 
 def main(argv):

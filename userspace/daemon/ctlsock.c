@@ -151,19 +151,41 @@ static void stats_sum(struct ctlsock *cs, struct engine_stats *sum)
 	}
 }
 
+/* Every worker's lookups after pinhole deletes added up (nfttab.c). */
+static void recheck_sum(struct ctlsock *cs, struct nfttab_recheck_stats *sum)
+{
+	struct nfttab_recheck_stats st;
+	unsigned int i;
+
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < cs->st->n_workers; i++) {
+		nfttab_pinhole_recheck_stats(cs->st->workers[i].table, &st);
+		sum->checked += st.checked;
+		sum->reclosed += st.reclosed;
+		sum->failed += st.failed;
+		sum->overflow += st.overflow;
+		sum->waiting += st.waiting;
+	}
+}
+
 static void cmd_status(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 {
+	struct nfttab_recheck_stats rs;
 	struct engine_stats sum;
 	bool json = req->json;
 	unsigned int i, r;
 
 	stats_sum(cs, &sum);
+	recheck_sum(cs, &rs);
 	if (json) {
 		fprintf(out, "{\"queues\":\"%u-%u\",\"queue_path\":\"%s\","
 			"\"fail_mode\":\"%s\",\"calls\":%u,\"pinholes\":%u,"
 			"\"pinholes_opened\":%llu,\"pinholes_closed\":%llu,"
 			"\"messages\":%llu,\"accepted\":%llu,\"dropped\":%llu,"
 			"\"commits\":%llu,\"commit_failures\":%llu,"
+			"\"pinholes_reclosed\":%llu,"
+			"\"pinholes_reclose_failed\":%llu,"
+			"\"pinholes_unchecked\":%llu,"
 			"\"drops\":{",
 			cs->st->cfg->table.queue_first, cs->st->cfg->table.queue_last,
 			nfttab_queue_path(cs->st->table) == NFTTAB_QUEUE_NATIVE ?
@@ -176,7 +198,10 @@ static void cmd_status(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 			(unsigned long long)sum.accepted,
 			(unsigned long long)sum.dropped,
 			(unsigned long long)sum.commits,
-			(unsigned long long)sum.commit_failures);
+			(unsigned long long)sum.commit_failures,
+			(unsigned long long)rs.reclosed,
+			(unsigned long long)rs.failed,
+			(unsigned long long)rs.overflow);
 		i = 0;
 		for (r = 1; r < __SIP_REASON_MAX; r++)
 			if (sum.by_sip_reason[r])
@@ -206,6 +231,11 @@ static void cmd_status(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 		(unsigned long long)sum.accepted, (unsigned long long)sum.dropped,
 		(unsigned long long)sum.commits,
 		(unsigned long long)sum.commit_failures);
+	/* closes media in flight undid, closed again (nfttab.c) */
+	fprintf(out, "reclosed %llu reclose-failed %llu unchecked %llu\n",
+		(unsigned long long)rs.reclosed,
+		(unsigned long long)rs.failed,
+		(unsigned long long)rs.overflow);
 	for (r = 1; r < __SIP_REASON_MAX; r++)
 		if (sum.by_sip_reason[r])
 			fprintf(out, "drop %s %llu\n", sip_reason_str(r),

@@ -231,6 +231,10 @@ static void *worker_main(void *arg)
 		struct pollfd pfd = { .fd = pktq_fd(w->q), .events = POLLIN };
 		uint64_t now = voipfwd_now_ms();
 		int timeout = next_tick > now ? (int)(next_tick - now) : 0;
+		int recheck = nfttab_pinhole_recheck_wait(w->table);
+
+		if (recheck >= 0 && recheck < timeout)
+			timeout = recheck;
 
 		if (poll(&pfd, 1, timeout) < 0 && errno != EINTR) {
 			voipfwd_log(NULL, LOG_ERR, "queue %u: poll: %s",
@@ -257,6 +261,13 @@ static void *worker_main(void *arg)
 			sipstream_expire(w->streams, now);
 			next_tick = now + 1000;
 		}
+		/* closes that media in flight undid (nfttab.c says how) */
+		if (nfttab_pinhole_recheck_wait(w->table) == 0 &&
+		    nfttab_pinhole_recheck(w->table) < 0)
+			voipfwd_log(NULL, LOG_WARNING,
+				    "queue %u: looking again at closed "
+				    "pinholes: %s", w->queue_num,
+				    nfttab_error(w->table));
 		pthread_mutex_unlock(&w->lock);
 	}
 	return NULL;

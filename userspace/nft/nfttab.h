@@ -138,6 +138,46 @@ int nfttab_pinhole_dump(struct nfttab *t,
  */
 int nfttab_pinhole_exists(struct nfttab *t, const struct pinhole *ph);
 
+/*
+ * Closing pinholes.  The media rule's "update @set" re-creates an element
+ * when a packet in flight at the close reaches it after the commit (see
+ * nfttab.c, "closes the packet path undid").  So a close also puts the
+ * key in the pinhole set's closing set (closing4, ...), which stops the
+ * media rule before its update; 100 ms later the element is looked up
+ * and, if an untagged one is back, deleted, and the closing key goes
+ * (100 ms after such a deletion).
+ *
+ * nfttab_pinhole_recheck - do the steps that are due (at most 128 per
+ * call) in one commit of their own; does nothing while changes are
+ * pending on @t.  Returns how many re-created elements it deleted, or -1
+ * (nfttab_error).  Call it when nfttab_pinhole_recheck_wait says so.
+ *
+ * nfttab_pinhole_recheck_wait - ms until the next step is due (0: now),
+ * -1 when no close is in progress.
+ */
+int nfttab_pinhole_recheck(struct nfttab *t);
+int nfttab_pinhole_recheck_wait(struct nfttab *t);
+
+/**
+ * struct nfttab_recheck_stats - closes on one handle.
+ * @checked:  elements looked up after their close
+ * @reclosed: of them, found re-created by the packet path and deleted
+ * @failed:   steps that failed (lookup or commit); their closing keys
+ *            time out a second after anything re-created under them
+ * @overflow: closes that were plain deletes (4096 were in progress)
+ * @waiting:  steps waiting now
+ */
+struct nfttab_recheck_stats {
+	uint64_t	checked;
+	uint64_t	reclosed;
+	uint64_t	failed;
+	uint64_t	overflow;
+	uint64_t	waiting;
+};
+
+void nfttab_pinhole_recheck_stats(struct nfttab *t,
+				  struct nfttab_recheck_stats *st);
+
 /* Delete the whole table (uninstall, tests).  0 or -1; absent is 0. */
 int nfttab_remove(struct nfttab *t, char *err, size_t errlen);
 

@@ -553,12 +553,28 @@ static double flows_guarded(const struct pinhole_backend *be, unsigned long n,
 				    engine_verdict_reason(&v));
 			if (++msgs % batch == 0 && engine_commit(e))
 				die("commit failed");
+			/* the steps of closes, where voipfwd's worker
+			 * takes them (nfttab.c, "closes the packet path
+			 * undid") */
+			if (be->ops == &nfttab_pinhole_ops &&
+			    nfttab_pinhole_recheck_wait(be->ctx) == 0 &&
+			    nfttab_pinhole_recheck(be->ctx) < 0)
+				die("closing: %s", nfttab_error(be->ctx));
 		}
 	}
 	if (engine_commit(e))
 		die("commit failed");
 	t1 = now_s();
 	engine_free(e);
+	if (be->ops == &nfttab_pinhole_ops) {
+		struct nfttab_recheck_stats st;
+
+		nfttab_pinhole_recheck_stats(be->ctx, &st);
+		/* closes beyond 4096 in progress are plain deletes */
+		printf("closes_followed %llu closes_overflow %llu\n",
+		       (unsigned long long)st.checked,
+		       (unsigned long long)st.overflow);
+	}
 	return (t1 - t0) * 1e9 / (double)msgs;
 }
 
