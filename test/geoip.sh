@@ -2,8 +2,9 @@
 # test/geoip.sh [VOIPFWCTL] - `voipfwctl geoip lookup|networks` over the
 # small databases test/geoip/mkdb.pl builds: output lines, ranges and
 # CIDRs, the same networks from both database shapes, refusals with the
-# file named, exit codes, --help.  Needs perl with MaxMind::DB::Writer
-# (scripts/deps test).
+# file named, exit codes, --help; then a smoke test of the real default
+# database (fetched with npm by scripts/deps geoip when it is not there).
+# Needs perl with MaxMind::DB::Writer (scripts/deps test).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 ctl=${1:-$top/build/voipfwctl}
@@ -110,5 +111,38 @@ check "--key unknown" 2 "$ctl" geoip lookup --key iso "$db/mm6.mmdb" 1.2.3.4
 check "a bad country list" 2 "$ctl" geoip networks "$db/mm6.mmdb" CN,CHN
 grep_out "the bad country is named" "$tmp/err" "'CHN' is not a two-letter"
 
-echo "geoip: $passed passed, $failed failed"
+# The real default database, ip-location-db's geo-whois-asn-country (CC0),
+# as scripts/deps geoip fetches it with npm (kept in build/geoip; fetched
+# once).  Addresses whose registration does not move: Google's resolvers
+# (US) and the RIPE NCC's own networks (NL).  Without npm or the registry
+# it is skipped, said so, and not counted as passed.
+real=${GEOIP_DIR:-$top/build/geoip}/geo-whois-asn-country.mmdb
+skipped=""
+if [ ! -s "$real" ]; then
+	GEOIP_DIR=$(dirname "$real") "$top/scripts/deps" geoip >"$tmp/fetch" 2>&1 ||
+		skipped="the default database could not be fetched: $(tail -n 1 "$tmp/fetch")"
+fi
+if [ -z "$skipped" ]; then
+	check "real database: lookup" 0 "$ctl" geoip lookup "$real" 8.8.8.8 \
+		193.0.6.139 2001:4860:4860::8888 2001:67c:2e8:22::c100:68b
+	printf '%s\n' "8.8.8.8 US" "193.0.6.139 NL" "2001:4860:4860::8888 US" \
+		"2001:67c:2e8:22::c100:68b NL" >"$tmp/want"
+	same "real database: the countries of four stable addresses" "$tmp/want" "$tmp/out"
+	check "real database: the networks of NL" 0 "$ctl" geoip networks "$real" NL
+	cp "$tmp/err" "$tmp/nl.err"
+	n4=$(grep -c '^[0-9.]*-[0-9.]*$' "$tmp/out")
+	n6=$(grep -c ':' "$tmp/out")
+	echo "   (real database: NL has $n4 IPv4 and $n6 IPv6 ranges; $(cat "$tmp/nl.err"))"
+	if [ "$n4" -ge 1000 ] && [ "$n6" -ge 1000 ]; then passed=$((passed + 1)); else
+		failed=$((failed + 1)); echo "FAIL: real database: NL: $n4 + $n6 ranges, want >= 1000 each"; fi
+	# 193.0.6.139 lies in one of them
+	in=$(awk -F- -v a=193.0.6.139 'function v(s, p) { split(s, p, "."); return ((p[1] * 256 + p[2]) * 256 + p[3]) * 256 + p[4] }
+		/^[0-9.]*-[0-9.]*$/ && v($1) <= v(a) && v(a) <= v($2) { n++ } END { print n + 0 }' "$tmp/out")
+	if [ "$in" -eq 1 ]; then passed=$((passed + 1)); else
+		failed=$((failed + 1)); echo "FAIL: real database: 193.0.6.139 in $in NL ranges, want 1"; fi
+else
+	echo "geoip: SKIP real database: $skipped"
+fi
+
+echo "geoip: $passed passed, $failed failed${skipped:+, 1 skipped}"
 [ "$failed" -eq 0 ]
