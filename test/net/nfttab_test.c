@@ -422,7 +422,7 @@ static bool nft_has(const char *set, const char *key)
  * pending; an open of a key this handle is closing takes it out of the
  * closing set in the same transaction.
  */
-static void selftest_recheck(struct nfttab *t)
+static void selftest_recheck(struct nfttab *t, const struct nfttab_config *cfg)
 {
 	const struct pinhole_backend_ops *ops = &nfttab_pinhole_ops;
 	struct nfttab_recheck_stats st0, st;
@@ -529,6 +529,52 @@ static void selftest_recheck(struct nfttab *t)
 	nfttab_pinhole_recheck_stats(t, &st);
 	CHECK(st.checked - st0.checked == 3, "d's close not followed: %llu",
 	      (unsigned long long)(st.checked - st0.checked));
+
+	/* the close of a pinhole that already timed out: its key does not
+	 * stay closing (a new call to it would have no media) */
+	CHECK(add_commit(t, &a, false) == 0, "close of a gone pinhole: %s",
+	      nfttab_error(t));
+	CHECK(nft_has("closing4", "10.0.9.9 . 20000"), "a closing");
+	while (recheck_due(t))
+		CHECK(nfttab_pinhole_recheck(t) == 0, "a: %s",
+		      nfttab_error(t));
+	CHECK(!nft_has("closing4", "10.0.9.9 . 20000"),
+	      "gone pinhole: no longer closing");
+
+	/* closed and opened in one batch (one call ends, the next takes
+	 * its key): open, and not closing */
+	CHECK(ops->del(t, &d) == 0 && ops->add(t, &d) == 0 &&
+	      ops->commit(t) == 0, "close and open d in one batch: %s",
+	      nfttab_error(t));
+	CHECK(!nft_has("closing4", "10.0.9.9 . 20008"),
+	      "d closed and opened in one batch: not closing");
+	CHECK(nfttab_pinhole_exists(t, &d) == 1, "d open after the batch");
+	while (recheck_due(t))
+		CHECK(nfttab_pinhole_recheck(t) == 0, "d: %s",
+		      nfttab_error(t));
+	CHECK(nfttab_pinhole_exists(t, &d) == 1, "d stays open");
+
+	/* a voipfwd stopped between the steps: the next install settles
+	 * its closes (a re-created element deleted, the key no longer
+	 * closing) */
+	CHECK(add_commit(t, &a, true) == 0 && add_commit(t, &a, false) == 0,
+	      "open and close a: %s", nfttab_error(t));
+	CHECK(add_untagged("pinhole4", "10.0.9.9 . 20000") == 0,
+	      "nft add element (a, re-created)");
+	if (other) {
+		CHECK(nfttab_install(other, cfg, err, sizeof(err)) == 0,
+		      "install settles: %s", err);
+		CHECK(nfttab_pinhole_exists(t, &a) == 0,
+		      "install: the re-created element deleted");
+		CHECK(!nft_has("closing4", "10.0.9.9 . 20000"),
+		      "install: no longer closing");
+		CHECK(nfttab_pinhole_exists(t, &d) == 1 &&
+		      nfttab_pinhole_exists(t, &b) == 1,
+		      "install: open pinholes kept");
+	}
+	while (recheck_due(t))
+		CHECK(nfttab_pinhole_recheck(t) == 0, "a after install: %s",
+		      nfttab_error(t));
 
 	if (other) {
 		CHECK(add_commit(other, &b, false) == 0, "other del b");
@@ -694,7 +740,7 @@ static int selftest(const struct nfttab_config *base)
 	      "reinstall, same config: %s", err);
 	CHECK(dump(t, &s) == 5, "dump after second reinstall: %u", s.n);
 	selftest_netset(t, &cfg);
-	selftest_recheck(t);
+	selftest_recheck(t, &cfg);
 
 	/* many changes in one batch: buffers and ACKs scale */
 	for (i = 0; i < 3000; i++) {

@@ -321,11 +321,25 @@ else
 fi
 
 echo "--- bans survive a re-apply of the zone policy and a restart"
-expect_ctl "root: ban for an hour" 0 root ban "$PHONE4" 3600
+expect_ctl "root: ban for an hour, with a reason" 0 root ban "$PHONE4" 3600 ticket-4711
+has_out "root: the answer" "^banned $PHONE4 for 3600 s\$"
 expect_ctl "root: ban for 100 s" 0 root ban "$GW4_PBX" 100
-expect_ctl "root: ban it again, permanent" 0 root ban "$GW4_PBX"
+expect_ctl "root: ban it again, permanent, a reason without SECONDS" 0 root ban "$GW4_PBX" toll-fraud
 expect "root: the second ban replaced the first" \
-	"$("$ctl" bans --socket "$lab_sock" | grep -c "^$GW4_PBX ")$("$ctl" bans --socket "$lab_sock" | grep -c "^$GW4_PBX permanent\$")" 11
+	"$("$ctl" bans --socket "$lab_sock" | grep -c "^$GW4_PBX ")$("$ctl" bans --socket "$lab_sock" | grep -c "^$GW4_PBX permanent reason toll-fraud\$")" 11
+ctl_as root bans
+if grep -Eq "^$PHONE4 expires [0-9]+ reason ticket-4711\$" "$lab_tmp/out"; then
+	ok "root: bans shows the reason"; else fail "root: bans: $(cat "$lab_tmp/out")"; fi
+ctl_as root bans --json
+if grep -q "{\"addr\":\"$GW4_PBX\",\"expires\":null,\"reason\":\"toll-fraud\"}" "$lab_tmp/out"; then
+	ok "root: bans --json shows the reason"; else fail "root: bans --json: $(cat "$lab_tmp/out")"; fi
+expect "nft shows the reason as the element's comment" \
+	"$(lab_gw nft list set inet voipfw ban4 2>/dev/null | grep -c 'comment "ticket-4711"')" 1
+expect_ctl "root: a reason with a quote is refused" 2 root ban "$PHONE4" 60 'say"no'
+has_err "root: says what a reason may be" "one word of printable ASCII"
+expect_ctl "root: a reason of 65 bytes is refused" 2 root ban "$PHONE4" \
+	"$(printf '%065d' 0)"
+expect_ctl "root: seconds then two reasons: too many arguments" 2 root ban "$PHONE4" 60 a b
 "$ctl" bans --socket "$lab_sock" | sed 's/ expires [0-9]*/ expires/' | sort >"$lab_tmp/bans.0"
 for i in 1 2; do
 	if lab_gw "$ctl" apply --state-dir "$lab_tmp/state" "$lab_tmp/zones.conf" \

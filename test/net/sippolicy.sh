@@ -137,7 +137,8 @@ logged "the sip blocks of 2 zones in force, scanner list" 5 || true
 sleep 1.5	# the previous load logged the same words: let this one land
 expect "friendly-scanner: dropped" "$(options "$NS_OUT" "$OUT4" 1 friendly-scanner)" 0
 expect "stats: ban scanner 1" "$(stat 'ban scanner')" 1
-if lab_ctl bans | grep -q "^$OUT4 "; then ok "bans lists the scanner's address"; else
+if lab_ctl bans | grep -Eq "^$OUT4 expires [0-9]+ reason scanner\$"; then
+	ok "bans lists the scanner's address, with its reason"; else
 	fail "bans: $(lab_ctl bans)"; fi
 expect "banned: even a phone's User-Agent is dropped now" \
 	"$(options "$NS_OUT" "$OUT4" 2 "Yealink SIP-T46S")" 0

@@ -21,6 +21,7 @@ struct rec {
 	unsigned int	bans, committed_bans, pending_bans, commits;
 	uint8_t		family, addr[16];
 	uint32_t	ms;
+	char		why[32];
 };
 
 static int r_add(void *ctx, const struct pinhole *ph)
@@ -40,10 +41,12 @@ static int r_commit(void *ctx)
 	return 0;
 }
 
-static int r_ban(void *ctx, uint8_t family, const uint8_t *addr, uint32_t ms)
+static int r_ban(void *ctx, uint8_t family, const uint8_t *addr, uint32_t ms,
+		 const char *why)
 {
 	struct rec *r = ctx;
 
+	snprintf(r->why, sizeof(r->why), "%s", why ? why : "");
 	r->bans++;
 	r->pending_bans++;
 	r->family = family;
@@ -168,6 +171,7 @@ static void run(bool group)
 	CHECK_INT(rate, 6);
 	CHECK_INT(r.bans, 1);
 	CHECK_INT(r.ms, 300000);
+	CHECK_STR(r.why, "flood");	/* kept with the ban in the kernel */
 	CHECK(!memcmp(r.addr, att.saddr, 4));
 	if (group) {
 		CHECK_INT(r.committed_bans, 0);	/* waits for the batch */
@@ -191,6 +195,7 @@ static void run(bool group)
 	CHECK_INT(r.bans, 1);
 	CHECK(!memcmp(r.addr, back.daddr, 4));
 	CHECK_INT(r.ms, 600000);		/* the second ban: doubled */
+	CHECK_STR(r.why, "brute-force");
 
 	unit_case("engine + guard (%s): a source in no zone is not judged",
 		  group ? "group commit" : "commit each");

@@ -53,16 +53,20 @@ static const struct runtime_verb runtime_verbs[] = {
 	{ "pinholes", "", 0, 0, false, true,
 	  "one per line: udp ADDR PORT [from PEER] call CALL-ID expires SECONDS" },
 	{ "bans", "", 0, 0, false, true,
-	  "one per line: ADDR expires SECONDS, or ADDR permanent" },
+	  "one per line: ADDR expires SECONDS, or ADDR permanent, then\n"
+	  "            reason REASON when the ban has one (voipfwd's own bans:\n"
+	  "            flood, scanner, brute-force, ...)" },
 	{ "stats", "", 0, 0, false, true,
 	  "messages by verdict and reason: pass|drop REASON COUNT" },
 	{ "compliance", "", 0, 0, false, true,
 	  "per source: ADDR signalling plaintext udp N tcp N tls not-seen\n"
 	  "            media rtp N srtp N idle Ns [ua \"USER-AGENT\"]; TLS is\n"
 	  "            never queued to voipfwd: a device on TLS alone is not listed" },
-	{ "ban", " ADDR [SECONDS]", 1, 2, true, false,
+	{ "ban", " ADDR [SECONDS] [REASON]", 1, 3, true, false,
 	  "drop every packet from ADDR (IPv4 or IPv6), for SECONDS (1 to\n"
-	  "            31536000) or until unban; banning again replaces the timeout" },
+	  "            31536000) or until unban; banning again replaces the timeout;\n"
+	  "            REASON (one word, up to 64 printable bytes, no quotes or\n"
+	  "            backslashes) is kept with the ban in the kernel" },
 	{ "unban", " ADDR", 1, 1, true, false,
 	  "lift a ban (exit 1 if ADDR is not banned)" },
 	{ "kill-call", " CALL-ID", 1, 1, true, false,

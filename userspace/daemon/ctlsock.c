@@ -601,14 +601,23 @@ static void print_ban(void *arg, const struct nfttab_ban *ban)
 		fprintf(d->out, "%s{\"addr\":\"%s\",\"expires\":", d->n++ ? "," : "",
 			a);
 		if (ban->timeout_ms)
-			fprintf(d->out, "%llu}", left);
+			fprintf(d->out, "%llu", left);
 		else
-			fprintf(d->out, "null}");
-	} else if (ban->timeout_ms) {
-		fprintf(d->out, "%s expires %llu\n", a, left);
-	} else {
-		fprintf(d->out, "%s permanent\n", a);
+			fprintf(d->out, "null");
+		/* nfttab passes only printable reasons without quotes or
+		 * backslashes: nothing to escape */
+		if (ban->reason[0])
+			fprintf(d->out, ",\"reason\":\"%s\"", ban->reason);
+		fputc('}', d->out);
+		return;
 	}
+	if (ban->timeout_ms)
+		fprintf(d->out, "%s expires %llu", a, left);
+	else
+		fprintf(d->out, "%s permanent", a);
+	if (ban->reason[0])
+		fprintf(d->out, " reason %s", ban->reason);
+	fputc('\n', d->out);
 }
 
 static void cmd_bans(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
@@ -655,6 +664,7 @@ static bool ban_refused(const struct nfttab_ban *ban)
 
 static void cmd_ban(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 {
+	const char *reason = NULL;
 	struct nfttab_ban ban;
 	unsigned long secs = 0;
 
@@ -671,7 +681,9 @@ static void cmd_ban(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 			"address: not banned\n", req->argv[0]);
 		return;
 	}
-	if (req->argc > 1) {
+	/* ADDR [SECONDS] [REASON]: SECONDS is all digits, a reason not */
+	if (req->argc > 1 && (req->argc > 2 || (req->argv[1][0] >= '0' &&
+						req->argv[1][0] <= '9'))) {
 		char *end;
 
 		errno = 0;
@@ -682,16 +694,28 @@ static void cmd_ban(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 				req->argv[1], CTL_BAN_MAX_S);
 			return;
 		}
+		reason = req->argc > 2 ? req->argv[2] : NULL;
+	} else if (req->argc > 1) {
+		reason = req->argv[1];
 	}
+	if (reason && (!nfttab_ban_reason_ok(reason) ||
+		       strlen(reason) >= sizeof(ban.reason))) {
+		fprintf(out, "error: usage: REASON '%s': one word of printable "
+			"ASCII without quotes or backslashes, at most %d "
+			"bytes\n", reason, NFTTAB_BAN_REASON_MAX);
+		return;
+	}
+	if (reason)
+		snprintf(ban.reason, sizeof(ban.reason), "%s", reason);
 	ban.timeout_ms = (uint64_t)secs * 1000;
 	if (nfttab_ban_add(cs->st->table, &ban) ||
 	    nfttab_commit(cs->st->table)) {
 		fprintf(out, "error: %s\n", nfttab_error(cs->st->table));
 		return;
 	}
-	voipfwd_log(NULL, LOG_NOTICE, "uid %u banned %s%s%s%s", req->uid,
+	voipfwd_log(NULL, LOG_NOTICE, "uid %u banned %s%s%s%s%s%s", req->uid,
 		    req->argv[0], secs ? " for " : "", secs ? req->argv[1] : "",
-		    secs ? " s" : "");
+		    secs ? " s" : "", reason ? ": " : "", reason ? reason : "");
 	if (secs)
 		fprintf(out, "banned %s for %lu s\n", req->argv[0], secs);
 	else
@@ -1002,7 +1026,7 @@ static const struct ctl_cmd {
 	{ "stats",	cmd_stats,	false,	0, 0, "" },
 	{ "compliance",	cmd_compliance,	false,	0, 0, "" },
 	{ "blocks",	cmd_toll,	false,	0, 0, "" },
-	{ "ban",	cmd_ban,	true,	1, 2, " ADDR [SECONDS]" },
+	{ "ban",	cmd_ban,	true,	1, 3, " ADDR [SECONDS] [REASON]" },
 	{ "unban",	cmd_unban,	true,	1, 1, " ADDR" },
 	{ "kill-call",	cmd_kill_call,	true,	1, 1, " CALL-ID" },
 	{ "apply",	cmd_run_ctl,	true,	1, 2, " FILE [SECONDS]" },

@@ -909,7 +909,9 @@ static void guard_judge(struct engine *e, const struct pkt_meta *meta,
 		return;
 	e->st.bans[v->guard.why]++;
 	rc = e->be.ops->ban ? e->be.ops->ban(e->be.ctx, gs.family, gs.addr,
-					      v->guard.ban_ms) : -1;
+					      v->guard.ban_ms,
+					      guard_ban_why_str(v->guard.why)) :
+			      -1;
 	if (!rc && !e->cfg.group_commit)
 		rc = e->be.ops->commit(e->be.ctx);
 	else if (!rc)

@@ -2056,6 +2056,8 @@ static int install(struct nfttab *t, const struct nfttab_config *cfg,
 	return -1;
 }
 
+static int closing_settle(struct nfttab *t);
+
 int nfttab_install(struct nfttab *t, const struct nfttab_config *cfg,
 		   char *err, size_t errlen)
 {
@@ -2066,6 +2068,11 @@ int nfttab_install(struct nfttab *t, const struct nfttab_config *cfg,
 		return -1;
 	}
 	rc = install(t, cfg, err, errlen);
+	if (!rc && closing_settle(t)) {
+		/* the table is in place: what failed here times out */
+		seterr(err, errlen, "%s", t->err);
+		rc = -1;
+	}
 	nfttab_unlock(t);
 	return rc;
 }
@@ -2268,6 +2275,23 @@ err_nomem:
 	return -1;
 }
 
+/* Does the pending batch put @key of @ps into the closing set? */
+static bool closing_queued(const struct nfttab *t, const struct nfttab_pset *ps,
+			   const uint8_t key[NFTTAB_KEY_MAX])
+{
+	int8_t pset = (int8_t)(ps - nfttab_psets);
+	unsigned int i;
+
+	for (i = 0; i < t->pend.n && t->closing_queued; i++) {
+		const struct nfttab_msg *m = &t->pend.msg[i];
+
+		if (m->closing && m->type == NFT_MSG_NEWSETELEM &&
+		    m->pset == pset && !memcmp(m->key, key, NFTTAB_KEY_MAX))
+			return true;
+	}
+	return false;
+}
+
 /*
  * A close deletes the element and, in the same transaction, puts its key
  * in the closing set, whose rule stops the packet path from re-creating
@@ -2291,7 +2315,7 @@ static int pinhole_queue(struct nfttab *t, const struct pinhole *ph,
 	}
 	pinhole_key(ps, ph, key);
 	if (type == NFT_MSG_NEWSETELEM) {
-		if (recheck_find(t, ps, key) &&
+		if ((recheck_find(t, ps, key) || closing_queued(t, ps, key)) &&
 		    pinhole_queue_key(t, ps, key, NFT_MSG_DELSETELEM, true,
 				      NULL))
 			return -1;
@@ -2442,11 +2466,13 @@ static int nfttab_ph_commit(void *ctx)
 /* The engine's bans (the guard's flood, scanner, brute-force and
  * enumeration bans): on the same pending batch as its pinholes. */
 static int nfttab_ph_ban(void *ctx, uint8_t family, const uint8_t *addr,
-			 uint32_t ms)
+			 uint32_t ms, const char *why)
 {
 	struct nfttab_ban ban = { .family = family, .timeout_ms = ms };
 
 	memcpy(ban.addr, addr, family == 6 ? 16 : 4);
+	if (why)
+		snprintf(ban.reason, sizeof(ban.reason), "%s", why);
 	return nfttab_ban_add(ctx, &ban);
 }
 
@@ -2848,9 +2874,12 @@ static struct nfttab_recheck *recheck_find(struct nfttab *t,
 }
 
 /*
- * After a commit: its guarded closes are followed from step 2 on; a
- * close it unguarded counts as overflow; an open that took a key out of
- * the closing set ends that close.
+ * After a commit: each key it put into a closing set is followed from
+ * step 2 on (also when the element's delete found nothing: an expired
+ * pinhole's key must not stay closing); a close without a closing key
+ * counts as overflow; an open that took a key out of the closing set
+ * ends that close (a close and an open of one key in one batch: the
+ * open's delete of the closing key comes after the close's add).
  */
 static void recheck_note_commit(struct nfttab *t, const struct nfttab_batch *b)
 {
@@ -2861,22 +2890,22 @@ static void recheck_note_commit(struct nfttab *t, const struct nfttab_batch *b)
 		const struct nfttab_msg *m = &b->msg[i];
 		struct nfttab_recheck *r;
 
-		if (m->pset < 0 || m->closing)
+		if (m->pset < 0)
 			continue;
-		if (m->type == NFT_MSG_NEWSETELEM) {
+		if (m->closing && m->type == NFT_MSG_NEWSETELEM) {
+			if (!due)
+				due = mono_ms() + NFTTAB_RECHECK_MS;
+			recheck_push(t, m->pset, m->key, 2, due);
+		} else if (m->closing) {
+			/* the delete an open queued ahead of its add */
 			r = recheck_find(t, &nfttab_psets[m->pset], m->key);
-			if (r && i && b->msg[i - 1].closing &&
-			    b->msg[i - 1].type == NFT_MSG_DELSETELEM)
+			if (r && i + 1 < b->n &&
+			    b->msg[i + 1].type == NFT_MSG_NEWSETELEM &&
+			    !b->msg[i + 1].closing)
 				r->cancelled = true;
-			continue;
-		}
-		if (!m->guarded) {
+		} else if (m->type == NFT_MSG_DELSETELEM && !m->guarded) {
 			t->recheck_st.overflow++;
-			continue;
 		}
-		if (!due)
-			due = mono_ms() + NFTTAB_RECHECK_MS;
-		recheck_push(t, m->pset, m->key, 2, due);
 	}
 }
 
@@ -3008,6 +3037,124 @@ out:
 	return rc;
 }
 
+struct closing_keys {
+	int8_t		pset;
+	uint8_t		(*key)[NFTTAB_KEY_MAX];
+	int8_t		*psets;
+	unsigned int	n, cap;
+	bool		nomem;
+};
+
+static int closing_key_cb(struct nftnl_set_elem *e, void *data)
+{
+	struct closing_keys *c = data;
+	const uint8_t *key;
+	uint32_t len;
+
+	key = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
+	if (!key || len != nfttab_psets[c->pset].key_len)
+		return 0;
+	if (c->n == c->cap) {
+		unsigned int cap = c->cap ? 2 * c->cap : 64;
+		void *k = realloc(c->key, cap * sizeof(*c->key));
+		void *p = k ? realloc(c->psets, cap) : NULL;
+
+		if (k)
+			c->key = k;
+		if (!p) {
+			c->nomem = true;
+			return 0;
+		}
+		c->psets = p;
+		c->cap = cap;
+	}
+	memset(c->key[c->n], 0, NFTTAB_KEY_MAX);
+	memcpy(c->key[c->n], key, len);
+	c->psets[c->n++] = c->pset;
+	return 0;
+}
+
+static void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/*
+ * Closes a voipfwd that stopped between their steps left in the closing
+ * sets: without this, a new call to such a key would have no media until
+ * the closing element timed out (the pinhole timeout and a second).  The
+ * same steps, at install, before any worker runs: wait out packets in
+ * flight, delete untagged elements under closing keys, wait again, delete
+ * the closing keys.  Nothing to do (and no wait) when the closing sets
+ * are empty.  0, or -1 with t->err.
+ */
+static int closing_settle(struct nfttab *t)
+{
+	struct closing_keys c = { 0 };
+	unsigned int i, dead = 0;
+	int rc = -1;
+
+	for (i = 0; i < __PSET_MAX; i++) {
+		unsigned int start = c.n;
+		int r;
+
+		c.pset = (int8_t)i;
+		do {
+			c.n = start;	/* an interrupted dump: again */
+			r = dump_set(t, nfttab_psets[i].closing,
+				     closing_key_cb, &c);
+		} while (r == 1);
+		if (r < 0 || c.nomem) {
+			seterr(t->err, sizeof(t->err), "reading set %s: %s",
+			       nfttab_psets[i].closing,
+			       strerror(c.nomem ? ENOMEM : errno));
+			goto out;
+		}
+	}
+	if (!c.n) {
+		rc = 0;
+		goto out;
+	}
+	sleep_ms(NFTTAB_RECHECK_MS);
+	t->rechecking = true;
+	for (i = 0; i < c.n; i++) {
+		const struct nfttab_pset *ps = &nfttab_psets[c.psets[i]];
+		bool tagged;
+		int found = elem_lookup(t, ps, c.key[i], &tagged);
+
+		if (found < 0)
+			goto out_commit;
+		if (found && !tagged) {
+			pinhole_queue_key(t, ps, c.key[i], NFT_MSG_DELSETELEM,
+					  false, NULL);
+			dead++;
+		}
+	}
+	if (dead && pinhole_commit(t))
+		goto out_commit;
+	if (dead)
+		sleep_ms(NFTTAB_RECHECK_MS);
+	for (i = 0; i < c.n; i++)
+		pinhole_queue_key(t, &nfttab_psets[c.psets[i]], c.key[i],
+				  NFT_MSG_DELSETELEM, true, NULL);
+	if (pinhole_commit(t) == 0) {
+		t->recheck_st.reclosed += dead;
+		rc = 0;
+	}
+out_commit:
+	t->rechecking = false;
+	batch_reset(&t->pend);
+	t->pend_err = 0;
+	t->closing_queued = 0;
+out:
+	free(c.key);
+	free(c.psets);
+	return rc;
+}
+
 int nfttab_pinhole_recheck_wait(struct nfttab *t)
 {
 	uint64_t due, now;
@@ -3046,6 +3193,49 @@ static const struct nfttab_bset *bset_of(const struct nfttab_ban *ban)
 	return NULL;
 }
 
+bool nfttab_ban_reason_ok(const char *s)
+{
+	size_t n;
+
+	for (n = 0; s[n]; n++)
+		if (n >= NFTTAB_BAN_REASON_MAX || s[n] < 0x20 || s[n] > 0x7e ||
+		    s[n] == '"' || s[n] == '\\')
+			return false;
+	return true;
+}
+
+/* @reason as nft's element comment in @e's userdata; 0 or -1 (ENOMEM) */
+static int ban_reason_udata(struct nftnl_set_elem *e, const char *reason)
+{
+	struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN);
+	int rc = -1;
+
+	if (ud && nftnl_udata_put_strz(ud, NFTNL_UDATA_SET_ELEM_COMMENT,
+				       reason) &&
+	    nftnl_set_elem_set(e, NFTNL_SET_ELEM_USERDATA,
+			       nftnl_udata_buf_data(ud),
+			       nftnl_udata_buf_len(ud)) == 0)
+		rc = 0;
+	if (ud)
+		nftnl_udata_buf_free(ud);
+	return rc;
+}
+
+static int ban_reason_cb(const struct nftnl_udata *attr, void *data)
+{
+	char *reason = data;
+	const char *v = nftnl_udata_get(attr);
+	uint8_t len = nftnl_udata_len(attr);
+
+	if (nftnl_udata_type(attr) != NFTNL_UDATA_SET_ELEM_COMMENT || !len ||
+	    len > NFTTAB_BAN_REASON_MAX + 1 || v[len - 1])
+		return 0;
+	memcpy(reason, v, len);
+	if (!nfttab_ban_reason_ok(reason))
+		reason[0] = 0;	/* a comment someone else wrote */
+	return 0;
+}
+
 /*
  * Queue a DELSETELEM of @ban's address, and with @add a NEWSETELEM after
  * it.  Deleting first makes "ban" replace an existing ban's timeout on
@@ -3064,6 +3254,14 @@ static int ban_queue(struct nfttab *t, const struct nfttab_ban *ban, bool add)
 		errno = EINVAL;
 		goto err;
 	}
+	if (add && !nfttab_ban_reason_ok(ban->reason)) {
+		seterr(t->err, sizeof(t->err), "ban: reason '%.*s': printable, "
+		       "no quotes or backslashes, at most %d bytes",
+		       NFTTAB_BAN_REASON_MAX, ban->reason,
+		       NFTTAB_BAN_REASON_MAX);
+		errno = EINVAL;
+		goto err;
+	}
 	for (i = 0; i < (add ? 2U : 1U); i++) {
 		struct nfttab_msg *m;
 		struct nlmsghdr *nlh;
@@ -3075,6 +3273,13 @@ static int ban_queue(struct nfttab *t, const struct nfttab_ban *ban, bool add)
 		if (types[i] == NFT_MSG_NEWSETELEM && ban->timeout_ms)
 			nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT,
 					       ban->timeout_ms);
+		if (types[i] == NFT_MSG_NEWSETELEM && ban->reason[0] &&
+		    ban_reason_udata(e, ban->reason)) {
+			seterr(t->err, sizeof(t->err), "ban: %s",
+			       strerror(ENOMEM));
+			errno = ENOMEM;
+			goto err;
+		}
 		nlh = batch_add(t, &t->pend, types[i],
 				types[i] == NFT_MSG_NEWSETELEM ? NLM_F_CREATE : 0,
 				types[i] == NFT_MSG_NEWSETELEM ? "add to set" :
@@ -3093,6 +3298,7 @@ static int ban_queue(struct nfttab *t, const struct nfttab_ban *ban, bool add)
 		nftnl_set_elem_nlmsg_build(nlh, e, 1);
 		mnl_attr_nest_end(nlh, nest);
 		batch_close(&t->pend, nlh);
+		nftnl_set_elem_unset(e, NFTNL_SET_ELEM_USERDATA);
 	}
 	return 0;
 err:
@@ -3141,8 +3347,9 @@ static int ban_dump_elem(struct nftnl_set_elem *e, void *data)
 {
 	struct ban_dump_ctx *d = data;
 	struct nfttab_ban ban = { .family = d->bs->family };
+	const uint8_t *ud;
+	uint32_t len, udlen;
 	const void *key;
-	uint32_t len;
 
 	key = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
 	if (!key || len != d->bs->alen) {
@@ -3155,6 +3362,9 @@ static int ban_dump_elem(struct nftnl_set_elem *e, void *data)
 	if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_EXPIRATION))
 		ban.expires_ms = nftnl_set_elem_get_u64(e,
 						NFTNL_SET_ELEM_EXPIRATION);
+	ud = nftnl_set_elem_get(e, NFTNL_SET_ELEM_USERDATA, &udlen);
+	if (ud && udata_ok(ud, udlen))
+		nftnl_udata_parse(ud, udlen, ban_reason_cb, ban.reason);
 	d->cb(d->arg, &ban);
 	d->count++;
 	return 0;

@@ -259,12 +259,18 @@ const char *nfttab_error(const struct nfttab *t);
 /* How many pinhole changes wait for the next commit. */
 unsigned int nfttab_pinhole_pending(const struct nfttab *t);
 
+#define NFTTAB_BAN_REASON_MAX	64
+
 /**
  * struct nfttab_ban - one banned source address (sets ban4, ban6).
  * @family:     4 or 6
  * @addr:       the address (the first 4 bytes for IPv4), network order
  * @timeout_ms: how long the ban lasts; 0: until it is deleted
  * @expires_ms: (dump) what is left of it; 0 without a timeout
+ * @reason:     why, "" for none: kept with the element as nft's comment
+ *              ("nft list set" shows it), so it survives a restart;
+ *              printable ASCII without quotes or backslashes, at most
+ *              NFTTAB_BAN_REASON_MAX bytes (nfttab_ban_reason_ok)
  *
  * Every packet from a banned address that reaches the forward or input
  * hook is dropped by the chain ban, ahead of the pinhole rules and the
@@ -278,6 +284,7 @@ struct nfttab_ban {
 	uint8_t		addr[16];
 	uint64_t	timeout_ms;
 	uint64_t	expires_ms;
+	char		reason[NFTTAB_BAN_REASON_MAX + 1];
 };
 
 /*
@@ -290,6 +297,8 @@ struct nfttab_ban {
  * commit fail.
  */
 int nfttab_ban_add(struct nfttab *t, const struct nfttab_ban *ban);
+/* Is @s a reason nfttab_ban_add takes (see struct nfttab_ban)? */
+bool nfttab_ban_reason_ok(const char *s);
 int nfttab_ban_del(struct nfttab *t, const struct nfttab_ban *ban);
 
 /* Send the pending batch (pinholes and bans): 0, or -1, nfttab_error(). */

@@ -78,14 +78,14 @@ char *pinhole_format(const struct pinhole *ph, char *out, size_t outlen);
  *          pinhole.
  * @ban:    (optional) queue a ban of source @addr (4 or 16 bytes as
  *          @family 4 or 6 says) for @ms milliseconds, committed with the
- *          pinhole changes
+ *          pinhole changes; @why (one word, e.g. "flood") is kept with it
  */
 struct pinhole_backend_ops {
 	int	(*add)(void *ctx, const struct pinhole *ph);
 	int	(*del)(void *ctx, const struct pinhole *ph);
 	int	(*commit)(void *ctx);
 	int	(*ban)(void *ctx, uint8_t family, const uint8_t *addr,
-		       uint32_t ms);
+		       uint32_t ms, const char *why);
 };
 
 struct pinhole_backend {
