@@ -181,7 +181,7 @@ static const uint8_t sip_hdrs_compact[26] = {
 };
 
 /* Header names are case-insensitive (RFC 3261 7.3.1). */
-static enum sip_hdr sip_hdr_lookup(struct span name)
+enum sip_hdr sip_hdr_lookup(struct span name)
 {
 	unsigned int letter, i;
 

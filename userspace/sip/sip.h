@@ -241,6 +241,9 @@ long sip_frame_length(const char *buf, size_t len, size_t max_hdr);
 enum sip_method sip_method_lookup(struct span name);
 const char *sip_method_str(enum sip_method m);
 const char *sip_hdr_name(enum sip_hdr h);
+/* A field name, long or compact form, in any case; SIP_HDR_OTHER if not
+ * one voipfw knows (the policy's `require` resolves names with it). */
+enum sip_hdr sip_hdr_lookup(struct span name);
 
 /* Header accessors: the first occurrence, or NULL. */
 const struct sip_header *sip_hdr_get(const struct sip_msg *msg,
