@@ -17,6 +17,7 @@
 
 #include "policy/policy.h"
 #include "policy/policy_nft.h"
+#include "sip/sip.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -43,6 +44,40 @@ static void check_loc(struct policy_loc loc, uint32_t lines)
 {
 	ASSERT(loc.line >= 1 && loc.line <= lines && loc.col >= 1 &&
 	       loc.col <= POLICY_LINE_MAX + 1);
+}
+
+/* max-headers, max-forwards and require as policy.h promises them */
+static void check_header_limits(const struct policy_zone_sip *sip,
+				uint32_t lines)
+{
+	unsigned int i, j;
+
+	ASSERT(sip->max_headers == 0 ||
+	       (sip->max_headers >= 8 && sip->max_headers <= SIP_MAX_HEADERS));
+	ASSERT(sip->max_forwards >= -1 && sip->max_forwards <= 255);
+	ASSERT((sip->max_forwards >= 0) == (sip->max_forwards_loc.line != 0));
+	ASSERT(sip->n_require <= POLICY_ZONE_MAX_REQUIRE);
+	ASSERT((sip->n_require > 0) == (sip->require_loc.line != 0));
+	for (i = 0; i < sip->n_require; i++) {
+		const struct policy_header *h = &sip->require[i];
+		size_t n = strnlen(h->name, POLICY_HEADER_NAME_MAX + 1);
+
+		ASSERT(n >= 1 && n <= POLICY_HEADER_NAME_MAX);
+		for (j = 0; j < n; j++)
+			ASSERT((h->name[j] >= 'a' && h->name[j] <= 'z') ||
+			       (h->name[j] >= 'A' && h->name[j] <= 'Z') ||
+			       (h->name[j] >= '0' && h->name[j] <= '9') ||
+			       strchr("-._", h->name[j]));
+		ASSERT(h->id == sip_hdr_lookup(span_make(h->name, n)));
+		check_loc(h->loc, lines);
+		for (j = 0; j < i; j++) {
+			ASSERT(!span_eq_ci(span_make(h->name, n),
+					   span_make(sip->require[j].name,
+						     strlen(sip->require[j].name))));
+			ASSERT(h->id == SIP_HDR_OTHER ||
+			       h->id != sip->require[j].id);
+		}
+	}
 }
 
 static void check_model(const struct policy *pol, uint32_t lines)
@@ -83,6 +118,7 @@ static void check_model(const struct policy *pol, uint32_t lines)
 		}
 		ASSERT(zone->sip.strictness == SIP_POLICY_DEFAULT ||
 		       zone->sip.strictness == SIP_POLICY_STRICT);
+		check_header_limits(&zone->sip, lines);
 		if (policy_zone_find(pol, zone->name) != (int)z)
 			ASSERT(0);
 	}

@@ -16,6 +16,7 @@
 
 #include "unit.h"
 #include "policy/policy.h"
+#include "sip/sip.h"
 
 static struct policy_error err;
 
@@ -510,6 +511,27 @@ static const struct err_case err_cases[] = {
 	{ ZS "methods INVITE REGISTER }}", "t.conf:1:29: methods: INVITE needs ACK, BYE and CANCEL too (calls could not be answered or ended)" },
 	{ ZS "methods invite }}", "t.conf:1:37: unknown method 'invite' (INVITE, ACK, BYE, CANCEL, REGISTER, OPTIONS, PRACK, UPDATE, INFO, SUBSCRIBE, NOTIFY, REFER, MESSAGE, PUBLISH)" },
 	{ ZS "methods }}", "t.conf:1:37: expected a method (INVITE, REGISTER, ...), got '}'" },
+	{ ZS "max-headers 7 }}", "t.conf:1:41: bad header count '7' (8-128)" },
+	{ ZS "max-headers 129 }}", "t.conf:1:41: bad header count '129' (8-128)" },
+	{ ZS "max-headers 99999999999 }}", "t.conf:1:41: bad header count '99999999999' (8-128)" },
+	{ ZS "max-headers many }}", "t.conf:1:41: bad header count 'many' (8-128)" },
+	{ ZS "max-headers }}", "t.conf:1:41: expected a header count (8-128), got '}'" },
+	{ ZS "max-headers 20; max-headers 30 }}", "t.conf:1:45: max-headers given twice (first at line 1)" },
+	{ ZS "max-forwards 256 }}", "t.conf:1:42: bad max-forwards '256' (0-255)" },
+	{ ZS "max-forwards -1 }}", "t.conf:1:42: bad max-forwards '-1' (0-255)" },
+	{ ZS "max-forwards }}", "t.conf:1:42: expected the least Max-Forwards (0-255), got '}'" },
+	{ ZS "max-forwards 1; max-forwards 0 }}", "t.conf:1:45: max-forwards given twice (first at line 1)" },
+	{ ZS "require }}", "t.conf:1:37: expected a header name (Contact, User-Agent, ...), got '}'" },
+	{ ZS "require Contact contact }}", "t.conf:1:45: header 'contact' given twice" },
+	{ ZS "require X-Tenant x-tenant }}", "t.conf:1:46: header 'x-tenant' given twice" },
+	{ ZS "require m Contact }}", "t.conf:1:39: header 'Contact' given twice ('m' is the same field)" },
+	{ ZS "require Call-ID i }}", "t.conf:1:45: header 'i' given twice ('Call-ID' is the same field)" },
+	{ ZS "require h1 h2 h3 h4 h5 h6 h7 h8 h9 }}", "t.conf:1:61: too many required headers (at most 8)" },
+	{ ZS "require pbx@example }}", "t.conf:1:37: bad header name 'pbx@example' (a field name: letters, digits, '-', '.' and '_')" },
+	{ ZS "require Contact X/Y }}", "t.conf:1:45: bad header name 'X/Y' (a field name: letters, digits, '-', '.' and '_')" },
+	{ ZS "require X-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa }}", "t.conf:1:37: header name 'X-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' is longer than 63 characters" },
+	{ ZS "require X-Tenant! }}", "t.conf:1:45: unexpected character '!'" },
+	{ ZS "require Contact; require Via }}", "t.conf:1:46: require given twice (first at line 1)" },
 	{ ZS "trusted 10.0.0.0/8 10.1.0.0/16 }}", "t.conf:1:48: trusted 10.1.0.0/16 overlaps trusted 10.0.0.0/8 (line 1)" },
 	{ ZS "countries allow de }}", "t.conf:1:45: bad country 'de' (two upper-case letters, ISO 3166: DE, US; or unknown)" },
 	{ ZS "countries block DE }}", "t.conf:1:39: expected 'allow' or 'deny', got 'block'" },
@@ -785,6 +807,55 @@ static void test_sip_settings(void)
 		CHECK_STR(w->agent, "");
 		CHECK_LOC(w->hide_agent_loc, 6, 41);
 		CHECK_LOC(w->strip_identity_loc, 7, 3);
+		policy_free(pol);
+	}
+
+	unit_case("sip settings: max-headers, max-forwards, require");
+	pol = parse_str(
+		"zone lan { interface eth0 }\n"
+		"zone wan { interface eth1\n"
+		"  sip { max-headers 40; max-forwards 1\n"
+		"        require Contact user-agent m2 X-Tenant }\n"
+		"}\n"
+		"zone vpn { interface tun0; sip { max-headers 8; max-forwards 0; require m } }\n"
+		"zone lab { interface eth2; sip { max-headers 128; max-forwards 255\n"
+		"  require X-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb } }\n");
+	if (CHECK_MSG(pol, "%s", err.text)) {
+		d = &pol->zones[0].sip;
+		CHECK_INT(d->max_headers, 0);		/* the parser's limit only */
+		CHECK_INT(d->max_headers_loc.line, 0);
+		CHECK_INT(d->max_forwards, -1);		/* no check */
+		CHECK_INT(d->max_forwards_loc.line, 0);
+		CHECK_INT(d->n_require, 0);
+		CHECK_INT(d->require_loc.line, 0);
+		w = &pol->zones[1].sip;
+		CHECK_INT(w->max_headers, 40);
+		CHECK_LOC(w->max_headers_loc, 3, 9);
+		CHECK_INT(w->max_forwards, 1);
+		CHECK_LOC(w->max_forwards_loc, 3, 25);
+		CHECK_INT(w->n_require, 4);
+		CHECK_LOC(w->require_loc, 4, 9);
+		CHECK_STR(w->require[0].name, "Contact");
+		CHECK_INT(w->require[0].id, SIP_HDR_CONTACT);
+		CHECK_STR(w->require[1].name, "user-agent");
+		CHECK_INT(w->require[1].id, SIP_HDR_USER_AGENT);
+		CHECK_STR(w->require[2].name, "m2");	/* not a compact form */
+		CHECK_INT(w->require[2].id, SIP_HDR_OTHER);
+		CHECK_STR(w->require[3].name, "X-Tenant");
+		CHECK_INT(w->require[3].id, SIP_HDR_OTHER);
+		CHECK_LOC(w->require[3].loc, 4, 39);
+		w = &pol->zones[2].sip;
+		CHECK_INT(w->max_headers, 8);
+		CHECK_INT(w->max_forwards, 0);		/* present, any value */
+		CHECK_INT(w->n_require, 1);
+		CHECK_STR(w->require[0].name, "m");
+		CHECK_INT(w->require[0].id, SIP_HDR_CONTACT);
+		w = &pol->zones[3].sip;
+		CHECK_INT(w->max_headers, 128);
+		CHECK_INT(w->max_forwards, 255);
+		CHECK_INT(w->n_require, 1);
+		CHECK_STR(w->require[0].name, "X-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+		CHECK_LOC(w->require[0].loc, 8, 11);
 		policy_free(pol);
 	}
 

@@ -247,6 +247,7 @@ void policy_zone_sip_defaults(struct policy_zone_sip *sip)
 	sip->ban_max_ms = 86400000;
 	sip->scanners = true;
 	sip->max_size = 16384;
+	sip->max_forwards = -1;		/* no check */
 	sip->dormant_ms = POLICY_DURATION_MAX_MS;	/* 30 days */
 }
 

@@ -112,6 +112,8 @@ enum policy_sip_class {
 #define POLICY_ZONE_MAX_CODECS		16
 #define POLICY_CODEC_NAME_MAX		15	/* a=rtpmap encoding names */
 #define POLICY_AGENT_MAX		32	/* hide-agent's replacement */
+#define POLICY_ZONE_MAX_REQUIRE		8	/* `require` field names */
+#define POLICY_HEADER_NAME_MAX		63
 /* `unknown` in a countries list: a source the database has no country for */
 #define POLICY_COUNTRY_UNKNOWN		0
 #define POLICY_RATE_BURST_MAX		4000	/* as srclimit takes */
@@ -161,6 +163,21 @@ struct policy_threshold {
 };
 
 /**
+ * struct policy_header - one field name of `require`.
+ * @name: as written, NUL-terminated: a token (RFC 3261 25.1) of letters,
+ *        digits, '-', '.' and '_'; compared in any case (RFC 3261 7.3.1)
+ * @id:   its enum sip_hdr (sip/sip.h) when voipfw knows the field, so
+ *        that the long and the compact form both match; SIP_HDR_OTHER (0):
+ *        matched by @name alone
+ * @loc:  where the name stands
+ */
+struct policy_header {
+	char			name[POLICY_HEADER_NAME_MAX + 1];
+	uint8_t			id;
+	struct policy_loc	loc;
+};
+
+/**
  * struct policy_zone_sip - a zone's `sip { }` block: how SIP from the
  * zone's sources is judged.  Every setting has a default (voipfw.conf(5)
  * SIP POLICY); a setting's loc is line 0 when the default stands.
@@ -179,6 +196,12 @@ struct policy_threshold {
  * @max_size:     largest message, bytes
  * @methods:      allowed request methods, a bit per enum sip_method
  *                (sip/sip.h); 0: all
+ * @max_headers:  most header lines a request may have, 8 to SIP_MAX_HEADERS
+ *                (sip/sip.h); 0: no limit beyond the SIP parser's own
+ * @max_forwards: `max-forwards MIN`: the least Max-Forwards a request may
+ *                carry, 0-255 (0: only that it carries one); -1: no check
+ * @require, @n_require: `require HEADER...`: fields every request must
+ *                have, distinct; none: no check
  * @countries, @n_countries, @countries_allow: `countries allow|deny CC...`:
  *                ISO 3166 codes as two letters in a uint16 (high byte
  *                first, as geoip.h's GEOIP_CC), POLICY_COUNTRY_UNKNOWN for
@@ -237,6 +260,13 @@ struct policy_zone_sip {
 	struct policy_loc	max_size_loc;
 	uint32_t		methods;
 	struct policy_loc	methods_loc;
+	uint32_t		max_headers;
+	struct policy_loc	max_headers_loc;
+	int32_t			max_forwards;
+	struct policy_loc	max_forwards_loc;
+	unsigned int		n_require;
+	struct policy_header	require[POLICY_ZONE_MAX_REQUIRE];
+	struct policy_loc	require_loc;
 	uint16_t		countries[POLICY_ZONE_MAX_COUNTRIES];
 	unsigned int		n_countries;
 	bool			countries_allow;

@@ -24,6 +24,7 @@
  *             / "user-lock" ( N "per" DUR "for" DUR / "off" )
  *             / "ban" DUR [ "max" DUR ] / "scanners" ( "drop" / "allow" )
  *             / "max-size" N / "methods" 1*METHOD
+ *             / "max-headers" N / "max-forwards" N / "require" 1*HEADER
  *             / "countries" ( "allow" / "deny" ) 1*( CC / "unknown" )
  *             / "domains" 1*HOST / "sweep" ( N "per" DUR / "off" )
  *             / "dormant" ( DUR / "off" )
@@ -32,6 +33,8 @@
  *             / "strip-identity" / "hide-agent" [ AGENT ]
  *   AGENT:    a product (RFC 3261 20.41), 1*32( ALPHA / DIGIT / "-" / "."
  *             / "_" ) with at most one "/" inside: PBX, voipfw/1.0
+ *   HEADER:   a field name (RFC 3261 7.3.1), 1*63( ALPHA / DIGIT / "-"
+ *             / "." / "_" ), any case: Contact, P-Asserted-Identity, m
  *   CODEC:    an a=rtpmap encoding name, 1*15( ALPHA / DIGIT / "-" / "."
  *             / "_" ), any case (RFC 8866 6.6: names are case-insensitive)
  *   RATE:     N "/" ( "s" / "m" / "h" );  DUR: N ( "s" / "m" / "h" / "d" )
@@ -939,6 +942,118 @@ static int sip_methods(struct parser *p, const struct tok *kw, void *obj,
 	return 0;
 }
 
+/*
+ * max-headers N: a phone's request has a dozen or two header lines; many
+ * more is a probe of parsers, or padding.  Under 8 ordinary requests
+ * could not pass (Via, From, To, Call-ID, CSeq, Max-Forwards, Contact,
+ * Content-Length); over SIP_MAX_HEADERS the SIP parser refuses anyway.
+ */
+static int sip_max_headers(struct parser *p, const struct tok *kw, void *obj,
+			   int arg)
+{
+	struct policy_zone *z = obj;
+	struct tok t;
+
+	(void)arg;
+	if (once(p, kw, &z->sip.max_headers_loc))
+		return -1;
+	lex(p, LEX_NAME, &t);
+	if (t.type != TOK_WORD)
+		return unexpected(p, &t, "expected a header count (8-128)");
+	if (parse_uint(t.p, t.len, SIP_MAX_HEADERS, &z->sip.max_headers) ||
+	    z->sip.max_headers < 8)
+		return perr(p, t.loc, "bad header count '%.*s' (8-%d)", Q(&t),
+			    SIP_MAX_HEADERS);
+	return advance(p, &t);
+}
+
+/*
+ * max-forwards MIN: every request carries Max-Forwards (RFC 3261
+ * 8.1.1.6), 0-255 (20.22).  A request arriving with 0 left would only
+ * be answered 483 Too Many Hops by the proxy behind (16.3): MIN 1 drops
+ * looped and traced requests at the gateway; MIN 0 only wants the field.
+ */
+static int sip_max_forwards(struct parser *p, const struct tok *kw,
+			    void *obj, int arg)
+{
+	struct policy_zone *z = obj;
+	struct tok t;
+	uint32_t min;
+
+	(void)arg;
+	if (once(p, kw, &z->sip.max_forwards_loc))
+		return -1;
+	lex(p, LEX_NAME, &t);
+	if (t.type != TOK_WORD)
+		return unexpected(p, &t, "expected the least Max-Forwards (0-255)");
+	if (parse_uint(t.p, t.len, 255, &min))
+		return perr(p, t.loc, "bad max-forwards '%.*s' (0-255)", Q(&t));
+	z->sip.max_forwards = (int32_t)min;
+	return advance(p, &t);
+}
+
+/*
+ * require HEADER...: fields every request from the zone must have.  A
+ * field voipfw knows is kept with its enum sip_hdr, so its compact form
+ * (m for Contact) matches as well, and names one field twice.
+ */
+static int sip_require(struct parser *p, const struct tok *kw, void *obj,
+		       int arg)
+{
+	struct policy_zone *z = obj;
+	struct policy_zone_sip *s = &z->sip;
+	struct policy_header *h;
+	struct span name;
+	enum sip_hdr id;
+	unsigned int i;
+	struct tok t;
+
+	(void)arg;
+	if (once(p, kw, &s->require_loc))
+		return -1;
+	for (;;) {
+		lex(p, LEX_NAME, &t);
+		if (t.type != TOK_WORD)
+			break;
+		if (t.len > POLICY_HEADER_NAME_MAX)
+			return perr(p, t.loc, "header name '%.*s' is longer than "
+				    "%d characters", Q(&t), POLICY_HEADER_NAME_MAX);
+		/* a word of the lexer is token characters, '@' and '/' aside */
+		for (i = 0; i < t.len; i++)
+			if (!is_alnum((unsigned char)t.p[i]) &&
+			    !strchr("-._", t.p[i]))
+				return perr(p, t.loc, "bad header name '%.*s' (a "
+					    "field name: letters, digits, '-', '.' "
+					    "and '_')", Q(&t));
+		name = span_make(t.p, t.len);
+		id = sip_hdr_lookup(name);
+		for (i = 0; i < s->n_require; i++) {
+			h = &s->require[i];
+			if (span_eq_ci(name, span_make(h->name, strlen(h->name))))
+				return perr(p, t.loc, "header '%.*s' given twice",
+					    Q(&t));
+			if (id != SIP_HDR_OTHER && h->id == id)
+				return perr(p, t.loc, "header '%.*s' given twice "
+					    "('%s' is the same field)", Q(&t),
+					    h->name);
+		}
+		if (s->n_require >= POLICY_ZONE_MAX_REQUIRE)
+			return perr(p, t.loc, "too many required headers (at most "
+				    "%d)", POLICY_ZONE_MAX_REQUIRE);
+		h = &s->require[s->n_require++];
+		memcpy(h->name, t.p, t.len);
+		h->name[t.len] = '\0';
+		h->id = (uint8_t)id;
+		h->loc = t.loc;
+		if (advance(p, &t))
+			return -1;
+	}
+	if (!s->n_require)
+		return unexpected(p, &t, "expected a header name (Contact, "
+				  "User-Agent, ...)");
+	return 0;
+}
+
 /* trusted CIDR...: sources of the zone never banned (a PBX, a trunk, an
  * office behind one NAT address) */
 static int sip_trusted(struct parser *p, const struct tok *kw, void *obj,
@@ -1291,6 +1406,9 @@ static const struct policy_kw sip_kws[] = {
 	{ "scanners",		sip_scanners,	0 },
 	{ "max-size",		sip_max_size,	0 },
 	{ "methods",		sip_methods,	0 },
+	{ "max-headers",	sip_max_headers, 0 },
+	{ "max-forwards",	sip_max_forwards, 0 },
+	{ "require",		sip_require,	0 },
 	{ "signalling",		sip_signalling,	0 },
 	{ "media",		sip_media,	0 },
 	{ "codecs",		sip_codecs,	0 },
