@@ -344,8 +344,44 @@ static void test_normalize(void)
 	guard_free(g);
 }
 
+/*
+ * `voipfwctl stats` (ctlsock.c) and the log print the drop reasons of the
+ * engine, the SIP parser, the guard and the toll guard as one list of
+ * bare tokens: a token in two sets would make two counts that read alike.
+ */
+static void test_reason_tokens(void)
+{
+	const char *tok[__ENGINE_R_MAX + __SIP_REASON_MAX + __GUARD_R_MAX +
+			__TOLLGUARD_REASON_MAX];
+	unsigned int n = 0, r, i, j, dups = 0;
+
+	unit_case("reason tokens: every set's names, none in two sets");
+	for (r = 0; r < __ENGINE_R_MAX; r++)
+		tok[n++] = engine_reason_str(r);
+	for (r = 0; r < __SIP_REASON_MAX; r++)
+		tok[n++] = sip_reason_str(r);
+	for (r = 0; r < __GUARD_R_MAX; r++)
+		tok[n++] = guard_reason_str(r);
+	for (r = 0; r < __TOLLGUARD_REASON_MAX; r++)
+		tok[n++] = engine_toll_reason_str(r);
+	for (i = 0; i < n; i++) {
+		if (!CHECK_MSG(tok[i] && tok[i][0] && strcmp(tok[i], "?") &&
+			       strcmp(tok[i], "unknown"), "reason %u has no name", i))
+			continue;
+		for (j = 0; j < i; j++) {
+			/* "ok" stands for no drop in every set */
+			if (tok[j] && !strcmp(tok[i], tok[j]) && strcmp(tok[i], "ok")) {
+				CHECK_MSG(0, "'%s' twice", tok[i]);
+				dups++;
+			}
+		}
+	}
+	CHECK_INT(dups, 0);
+}
+
 int main(void)
 {
+	test_reason_tokens();
 	test_normalize();
 	run(false);
 	run(true);

@@ -2,7 +2,8 @@
 /*
  * test_guard.c - the zones' SIP security policy per message: zones by
  * interface before zones by subnet, rate limits and the flood ban with
- * its escalation, trusted sources, scanners, methods, size, and from
+ * its escalation, trusted sources, scanners, methods, size, the header
+ * checks (max-headers, max-forwards, require), and from
  * answers brute force (only wrong passwords: challenges to requests with
  * credentials), enumeration and a locked username.
  */
@@ -642,6 +643,190 @@ static void test_normalize(void)
 	guard_free(g);
 }
 
+/* OPTIONS with @mf ("Max-Forwards: N\r\n" or "") and @extra header lines */
+static const struct sip_msg *req_hdrs(const char *mf, const char *extra,
+				      size_t *len)
+{
+	static char buf[2048];
+	struct sip_diag diag;
+
+	snprintf(buf, sizeof(buf),
+		 "OPTIONS sip:100@example.com SIP/2.0\r\n"
+		 "Via: SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bKh\r\n"
+		 "%s"
+		 "From: <sip:a@example.com>;tag=1\r\n"
+		 "To: <sip:100@example.com>\r\n"
+		 "Call-ID: h@x\r\n"
+		 "CSeq: 1 OPTIONS\r\n"
+		 "%s"
+		 "Content-Length: 0\r\n\r\n", mf, extra);
+	memset(&diag, 0, sizeof(diag));
+	if (sip_parse(buf, strlen(buf), &msg, &diag))
+		abort();
+	*len = strlen(buf);
+	return &msg;
+}
+
+static void test_header_checks(void)
+{
+	static const char c[] =
+		"zone lan { interface eth0 }\n"
+		"zone hdrs { subnet 10.1.0.0/16; sip { max-headers 10; trusted 10.1.0.1 } }\n"
+		"zone hops { subnet 10.2.0.0/16; sip { max-forwards 1; trusted 10.2.0.1 } }\n"
+		"zone hop0 { subnet 10.4.0.0/16; sip { max-forwards 0 } }\n"
+		"zone req { subnet 10.3.0.0/16; sip { require Contact X-Tenant; trusted 10.3.0.1 } }\n";
+	static const char mf70[] = "Max-Forwards: 70\r\n";
+	struct guard_source lan = src("192.0.2.1", 2);
+	struct guard_source hdrs = src("10.1.0.9", 0), hdrs_t = src("10.1.0.1", 0);
+	struct guard_source hops = src("10.2.0.9", 0), hops_t = src("10.2.0.1", 0);
+	struct guard_source hop0 = src("10.4.0.9", 0);
+	struct guard_source rq = src("10.3.0.9", 0), rq_t = src("10.3.0.1", 0);
+	struct policy_error perr;
+	struct policy *pol = policy_parse(c, strlen(c), "t.conf", &perr);
+	const struct sip_msg *m;
+	struct guard_verdict v;
+	struct guard_stats st;
+	struct guard *g;
+	char err[128];
+	size_t len;
+	unsigned int i;
+
+	unit_case("header checks: the policy");
+	if (!CHECK_MSG(pol, "%s", perr.text))
+		return;
+	g = guard_new(pol, NULL, fake_ifindex, NULL, &key, err, sizeof(err));
+	policy_free(pol);
+	if (!CHECK_MSG(g, "%s", err))
+		return;
+
+	unit_case("max-headers: 10 header lines pass, 11 are dropped");
+	m = req_hdrs(mf70, "Accept: */*\r\nAllow: INVITE\r\nSupported: path\r\n", &len);
+	CHECK_INT(m->n_hdrs, 10);
+	guard_request(g, &hdrs, m, len, 1000, &v);
+	CHECK(!v.drop);
+	m = req_hdrs(mf70, "Accept: */*\r\nAllow: INVITE\r\nSupported: path\r\n"
+		     "Subject: x\r\n", &len);
+	CHECK_INT(m->n_hdrs, 11);
+	guard_request(g, &hdrs, m, len, 1000, &v);
+	CHECK(v.drop && !v.ban);
+	CHECK_STR(guard_reason_str(v.reason), "max-headers");
+	unit_case("max-headers: trusted sources too");
+	guard_request(g, &hdrs_t, m, len, 1000, &v);
+	CHECK(v.drop);
+	CHECK_INT(v.reason, GUARD_R_TOO_MANY_HEADERS);
+	unit_case("max-headers: not set, the parser's limit only");
+	guard_request(g, &lan, m, len, 1000, &v);
+	CHECK(!v.drop);
+
+	unit_case("max-forwards 1: absent and 0 are dropped, 1 and 70 pass");
+	{
+		static const char *const mf[] = {
+			"", "Max-Forwards: 0\r\n", "Max-Forwards: 1\r\n", mf70,
+		};
+		static const bool pass[] = { false, false, true, true };
+
+		for (i = 0; i < ARRAY_SIZE(mf); i++) {
+			m = req_hdrs(mf[i], "", &len);
+			guard_request(g, &hops, m, len, 1000, &v);
+			CHECK_MSG(v.drop != pass[i], "%s: drop %d", mf[i], v.drop);
+			if (v.drop)
+				CHECK_STR(guard_reason_str(v.reason), "max-forwards");
+			guard_request(g, &hops_t, m, len, 1000, &v);
+			CHECK_MSG(v.drop != pass[i], "trusted, %s: drop %d", mf[i],
+				  v.drop);
+		}
+	}
+	unit_case("max-forwards 0: absent is dropped, 0 passes");
+	m = req_hdrs("", "", &len);
+	CHECK_INT(m->max_forwards, -1);
+	guard_request(g, &hop0, m, len, 1000, &v);
+	CHECK(v.drop);
+	CHECK_INT(v.reason, GUARD_R_MAX_FORWARDS);
+	m = req_hdrs("Max-Forwards: 0\r\n", "", &len);
+	guard_request(g, &hop0, m, len, 1000, &v);
+	CHECK(!v.drop);
+	unit_case("max-forwards: not set, absent passes");
+	m = req_hdrs("", "", &len);
+	guard_request(g, &lan, m, len, 1000, &v);
+	CHECK(!v.drop);
+
+	unit_case("require Contact X-Tenant: missing either is dropped");
+	{
+		static const char *const extra[] = {
+			"",
+			"Contact: <sip:a@192.0.2.9>\r\n",
+			"X-Tenant: 7\r\n",
+			"Contact: <sip:a@192.0.2.9>\r\nX-Tenant-Id: 7\r\n",
+			"Contact: <sip:a@192.0.2.9>\r\nX-Tenan: 7\r\n",
+		};
+
+		for (i = 0; i < ARRAY_SIZE(extra); i++) {
+			m = req_hdrs(mf70, extra[i], &len);
+			guard_request(g, &rq, m, len, 1000, &v);
+			CHECK_MSG(v.drop, "%s: passed", extra[i]);
+			if (v.drop)
+				CHECK_STR(guard_reason_str(v.reason),
+					  "missing-required-header");
+			guard_request(g, &rq_t, m, len, 1000, &v);
+			CHECK_MSG(v.drop, "trusted, %s: passed", extra[i]);
+		}
+	}
+	unit_case("require: long and compact forms, any case, pass");
+	{
+		static const char *const extra[] = {
+			"Contact: <sip:a@192.0.2.9>\r\nX-Tenant: 7\r\n",
+			"m: <sip:a@192.0.2.9>\r\nx-tenant: 7\r\n",
+			"X-TENANT: 7\r\nCONTACT: <sip:a@192.0.2.9>\r\n",
+			"M: <sip:a@192.0.2.9>\r\nx-Tenant:7\r\n",
+		};
+
+		for (i = 0; i < ARRAY_SIZE(extra); i++) {
+			m = req_hdrs(mf70, extra[i], &len);
+			guard_request(g, &rq, m, len, 1000, &v);
+			CHECK_MSG(!v.drop, "%s: dropped as %s", extra[i],
+				  guard_reason_str(v.reason));
+		}
+	}
+	unit_case("require: not set, nothing required");
+	m = req_hdrs(mf70, "", &len);
+	guard_request(g, &lan, m, len, 1000, &v);
+	CHECK(!v.drop);
+
+	unit_case("header checks: responses are not judged by them");
+	{
+		static char buf[1024];
+		struct sip_diag diag;
+		struct guard_source *to[] = { &hdrs, &hops, &hop0, &rq };
+
+		/* 11 header lines, no Max-Forwards, no Contact, no X-Tenant */
+		snprintf(buf, sizeof(buf),
+			 "SIP/2.0 200 OK\r\n"
+			 "Via: SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bKh\r\n"
+			 "From: <sip:a@example.com>;tag=1\r\n"
+			 "To: <sip:100@example.com>;tag=2\r\n"
+			 "Call-ID: h@x\r\nCSeq: 1 OPTIONS\r\n"
+			 "Accept: */*\r\nAllow: INVITE\r\nSupported: path\r\n"
+			 "Subject: x\r\nServer: PBX\r\n"
+			 "Content-Length: 0\r\n\r\n");
+		memset(&diag, 0, sizeof(diag));
+		if (sip_parse(buf, strlen(buf), &msg, &diag))
+			abort();
+		CHECK_INT(msg.n_hdrs, 11);
+		CHECK_INT(msg.max_forwards, -1);
+		for (i = 0; i < ARRAY_SIZE(to); i++) {
+			guard_answer(g, to[i], &msg, 1000, &v);
+			CHECK_MSG(!v.drop && v.zone >= 0, "zone %d: drop %d",
+				  v.zone, v.drop);
+		}
+	}
+	unit_case("header checks: the counters");
+	guard_get_stats(g, &st);
+	CHECK_INT(st.dropped[GUARD_R_TOO_MANY_HEADERS], 2);
+	CHECK_INT(st.dropped[GUARD_R_MAX_FORWARDS], 5);
+	CHECK_INT(st.dropped[GUARD_R_MISSING_HEADER], 10);
+	guard_free(g);
+}
+
 int main(void)
 {
 	test_accounts();
@@ -653,5 +838,6 @@ int main(void)
 	test_scanner_method_size();
 	test_answers();
 	test_normalize();
+	test_header_checks();
 	return unit_summary("guard");
 }

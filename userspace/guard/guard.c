@@ -108,6 +108,11 @@ static const char *const reason_names[__GUARD_R_MAX] = {
 	[GUARD_R_DOMAIN]	= "not-our-domain",
 	[GUARD_R_SWEEP]		= "sweep",
 	[GUARD_R_CODEC]		= "codec",
+	/* not the parser's too-many-headers and missing-header: voipfwctl
+	 * stats lists both sets side by side */
+	[GUARD_R_TOO_MANY_HEADERS] = "max-headers",
+	[GUARD_R_MAX_FORWARDS]	= "max-forwards",
+	[GUARD_R_MISSING_HEADER] = "missing-required-header",
 };
 
 static const char *const ban_names[__GUARD_BAN_MAX] = {
@@ -471,6 +476,34 @@ static bool domain_ok(const struct policy_zone_sip *sip, const struct sip_msg *m
 	return false;
 }
 
+/* `require`: does @msg carry every field the zone names? */
+static bool required_present(const struct policy_zone_sip *sip,
+			     const struct sip_msg *msg)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < sip->n_require; i++) {
+		const struct policy_header *h = &sip->require[i];
+		struct span name;
+
+		/* sip_parse() classified the long and the compact form alike */
+		if (h->id != SIP_HDR_OTHER && h->id < __SIP_HDR_MAX) {
+			if (msg->first[h->id] < 0)
+				return false;
+			continue;
+		}
+		/* a field voipfw does not know: by its name, in any case */
+		name = span_make(h->name, strlen(h->name));
+		for (j = 0; j < msg->n_hdrs; j++)
+			if (msg->hdrs[j].id == SIP_HDR_OTHER &&
+			    span_eq_ci(msg->hdrs[j].name, name))
+				break;
+		if (j == msg->n_hdrs)
+			return false;
+	}
+	return true;
+}
+
 /* `sweep`: one more request from @src to @src->dst; ban at the count */
 static void sweep_count(struct guard *g, const struct guard_zone *gz,
 			const struct guard_source *src, uint32_t now,
@@ -523,6 +556,21 @@ void guard_request(struct guard *g, const struct guard_source *src,
 	}
 	if (sip->methods && !(sip->methods & 1u << msg->method)) {
 		drop(g, v, GUARD_R_METHOD);
+		return;
+	}
+	/* like size and method, these judge the message, not its sender:
+	 * trusted sources' too */
+	if (sip->max_headers && msg->n_hdrs > sip->max_headers) {
+		drop(g, v, GUARD_R_TOO_MANY_HEADERS);
+		return;
+	}
+	/* an absent Max-Forwards is -1: under any minimum */
+	if (sip->max_forwards >= 0 && msg->max_forwards < sip->max_forwards) {
+		drop(g, v, GUARD_R_MAX_FORWARDS);
+		return;
+	}
+	if (sip->n_require && !required_present(sip, msg)) {
+		drop(g, v, GUARD_R_MISSING_HEADER);
 		return;
 	}
 	if (sip->n_domains && !trusted && !domain_ok(sip, msg)) {

@@ -2,8 +2,9 @@
 /*
  * guard.h - the SIP security policy of voipfw.conf(5)'s zone sip blocks,
  * one message at a time: which zone a source is in; for requests its rate
- * limits, the scanner list, allowed methods, the size limit and locked
- * usernames; from answers, password guessing and extension enumeration.
+ * limits, the scanner list, allowed methods, the size and header limits
+ * (max-headers, max-forwards, require) and locked usernames; from
+ * answers, password guessing and extension enumeration.
  * Repeat offenders are banned for longer each time.
  *
  * The guard decides; its caller acts: drops the message, bans the source
@@ -38,6 +39,9 @@ enum guard_reason {
 	GUARD_R_CODEC,		/* SDP with none of the zone's codecs */
 	GUARD_R_DOMAIN,		/* Request-URI host not one of the zone's domains */
 	GUARD_R_SWEEP,		/* the request that made a sweep (then banned) */
+	GUARD_R_TOO_MANY_HEADERS, /* more header lines than max-headers */
+	GUARD_R_MAX_FORWARDS,	/* Max-Forwards absent or under max-forwards */
+	GUARD_R_MISSING_HEADER,	/* a field of `require` missing */
 	__GUARD_R_MAX
 };
 
