@@ -7,6 +7,7 @@
 # flood), voipfwd configuring the module and showing its counters (and
 # carrying on without it), the table's hard cap and its overflow buckets, idle GC,
 # scanner User-Agents, IPv6, the fail-open switch, an ABI mismatch refused
+# (kmodctl posing as another ABI, and a voipfwd built for ABI 2)
 # by both sides, and load/configure/flood/unload KMOD_LOOPS times (default
 # 100) under traffic without an oops, a warning or a leak.
 #
@@ -316,9 +317,10 @@ modprobe nft_queue 2>/dev/null
 printf 'friendly-scanner\n^sipvicious\n' >"$tmp/scanners.list"
 printf 'control-socket %s\nzone-policy none\nscanners %s\nkernel-limits invite=5/5\n' \
 	"$tmp/vfd.sock" "$tmp/scanners.list" >"$tmp/vfd.conf"
+vfd_bin=$top/build/voipfwd
 vfd_start() {
 	: >"$tmp/vfd.log"
-	"$top/build/voipfwd" --foreground --config "$tmp/vfd.conf" >"$tmp/vfd.log" 2>&1 &
+	"$vfd_bin" --foreground --config "$tmp/vfd.conf" >"$tmp/vfd.log" 2>&1 &
 	vfd=$!
 	i=0
 	while [ $i -lt 100 ] && ! { [ -S "$tmp/vfd.sock" ] && grep -q "running:" "$tmp/vfd.log"; }; do
@@ -357,7 +359,48 @@ if python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(d["k
 else
 	fail "voipfwctl stats --json: $(cat "$tmp/vjson")"
 fi
+# the scanner list edited: voipfwd's guard reads it again, and voipfwd
+# configures the module again with it (no SIGHUP needed; SIGHUP too)
+printf 'friendly-scanner\n^sipvicious\nnewscan\n' >"$tmp/scanners.list"
+i=0
+while [ $i -lt 50 ] && ! grep -q "3 scanner patterns" "$tmp/vfd.log"; do sleep 0.2; i=$((i + 1)); done
+if grep -q "kernel assist: voipfw.ko limits SIP requests: 1 ports, 3 scanner patterns" "$tmp/vfd.log"; then
+	ok "scanner list edited: voipfwd configured the module again"
+else
+	fail "scanner list edited: $(grep -i kernel "$tmp/vfd.log" | tail -n 2)"
+fi
+snap s16
+ip netns exec vfl $FLOOD udp 10.9.0.2 10.9.0.1 5060 2 0 OPTIONS "newscan/1.0" >/dev/null
+snap s17
+expect "scanner list edited: the module drops the new pattern's User-Agent" "$(d s16 s17 drop-scanner)" 2
+n0=$(grep -c "scanner patterns" "$tmp/vfd.log")
+kill -HUP "$vfd"
+i=0
+while [ $i -lt 50 ] && [ "$(grep -c "scanner patterns" "$tmp/vfd.log")" -le "$n0" ]; do sleep 0.2; i=$((i + 1)); done
+expect "SIGHUP: voipfwd configures the module again" "$(grep -c "scanner patterns" "$tmp/vfd.log")" $((n0 + 1))
 vfd_stop
+# a voipfwd built against another ABI (test/run builds build/abi2/voipfwd
+# with -DVOIPFWD_KMOD_ABI=2): it refuses the module after the hello (the
+# module's own refusal of a mismatched request is checked above, with
+# kmodctl), says why, runs on its own limits
+if [ -x "$top/build/abi2/voipfwd" ]; then
+	vfd_bin=$top/build/abi2/voipfwd
+	vfd_start
+	vfd_bin=$top/build/voipfwd
+	if grep -q "kernel assist: the voipfw kernel module speaks ABI version 1 (config 108 bytes), this program version 2 (config 108 bytes): refusing it; build both from one voipfw_uapi.h; voipfwd's own limits only" "$tmp/vfd.log"; then
+		ok "a voipfwd built for ABI 2: refuses the module, says why, own limits"
+	else
+		fail "a voipfwd built for ABI 2: $(grep -i kernel "$tmp/vfd.log" || tail -n 3 "$tmp/vfd.log")"
+	fi
+	if kill -0 "$vfd" 2>/dev/null && grep -q "running:" "$tmp/vfd.log"; then
+		ok "a voipfwd built for ABI 2: runs"
+	else
+		fail "a voipfwd built for ABI 2 is not running: $(tail -n 3 "$tmp/vfd.log")"
+	fi
+	vfd_stop
+else
+	fail "no build/abi2/voipfwd (make build/abi2/voipfwd BUILD=build/abi2 CFLAGS='-O2 -g -DVOIPFWD_KMOD_ABI=2')"
+fi
 rmmod voipfw || fail "rmmod"
 vfd_start
 if grep -q "kernel assist: the voipfw kernel module is not loaded (no generic netlink family \"voipfw\"); voipfwd's own limits only" "$tmp/vfd.log"; then

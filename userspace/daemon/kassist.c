@@ -14,6 +14,7 @@
 #include <syslog.h>
 
 #include "detect/scanner.h"
+#include "fileid.h"
 #include "kassist.h"
 #include "kmod/vfkmod.h"
 #include "voipfwd.h"
@@ -28,6 +29,7 @@ struct kassist {
 	enum vfkmod_status		last;	/* what the last look found */
 	uint64_t			next_try;
 	bool				tried;
+	struct file_id			scanners;	/* as last pushed */
 };
 
 static uint32_t mul_cap(uint32_t v, uint32_t x, uint32_t max)
@@ -88,6 +90,7 @@ static int push(struct kassist *ka)
 		c.overflow[i].burst = mul_cap(r->cls[i].burst, KASSIST_OVERFLOW_X,
 					      VOIPFW_BURST_MAX);
 	}
+	file_id_of(cfg->scanners, &ka->scanners);
 	n = load_patterns(cfg->scanners, &sl, text, pats);
 	if (vfkmod_set_config(ka->k, &c, pats, n, err, sizeof(err)) < 0) {
 		voipfwd_log(NULL, LOG_ERR, "kernel assist: configuring voipfw.ko failed: %s; voipfwd's own limits only",
@@ -100,13 +103,23 @@ static int push(struct kassist *ka)
 	return 0;
 }
 
+/*
+ * The ABI voipfwd speaks to voipfw.ko: voipfw_uapi.h's.  Only a test build
+ * says otherwise: test/run builds build/abi2/voipfwd with
+ * -DVOIPFWD_KMOD_ABI=2 so that test/vm/kmod.sh can show a voipfwd built
+ * against another ABI being refused.
+ */
+#ifndef VOIPFWD_KMOD_ABI
+#define VOIPFWD_KMOD_ABI	VOIPFW_ABI_VERSION
+#endif
+
 static void look(struct kassist *ka, uint64_t now_ms)
 {
 	enum vfkmod_status st;
 	char err[512];
 
 	ka->next_try = now_ms + KASSIST_RETRY_MS;
-	ka->k = vfkmod_open(VOIPFW_ABI_VERSION, sizeof(struct voipfw_config),
+	ka->k = vfkmod_open(VOIPFWD_KMOD_ABI, sizeof(struct voipfw_config),
 			    &st, err, sizeof(err));
 	/* say what changed only: an absent module is normal */
 	if (!ka->k && (!ka->tried || st != ka->last))
@@ -132,10 +145,26 @@ struct kassist *kassist_new(const struct voipfwd_config *cfg)
 	return ka;
 }
 
-void kassist_check(struct kassist *ka, uint64_t now_ms)
+void kassist_check(struct kassist *ka, uint64_t now_ms, bool reload)
 {
-	if (ka && !ka->k && now_ms >= ka->next_try)
-		look(ka, now_ms);
+	struct file_id id;
+
+	if (!ka)
+		return;
+	if (!ka->k) {
+		if (now_ms >= ka->next_try)
+			look(ka, now_ms);
+		return;
+	}
+	/* the guard reads a changed scanner list again: so does the module
+	 * (a failed push leaves the module as it was: looked for again) */
+	file_id_of(ka->cfg->scanners, &id);
+	if ((reload || !file_id_same(&id, &ka->scanners)) && push(ka) < 0) {
+		vfkmod_close(ka->k);
+		ka->k = NULL;
+		ka->last = VFKMOD_ERROR;
+		ka->next_try = now_ms + KASSIST_RETRY_MS;
+	}
 }
 
 void kassist_free(struct kassist *ka)

@@ -22,8 +22,10 @@ struct kassist *kassist_new(const struct voipfwd_config *cfg);
 void kassist_free(struct kassist *ka);
 
 /* From the main loop, about once a second: look for the module again (every
- * 30 s while it is absent) and configure it when it appears. */
-void kassist_check(struct kassist *ka, uint64_t now_ms);
+ * 30 s while it is absent) and configure it when it appears; configure it
+ * again on @reload (SIGHUP) or when the scanner list file changed, as the
+ * zones' policy reads it again then. */
+void kassist_check(struct kassist *ka, uint64_t now_ms, bool reload);
 
 /* The module's counters: text lines "kernel ..." or, with @json, a
  * member ,"kernel":{...} to put inside the stats object. */

@@ -346,6 +346,7 @@ static int run_daemon(struct voipfwd_config *cfg)
 	struct tollpolicy *tp = NULL;
 	unsigned int n, i, started = 0;
 	char err[512];
+	bool reload;
 	int rc = 1;
 
 	table = nfttab_open(err, sizeof(err));
@@ -481,11 +482,12 @@ static int run_daemon(struct voipfwd_config *cfg)
 	while (!stop_requested) {
 		ctlsock_serve(cs, 1000);
 		/* a changed policy file (apply, rollback) or SIGHUP */
-		sippolicy_check(sp, reload_requested);
-		reputation_check(rp, reload_requested);
-		tollpolicy_check(tp, reload_requested);
+		reload = reload_requested;
 		reload_requested = 0;
-		kassist_check(state.kassist, voipfwd_now_ms());
+		sippolicy_check(sp, reload);
+		reputation_check(rp, reload);
+		tollpolicy_check(tp, reload);
+		kassist_check(state.kassist, voipfwd_now_ms(), reload);
 	}
 	rc = 0;
 	for (i = 0; i < started; i++)
