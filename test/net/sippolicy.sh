@@ -6,8 +6,9 @@
 # it at once; a zone's rate limit drops what is over it; a policy naming
 # countries is refused while the GeoIP database is missing and works once
 # it is there (a database built here, mapping the phone's subnet to CN);
-# a scanner's User-Agent is dropped and its source banned; without a file
-# nothing is judged.  OPTIONS go from the phone (zone "phones") to the
+# a scanner's User-Agent is dropped and its source banned; max-headers,
+# max-forwards and require drop what breaks them, counted by reason;
+# without a file nothing is judged.  OPTIONS go from the phone (zone "phones") to the
 # outside host, or from the outside host (zone "outside") to the PBX,
 # where receivers on port 5060 count what passed.
 #
@@ -144,6 +145,34 @@ expect "banned: even a phone's User-Agent is dropped now" \
 	"$(options "$NS_OUT" "$OUT4" 2 "Yealink SIP-T46S")" 0
 lab_ctl unban "$OUT4" >/dev/null
 expect "after unban, a phone's User-Agent passes" "$(options "$NS_OUT" "$OUT4" 2 "Yealink SIP-T46S")" 2
+
+echo "--- validation: max-headers, max-forwards, require"
+# udptool's OPTIONS: 8 header fields, Max-Forwards 70; a User-Agent is a 9th
+put <<'EOF2'
+zone phones { subnet 10.10.1.0/24 }
+zone outside { subnet 10.10.3.0/24; sip { max-headers 8; max-forwards 70 } }
+EOF2
+logged "the sip blocks of 2 zones in force" 5 || true
+sleep 1.5
+expect "max-headers 8: 8 fields pass" "$(options "$NS_OUT" "$OUT4" 2)" 2
+expect "max-headers 8: 9 fields dropped" "$(options "$NS_OUT" "$OUT4" 3 "Yealink SIP-T46S")" 0
+expect "stats: drop max-headers 3" "$(stat 'drop max-headers')" 3
+put <<'EOF2'
+zone phones { subnet 10.10.1.0/24 }
+zone outside { subnet 10.10.3.0/24; sip { max-forwards 71 } }
+EOF2
+sleep 2.5
+expect "max-forwards 71: Max-Forwards 70 dropped" "$(options "$NS_OUT" "$OUT4" 2)" 0
+expect "stats: drop max-forwards 2" "$(stat 'drop max-forwards')" 2
+put <<'EOF2'
+zone phones { subnet 10.10.1.0/24 }
+zone outside { subnet 10.10.3.0/24; sip { require user-agent Contact } }
+EOF2
+sleep 2.5
+expect "require User-Agent: without one dropped" "$(options "$NS_OUT" "$OUT4" 2)" 0
+expect "require User-Agent: with one passes" "$(options "$NS_OUT" "$OUT4" 2 "Yealink SIP-T46S")" 2
+expect "stats: drop missing-required-header 2" "$(stat 'drop missing-required-header')" 2
+expect "the phones' zone requires nothing" "$(options "$NS_PHONE" "$PHONE4" 2)" 2
 
 echo "--- the file goes"
 rm -f "$zp"
