@@ -554,6 +554,28 @@ static void selftest_recheck(struct nfttab *t, const struct nfttab_config *cfg)
 		      nfttab_error(t));
 	CHECK(nfttab_pinhole_exists(t, &d) == 1, "d stays open");
 
+	/* a handle that did not install the table (a worker's): its
+	 * closing keys outlive what the packet path re-creates, which
+	 * lives the pinhole's timeout (here 45 s) */
+	{
+		struct pinhole e = mk(4, "10.0.9.9", 20010, NULL, "recheck-e",
+				      0, false, 45000);
+		struct nfttab *w = nfttab_open(err, sizeof(err));
+		char cmd[160];
+
+		CHECK(w && add_commit(w, &e, true) == 0 &&
+		      add_commit(w, &e, false) == 0, "worker handle: %s",
+		      w ? nfttab_error(w) : err);
+		snprintf(cmd, sizeof(cmd), "nft list set inet voipfw closing4 | "
+			 "grep -q '10.0.9.9 . 20010 timeout 46s'");
+		CHECK(system(cmd) == 0, "worker handle: closing key of 46 s");
+		while (w && recheck_due(w))
+			CHECK(nfttab_pinhole_recheck(w) == 0, "e: %s",
+			      nfttab_error(w));
+		CHECK(!nft_has("closing4", "10.0.9.9 . 20010"), "e closed");
+		nfttab_close(w);
+	}
+
 	/* a voipfwd stopped between the steps: the next install settles
 	 * its closes (a re-created element deleted, the key no longer
 	 * closing) */

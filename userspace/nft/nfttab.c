@@ -2226,8 +2226,14 @@ static int pinhole_queue_key(struct nfttab *t, const struct nfttab_pset *ps,
 	nftnl_set_elem_unset(e, NFTNL_SET_ELEM_TIMEOUT);
 	nftnl_set_elem_unset(e, NFTNL_SET_ELEM_USERDATA);
 	if (type == NFT_MSG_NEWSETELEM && closing) {
+		/* what the packet path re-creates lives the media rule's
+		 * timeout: the configured one, which a handle that did not
+		 * install the table (a worker's) knows from the pinhole */
+		timeout_ms = t->timeout_ms;
+		if (ph && ph->timeout_ms > timeout_ms)
+			timeout_ms = ph->timeout_ms;
 		nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT,
-				       t->timeout_ms + NFTTAB_CLOSING_EXTRA_MS);
+				       timeout_ms + NFTTAB_CLOSING_EXTRA_MS);
 	} else if (type == NFT_MSG_NEWSETELEM) {
 		timeout_ms = ph->timeout_ms ? ph->timeout_ms : t->timeout_ms;
 		if (timeout_ms)
@@ -2327,7 +2333,7 @@ static int pinhole_queue(struct nfttab *t, const struct pinhole *ph,
 		return 0;
 	t->pend.msg[t->pend.n - 1].guarded = true;	/* the delete's */
 	t->closing_queued++;
-	return pinhole_queue_key(t, ps, key, NFT_MSG_NEWSETELEM, true, NULL);
+	return pinhole_queue_key(t, ps, key, NFT_MSG_NEWSETELEM, true, ph);
 }
 
 static int nfttab_ph_add(void *ctx, const struct pinhole *ph)
