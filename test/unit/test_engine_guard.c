@@ -18,6 +18,7 @@
 #include "sip/sip_rewrite.h"
 
 struct rec {
+	bool		fail;	/* commits fail */
 	unsigned int	bans, committed_bans, pending_bans, commits;
 	uint8_t		family, addr[16];
 	uint32_t	ms;
@@ -35,6 +36,10 @@ static int r_commit(void *ctx)
 {
 	struct rec *r = ctx;
 
+	if (r->fail) {
+		r->pending_bans = 0;	/* nothing of the batch is live */
+		return -1;
+	}
 	r->commits++;
 	r->committed_bans += r->pending_bans;
 	r->pending_bans = 0;
@@ -379,11 +384,72 @@ static void test_reason_tokens(void)
 	CHECK_INT(dups, 0);
 }
 
+/*
+ * A ban whose group commit fails is not in force: it counts as failed,
+ * the guard does not take the source for banned (its next offence bans it
+ * again) nor the lost ban for a repeat (the new one is not doubled).
+ */
+static void failed_ban_commit(void)
+{
+	struct policy_error perr;
+	struct policy *pol = policy_parse(conf, strlen(conf), "t.conf", &perr);
+	struct siphash_key key = { 1, 2 };
+	struct engine_config cfg;
+	struct pinhole_backend be = { .ops = &ops };
+	struct pkt_meta att = meta("198.51.100.7", "10.0.0.1");
+	struct engine_verdict v;
+	struct engine_stats st;
+	struct rec r = { 0 };
+	struct guard *g;
+	struct engine *e;
+	unsigned int i;
+	char err[128];
+	size_t len;
+
+	unit_case("engine + guard: a ban whose commit fails");
+	if (!CHECK_MSG(pol, "%s", perr.text))
+		return;
+	g = guard_new(pol, NULL, no_ifindex, NULL, &key, err, sizeof(err));
+	policy_free(pol);
+	engine_config_defaults(&cfg);
+	cfg.group_commit = true;
+	be.ctx = &r;
+	e = engine_new(&cfg, &be, NULL, NULL);
+	if (!CHECK(g && e))
+		return;
+	engine_set_guard(e, g);
+	r.fail = true;
+	for (i = 0; i < 5; i++) {	/* 2 pass, the 3rd over the limit bans */
+		len = request("INVITE", 500 + i, false);
+		engine_message(e, &att, buf, len, 1000, &v);
+	}
+	CHECK_INT(r.bans, 1);
+	CHECK_INT(engine_commit(e), -1);
+	engine_get_stats(e, &st);
+	CHECK_INT(st.ban_failures, 1);
+	CHECK_INT(r.committed_bans, 0);
+
+	r.fail = false;
+	len = request("INVITE", 510, false);
+	engine_message(e, &att, buf, len, 1100, &v);
+	CHECK(!v.accept);
+	CHECK_MSG(v.guard.ban, "the next offence bans again");
+	CHECK_INT(r.bans, 2);
+	CHECK_INT(r.ms, 300000);	/* the first ban's 5 m: no repeat */
+	CHECK_INT(engine_commit(e), 0);
+	CHECK_INT(r.committed_bans, 1);
+	engine_get_stats(e, &st);
+	CHECK_INT(st.ban_failures, 1);
+	engine_free(e);
+	guard_free(g);
+}
+
 int main(void)
 {
 	test_reason_tokens();
 	test_normalize();
 	run(false);
 	run(true);
+	failed_ban_commit();
 	return unit_summary("engine_guard");
 }

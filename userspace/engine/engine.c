@@ -40,6 +40,9 @@ struct src_slot {
 /* The largest SIP message a rewrite makes: a UDP payload in IPv4. */
 #define ENGINE_REWRITE_MAX	(65535 - 20 - 8)
 
+/* bans one group commit remembers, to undo in the guard if it fails */
+#define ENGINE_BATCH_BANS	64
+
 struct engine {
 	struct engine_config		cfg;
 	struct pinhole_backend		be;
@@ -73,6 +76,14 @@ struct engine {
 	unsigned int			n_retry;
 	unsigned int			n_closing;
 	uint64_t			closes_lost;
+	/* the sources this commit bans: a failed commit bans none of them,
+	 * and the guard must stop believing it did */
+	struct engine_batch_ban {
+		uint8_t			family;
+		uint8_t			addr[16];
+	}				bans[ENGINE_BATCH_BANS];
+	unsigned int			n_bans;
+	unsigned int			bans_untracked;
 	/* scratch, here rather than on the stack: ~20 KiB */
 	struct inspect_result		res;
 	struct pinhole			old[DIALOG_MAX_PINHOLES];
@@ -389,6 +400,28 @@ static int pinholes_sync(struct engine *e, struct dialog *d,
 	return 0;
 }
 
+/*
+ * A failed commit banned nobody: the guard forgets the bans it asked for
+ * (the source's next offence bans it again) and they count as failed.
+ * Bans beyond ENGINE_BATCH_BANS in one batch were not recorded: the guard
+ * keeps believing in those until they would have ended (said in the log).
+ */
+static void bans_failed(struct engine *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->n_bans; i++)
+		if (e->guard)
+			guard_ban_failed(e->guard, e->bans[i].family,
+					 e->bans[i].addr);
+	e->st.ban_failures += e->n_bans + e->bans_untracked;
+	if (e->n_bans + e->bans_untracked)
+		ELOG(e, LOG_ERR, "%u bans of the failed commit are not in force%s",
+		     e->n_bans + e->bans_untracked, e->bans_untracked ?
+		     "; some sources stay believed banned until their ban would end" :
+		     ": their sources are banned again at their next offence");
+}
+
 int engine_commit(struct engine *e)
 {
 	unsigned int cursor = 0;
@@ -419,6 +452,7 @@ int engine_commit(struct engine *e)
 			if (d->commit_epoch == failed)
 				d->unsynced = true;
 		e->n_retry += e->n_closing;
+		bans_failed(e);
 		ELOG(e, LOG_ERR,
 		     "pinhole commit failed: %s; %llu opened and %llu closed are not live: their calls retry with their next message, the closes are retried each second%s",
 		     strerror(errno), (unsigned long long)e->batch_opened,
@@ -428,6 +462,7 @@ int engine_commit(struct engine *e)
 	}
 	e->n_closing = 0;
 	e->closes_lost = 0;
+	e->n_bans = e->bans_untracked = 0;
 	e->batch_opened = e->batch_closed = e->batch_messages = 0;
 	return rc;
 }
@@ -912,11 +947,21 @@ static void guard_judge(struct engine *e, const struct pkt_meta *meta,
 					      v->guard.ban_ms,
 					      guard_ban_why_str(v->guard.why)) :
 			      -1;
-	if (!rc && !e->cfg.group_commit)
+	if (!rc && !e->cfg.group_commit) {
 		rc = e->be.ops->commit(e->be.ctx);
-	else if (!rc)
+	} else if (!rc) {
 		e->queued = true;
+		if (e->n_bans < ENGINE_BATCH_BANS) {
+			e->bans[e->n_bans].family = gs.family;
+			memcpy(e->bans[e->n_bans++].addr, gs.addr, 16);
+		} else {
+			e->bans_untracked++;
+		}
+	}
 	if (rc) {
+		/* not banned: the guard's next judgement may try again */
+		if (e->guard)
+			guard_ban_failed(e->guard, gs.family, gs.addr);
 		e->st.ban_failures++;
 		ELOG(e, LOG_ERR, "a ban (%s) could not be queued or committed",
 		     guard_ban_why_str(v->guard.why));

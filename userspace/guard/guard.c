@@ -720,6 +720,22 @@ void guard_unbanned(struct guard *g, int family, const uint8_t *addr)
 		o->banned = false;	/* o->bans stays: the repeat counts */
 }
 
+void guard_ban_failed(struct guard *g, int family, const uint8_t *addr)
+{
+	struct guard_source s = { .family = (uint8_t)family };
+	struct offender *o;
+	uint8_t key[17];
+
+	memcpy(s.addr, addr, family == 6 ? 16 : 4);
+	src_key(key, &s);
+	o = lrutab_peek(g->offenders, key);
+	if (o && o->banned) {
+		o->banned = false;
+		if (o->bans)
+			o->bans--;
+	}
+}
+
 /* Does @name (an encoding name from the SDP) stand in the zone's list? */
 static bool codec_allowed(const struct policy_zone_sip *sip, struct span name)
 {

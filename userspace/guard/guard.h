@@ -165,6 +165,13 @@ void guard_answer(struct guard *g, const struct guard_source *dst,
 void guard_unbanned(struct guard *g, int family, const uint8_t *addr);
 
 /*
+ * guard_ban_failed - the ban the guard asked for (guard_verdict.ban) never
+ * reached the kernel (its commit failed): the source is not banned, and
+ * that ban does not count as a repeat; its next offence bans it again.
+ */
+void guard_ban_failed(struct guard *g, int family, const uint8_t *addr);
+
+/*
  * guard_sdp - the SDP @sdp (an offer or an answer, in a request or a
  * response) sent by @src, the message's sender: its zone's `media
  * srtp-only` and `codecs`.  Drops with GUARD_R_PLAIN_RTP or GUARD_R_CODEC;
