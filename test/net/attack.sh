@@ -89,6 +89,10 @@ at_most() {	# DESC GOT MAX
 	if [ -n "$2" ] && [ "$2" -le "$3" ] 2>/dev/null; then ok "$1 ($2 <= $3)"; else
 		fail "$1: got '${2:-nothing}', want at most $3"; fi
 }
+at_least() {	# DESC GOT MIN
+	if [ -n "$2" ] && [ "$2" -ge "$3" ] 2>/dev/null; then ok "$1 ($2 >= $3)"; else
+		fail "$1: got '${2:-nothing}', want at least $3"; fi
+}
 
 missing=$(lab_missing)
 for t in svmap svwar svcrack sipsak; do
@@ -369,6 +373,30 @@ if lab_wait_for 8 gone; then ok "ban 5s: gone from bans after $(($(date +%s) - t
 	fail "ban 5s: still banned after 8 s"; fi
 if reaches $SHORT expired; then ok "ban 5s: $SHORT reaches the PBX again"; else
 	fail "ban 5s: $SHORT still dropped"; fi
+
+echo "--- accounts: the last registrations outlive a reload and a restart"
+# the office's 50 phones registered (through the 200s the PBX sent back)
+# before the reload above; voipfwd writes STATE-DIR/accounts at stop and
+# reads it at start (dormant accounts: voipfwd(8))
+lab_stop
+if head -n 3 "$st/accounts" 2>/dev/null | grep -q '^voipfw-accounts 1$'; then
+	ok "accounts: $st/accounts written at stop"
+else
+	fail "accounts: no $st/accounts: $(ls "$st")"
+fi
+n=$(grep -c '^[0-9a-f]\{16\} [0-9]*$' "$st/accounts" 2>/dev/null)
+at_least "accounts: the office's 50 usernames among them" "${n:-0}" 50
+# nothing but the header, the key and "HASH SECONDS" lines: no name
+expect "accounts: hashes and times only" \
+	"$(grep -v '^#' "$st/accounts" | grep -vc -e '^voipfw-accounts 1$' \
+		-e '^key [0-9a-f]\{32\}$' -e '^[0-9a-f]\{16\} [0-9]*$')" 0
+lab_start || { fail "voipfwd did not restart"; summary; exit 1; }
+if grep -q "accounts: $n last registrations from $st/accounts" "$lab_log"; then
+	ok "accounts: read again at start ($n)"
+else
+	fail "accounts: $(grep 'accounts:' "$lab_log" | tail -n 2)"
+fi
+lab_stop
 
 summary
 [ "$failed" -eq 0 ]

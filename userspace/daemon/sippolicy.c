@@ -244,6 +244,8 @@ void sippolicy_check(struct sippolicy *sp, bool force)
 
 		guards[i] = guard_new(pol, have_sl ? sl : NULL, ifindex_of, &gg,
 				      &key, err, sizeof(err));
+		if (guards[i] && sp->st->accounts)
+			guard_set_accounts(guards[i], sp->st->accounts, NULL);
 		if (!guards[i]) {
 			voipfwd_log(NULL, LOG_ERR, "zone policy %s: %s; the SIP "
 				    "policy in force stays", path, err);

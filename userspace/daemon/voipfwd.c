@@ -27,6 +27,7 @@
 #include "ctlsock.h"
 #include "engine/netpkt.h"
 #include "kassist.h"
+#include "detect/acctdb.h"
 #include "engine/sipstream.h"
 #include "nfq/pktq.h"
 #include "nft/nfttab.h"
@@ -331,6 +332,61 @@ static const struct option voipfwd_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* ---- accounts ------------------------------------------------------------ */
+
+/* the accounts file is written this often when it changed, and at stop */
+#define VOIPFWD_ACCOUNTS_SAVE_MS	60000
+#define VOIPFWD_ACCOUNTS_MAX		65536
+
+static void accounts_path(const struct voipfwd_config *cfg, char *buf,
+			  size_t size)
+{
+	snprintf(buf, size, "%s/accounts", cfg->state_dir);
+}
+
+/* STATE-DIR/accounts read into a new acctdb; NULL (logged) if none. */
+static struct acctdb *accounts_open(const struct voipfwd_config *cfg)
+{
+	struct acctdb *db = acctdb_new(VOIPFWD_ACCOUNTS_MAX);
+	char path[sizeof(cfg->state_dir) + 16], err[512];
+	int n;
+
+	if (!db) {
+		voipfwd_log(NULL, LOG_ERR, "accounts: %s; dormant accounts are "
+			    "told within one policy's life only", strerror(errno));
+		return NULL;
+	}
+	accounts_path(cfg, path, sizeof(path));
+	n = acctdb_load(db, path, err, sizeof(err));
+	if (n < 0)
+		voipfwd_log(NULL, LOG_ERR, "accounts: %s; starting afresh (the "
+			    "file is replaced at the next save)", err);
+	else
+		voipfwd_log(NULL, LOG_INFO, "accounts: %d last registrations "
+			    "from %s", n, path);
+	return db;
+}
+
+/* Write the accounts when they changed; a failure is logged once (the
+ * last one is kept in @last_err, ACCOUNTS_ERR bytes). */
+#define ACCOUNTS_ERR	512
+static void accounts_save(const struct voipfwd_config *cfg, struct acctdb *db,
+			  char *last_err)
+{
+	char path[sizeof(cfg->state_dir) + 16], err[ACCOUNTS_ERR];
+
+	if (!db || !acctdb_changes(db))
+		return;
+	accounts_path(cfg, path, sizeof(path));
+	if (acctdb_save(db, path, err, sizeof(err)) == 0) {
+		last_err[0] = '\0';
+		return;
+	}
+	if (strcmp(err, last_err))
+		voipfwd_log(NULL, LOG_WARNING, "accounts: %s", err);
+	snprintf(last_err, ACCOUNTS_ERR, "%s", err);
+}
+
 static int run_daemon(struct voipfwd_config *cfg)
 {
 	struct voipfwd_worker *workers = NULL;
@@ -345,7 +401,8 @@ static int run_daemon(struct voipfwd_config *cfg)
 	struct reputation *rp = NULL;
 	struct tollpolicy *tp = NULL;
 	unsigned int n, i, started = 0;
-	char err[512];
+	uint64_t accounts_due = voipfwd_now_ms() + VOIPFWD_ACCOUNTS_SAVE_MS;
+	char err[512], accounts_err[ACCOUNTS_ERR] = "";
 	bool reload;
 	int rc = 1;
 
@@ -437,6 +494,8 @@ static int run_daemon(struct voipfwd_config *cfg)
 	state.workers = workers;
 	state.n_workers = n;
 	state.table = table;
+	/* when each account last registered: dormant ones across restarts */
+	state.accounts = accounts_open(cfg);
 	cs = ctlsock_open(&state, err, sizeof(err));
 	if (!cs) {
 		voipfwd_log(NULL, LOG_ERR, "control socket: %s", err);
@@ -488,10 +547,15 @@ static int run_daemon(struct voipfwd_config *cfg)
 		reputation_check(rp, reload);
 		tollpolicy_check(tp, reload);
 		kassist_check(state.kassist, voipfwd_now_ms(), reload);
+		if (voipfwd_now_ms() >= accounts_due) {
+			accounts_save(cfg, state.accounts, accounts_err);
+			accounts_due = voipfwd_now_ms() + VOIPFWD_ACCOUNTS_SAVE_MS;
+		}
 	}
 	rc = 0;
 	for (i = 0; i < started; i++)
 		pthread_join(workers[i].thread, NULL);
+	accounts_save(cfg, state.accounts, accounts_err);
 	voipfwd_log(NULL, LOG_INFO,
 		    "stopping; table and pinholes stay so media keeps flowing");
 	kassist_free(state.kassist);
@@ -504,6 +568,7 @@ out_policy:
 out_socket:
 	ctlsock_close(cs);
 out_workers:
+	acctdb_free(state.accounts);
 	for (i = 0; i < n; i++) {
 		if (workers[i].q)
 			pktq_close(workers[i].q);

@@ -50,6 +50,7 @@ struct voipfwd_state {
 	struct nfttab			*table;
 	struct tollpolicy		*toll;
 	struct kassist			*kassist;	/* NULL: none */
+	struct acctdb			*accounts;	/* NULL: none */
 };
 
 void voipfwd_log(void *arg, int prio, const char *fmt, ...)

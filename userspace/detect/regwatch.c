@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect/acctdb.h"
 #include "detect/regwatch.h"
 #include "hash/lrutab.h"
 
@@ -34,6 +35,7 @@ struct regwatch {
 	struct lrutab		*tab;
 	struct siphash_key	key;
 	uint32_t		dormant_s;
+	struct acctdb		*db;	/* not owned; may be NULL */
 };
 
 struct regwatch *regwatch_new(uint32_t users, uint32_t dormant_s,
@@ -54,6 +56,11 @@ struct regwatch *regwatch_new(uint32_t users, uint32_t dormant_s,
 	return rw;
 }
 
+void regwatch_set_accounts(struct regwatch *rw, struct acctdb *db)
+{
+	rw->db = db;
+}
+
 void regwatch_free(struct regwatch *rw)
 {
 	if (!rw)
@@ -65,7 +72,7 @@ void regwatch_free(struct regwatch *rw)
 unsigned int regwatch_registered(struct regwatch *rw, const char *user,
 				 size_t ulen, int family, const uint8_t *addr,
 				 uint32_t expires_s, uint64_t now_s,
-				 uint8_t *other, int *other_fam)
+				 uint64_t wall_s, uint8_t *other, int *other_fam)
 {
 	uint64_t h = siphash(&rw->key, user, ulen);
 	unsigned int ev = 0, i, alen = family == 6 ? 16 : 4;
@@ -77,9 +84,17 @@ unsigned int regwatch_registered(struct regwatch *rw, const char *user,
 		return 0;
 	/* the table's clock is in ms of a 32-bit wrap: seconds suffice here */
 	a = lrutab_get(rw->tab, &h, (uint32_t)(now_s * 1000), true, NULL);
-	if (a->seen && rw->dormant_s && expires_s &&
-	    now_s - a->last_s >= rw->dormant_s)
+	if (rw->db && expires_s) {
+		/* the memory that outlives this regwatch */
+		uint64_t prev = acctdb_touch(rw->db, user, ulen, wall_s);
+
+		if (prev && rw->dormant_s && wall_s >= prev &&
+		    wall_s - prev >= rw->dormant_s)
+			ev |= REGWATCH_WOKE;
+	} else if (a->seen && rw->dormant_s && expires_s &&
+		   now_s - a->last_s >= rw->dormant_s) {
 		ev |= REGWATCH_WOKE;
+	}
 	for (i = 0; i < REGWATCH_ADDRS; i++) {
 		struct binding *b = &a->b[i];
 

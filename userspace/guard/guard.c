@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 #include <sys/socket.h>
 
@@ -87,6 +88,7 @@ struct guard {
 	unsigned int		resolve_next;	/* guard_tick's rolling look */
 	uint32_t		last_ms;	/* the clock's wraps, for */
 	uint64_t		wraps;		/* registrations' days */
+	uint64_t		(*wall_now)(void);	/* acctdb's clock */
 	struct guard_stats	st;
 };
 
@@ -292,6 +294,17 @@ err_free:
 err_nomem:
 	snprintf(err, errlen, "out of memory");
 	return NULL;
+}
+
+void guard_set_accounts(struct guard *g, struct acctdb *db,
+			uint64_t (*wall_now)(void))
+{
+	unsigned int i;
+
+	g->wall_now = wall_now;
+	for (i = 0; i < g->n_zones; i++)
+		if (g->zones[i].reg)
+			regwatch_set_accounts(g->zones[i].reg, db);
 }
 
 void guard_free(struct guard *g)
@@ -654,6 +667,8 @@ static void registered(struct guard *g, const struct guard_zone *gz,
 	v->reg_events = regwatch_registered(gz->reg, msg->to.uri.user.p,
 					    msg->to.uri.user.len, dst->family,
 					    dst->addr, (uint32_t)exp, now_s,
+					    g->wall_now ? g->wall_now() :
+					    (uint64_t)time(NULL),
 					    v->reg_other, &v->reg_other_fam);
 	if (v->reg_events & REGWATCH_SHARED)
 		g->st.accounts_shared++;

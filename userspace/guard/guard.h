@@ -140,6 +140,16 @@ struct guard *guard_new(const struct policy *pol,
 			const struct siphash_key *key, char *err, size_t errlen);
 void guard_free(struct guard *g);
 
+/*
+ * guard_set_accounts - the zones' dormant accounts from @db (which
+ * outlives @g, and is shared by every guard: it survives reloads and,
+ * saved, restarts) rather than from what @g itself saw; @wall_now gives
+ * Unix seconds (NULL: time(2)).
+ */
+struct acctdb;
+void guard_set_accounts(struct guard *g, struct acctdb *db,
+			uint64_t (*wall_now)(void));
+
 /* The zone of @src (zones of subnets only first, then those naming
  * interfaces, each in file order: the compiled ACL's precedence); -1 for
  * none. */

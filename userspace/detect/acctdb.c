@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * acctdb.c - when each SIP account last registered, across reloads and
+ * restarts (see acctdb.h).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "detect/acctdb.h"
+#include "hash/lrutab.h"
+
+#define ACCTDB_MAGIC	"voipfw-accounts 1"
+
+struct acctdb {
+	pthread_mutex_t		lock;
+	struct lrutab		*tab;	/* key: the name's hash; value: when */
+	struct siphash_key	key;	/* of the names' hashes: the file's */
+	struct siphash_key	tab_key;	/* the table's own */
+	uint32_t		max;
+	uint64_t		changes;
+};
+
+struct acctdb *acctdb_new(uint32_t max)
+{
+	struct acctdb *db = calloc(1, sizeof(*db));
+
+	if (!db)
+		return NULL;
+	if (siphash_key_random(&db->key) || siphash_key_random(&db->tab_key))
+		goto err;
+	db->max = max;
+	db->tab = lrutab_new(max, sizeof(uint64_t), sizeof(uint64_t),
+			     &db->tab_key);
+	if (!db->tab)
+		goto err;
+	if (pthread_mutex_init(&db->lock, NULL))
+		goto err_tab;
+	return db;
+err_tab:
+	lrutab_free(db->tab);
+err:
+	free(db);
+	errno = errno ? errno : ENOMEM;
+	return NULL;
+}
+
+void acctdb_free(struct acctdb *db)
+{
+	if (!db)
+		return;
+	lrutab_free(db->tab);
+	pthread_mutex_destroy(&db->lock);
+	free(db);
+}
+
+/* the table's clock only orders its LRU list: seconds suffice */
+static uint32_t lru_ms(uint64_t now_s)
+{
+	return (uint32_t)(now_s * 1000);
+}
+
+uint64_t acctdb_touch(struct acctdb *db, const char *user, size_t ulen,
+		      uint64_t now_s)
+{
+	uint64_t h, *last, prev;
+
+	pthread_mutex_lock(&db->lock);
+	h = siphash(&db->key, user, ulen);
+	last = lrutab_get(db->tab, &h, lru_ms(now_s), true, NULL);
+	prev = *last;
+	*last = now_s;
+	db->changes++;
+	pthread_mutex_unlock(&db->lock);
+	return prev;
+}
+
+uint32_t acctdb_count(struct acctdb *db)
+{
+	struct lrutab_stats st;
+
+	pthread_mutex_lock(&db->lock);
+	lrutab_stats(db->tab, &st);
+	pthread_mutex_unlock(&db->lock);
+	return (uint32_t)st.entries;
+}
+
+uint64_t acctdb_changes(struct acctdb *db)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&db->lock);
+	n = db->changes;
+	pthread_mutex_unlock(&db->lock);
+	return n;
+}
+
+/* @n hex digits at @s into @out (big-endian); false if they are not */
+static bool hex_u64(const char *s, unsigned int n, uint64_t *out)
+{
+	uint64_t v = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		unsigned int d;
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned int)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned int)(c - 'a' + 10);
+		else
+			return false;
+		v = v << 4 | d;
+	}
+	*out = v;
+	return true;
+}
+
+int acctdb_load(struct acctdb *db, const char *path, char *err,
+		size_t errlen)
+{
+	struct siphash_key key;
+	struct lrutab *tab;
+	char line[128];
+	unsigned int lineno = 0;
+	bool magic = false, have_key = false;
+	int n = 0;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	tab = lrutab_new(db->max, sizeof(uint64_t), sizeof(uint64_t),
+			 &db->tab_key);
+	if (!tab) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		fclose(f);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		size_t len = strlen(line);
+		uint64_t h, when, *v;
+		char *end;
+
+		lineno++;
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		else if (!feof(f))
+			goto bad_line;	/* longer than any line we write */
+		if (line[0] == '#' || !len)
+			continue;
+		if (!magic) {
+			if (strcmp(line, ACCTDB_MAGIC))
+				goto bad_magic;
+			magic = true;
+			continue;
+		}
+		if (!have_key) {
+			if (len != 4 + 32 || strncmp(line, "key ", 4) ||
+			    !hex_u64(line + 4, 16, &key.k0) ||
+			    !hex_u64(line + 20, 16, &key.k1))
+				goto bad_line;
+			have_key = true;
+			continue;
+		}
+		if (len < 18 || line[16] != ' ' || !hex_u64(line, 16, &h) ||
+		    line[17] < '0' || line[17] > '9')
+			goto bad_line;
+		errno = 0;
+		when = strtoull(line + 17, &end, 10);
+		if (errno || *end || !when)
+			goto bad_line;
+		v = lrutab_get(tab, &h, lru_ms(when), true, NULL);
+		if (*v < when)
+			*v = when;
+		n++;
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto err;
+	}
+	if (!magic || !have_key) {
+		snprintf(err, errlen, "%s: %s", path, !magic ?
+			 "empty (no \"" ACCTDB_MAGIC "\" line)" : "no key line");
+		goto err;
+	}
+	fclose(f);
+	pthread_mutex_lock(&db->lock);
+	lrutab_free(db->tab);
+	db->tab = tab;
+	db->key = key;
+	db->changes = 0;
+	pthread_mutex_unlock(&db->lock);
+	return n;
+
+bad_magic:
+	snprintf(err, errlen, "%s:%u: not a voipfw accounts file (want \"%s\")",
+		 path, lineno, ACCTDB_MAGIC);
+	goto err;
+bad_line:
+	snprintf(err, errlen, "%s:%u: %s", path, lineno, !have_key ?
+		 "want \"key\" and 32 lowercase hex digits" :
+		 "want 16 lowercase hex digits, a space and the seconds");
+err:
+	lrutab_free(tab);
+	fclose(f);
+	return -1;
+}
+
+struct save_ctx {
+	FILE	*f;
+};
+
+static bool save_one(const void *key, const void *val, uint32_t last_ms,
+		     void *arg)
+{
+	struct save_ctx *c = arg;
+	uint64_t h, when;
+
+	(void)last_ms;
+	memcpy(&h, key, sizeof(h));
+	memcpy(&when, val, sizeof(when));
+	if (when)
+		fprintf(c->f, "%016" PRIx64 " %" PRIu64 "\n", h, when);
+	return true;
+}
+
+int acctdb_save(struct acctdb *db, const char *path, char *err,
+		size_t errlen)
+{
+	struct save_ctx c;
+	char tmp[4096];
+	int rc = -1;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
+		snprintf(err, errlen, "%s: name too long", path);
+		return -1;
+	}
+	c.f = fopen(tmp, "w");
+	if (!c.f) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	pthread_mutex_lock(&db->lock);
+	fprintf(c.f, "# when each SIP username last registered, as voipfwd "
+		"saw it (the usernames'\n# SipHash-2-4 under the key below, "
+		"Unix seconds); see voipfwd(8)\n%s\nkey %016" PRIx64 "%016"
+		PRIx64 "\n", ACCTDB_MAGIC, db->key.k0, db->key.k1);
+	lrutab_walk(db->tab, save_one, &c);
+	db->changes = 0;
+	pthread_mutex_unlock(&db->lock);
+	if (fflush(c.f) || fsync(fileno(c.f)) || ferror(c.f)) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		fclose(c.f);
+		goto out;
+	}
+	if (fclose(c.f)) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (rename(tmp, path)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	return 0;
+out:
+	unlink(tmp);
+	return rc;
+}
