@@ -117,13 +117,41 @@ static struct pkt_meta meta(const char *src, const char *dst)
 	return m;
 }
 
-static void run(bool group)
+/*
+ * An engine with a guard of conf[] on the recorder @r (committing each
+ * batch with @group); false (checked) if either cannot be made.
+ */
+static bool setup(bool group, struct rec *r, struct guard **g,
+		  struct engine **e)
 {
 	struct policy_error perr;
 	struct policy *pol = policy_parse(conf, strlen(conf), "t.conf", &perr);
+	struct pinhole_backend be = { .ops = &ops };	/* copied */
 	struct siphash_key key = { 1, 2 };
 	struct engine_config cfg;
-	struct pinhole_backend be = { .ops = &ops };
+	char err[128];
+
+	*g = NULL;
+	*e = NULL;
+	if (!CHECK_MSG(pol, "%s", perr.text))
+		return false;
+	*g = guard_new(pol, NULL, no_ifindex, NULL, &key, err, sizeof(err));
+	policy_free(pol);
+	engine_config_defaults(&cfg);
+	cfg.group_commit = group;
+	be.ctx = r;
+	*e = engine_new(&cfg, &be, NULL, NULL);
+	if (!CHECK(*g && *e)) {
+		engine_free(*e);
+		guard_free(*g);
+		return false;
+	}
+	engine_set_guard(*e, *g);
+	return true;
+}
+
+static void run(bool group)
+{
 	struct pkt_meta att = meta("198.51.100.7", "10.0.0.1");
 	struct pkt_meta back = meta("10.0.0.1", "198.51.100.7");
 	struct pkt_meta stray = meta("203.0.113.9", "10.0.0.1");
@@ -133,21 +161,11 @@ static void run(bool group)
 	struct guard *g;
 	struct engine *e;
 	unsigned int i, passed = 0, rate = 0;
-	char err[128];
 	size_t len;
 
 	unit_case("engine + guard (%s): setup", group ? "group commit" : "commit each");
-	if (!CHECK_MSG(pol, "%s", perr.text))
+	if (!setup(group, &r, &g, &e))
 		return;
-	g = guard_new(pol, NULL, no_ifindex, NULL, &key, err, sizeof(err));
-	policy_free(pol);
-	engine_config_defaults(&cfg);
-	cfg.group_commit = group;
-	be.ctx = &r;
-	e = engine_new(&cfg, &be, NULL, NULL);
-	if (!CHECK(g && e))
-		return;
-	engine_set_guard(e, g);
 
 	unit_case("engine + guard (%s): the flood is dropped, then banned once",
 		  group ? "group commit" : "commit each");
@@ -391,11 +409,6 @@ static void test_reason_tokens(void)
  */
 static void failed_ban_commit(void)
 {
-	struct policy_error perr;
-	struct policy *pol = policy_parse(conf, strlen(conf), "t.conf", &perr);
-	struct siphash_key key = { 1, 2 };
-	struct engine_config cfg;
-	struct pinhole_backend be = { .ops = &ops };
 	struct pkt_meta att = meta("198.51.100.7", "10.0.0.1");
 	struct engine_verdict v;
 	struct engine_stats st;
@@ -403,21 +416,11 @@ static void failed_ban_commit(void)
 	struct guard *g;
 	struct engine *e;
 	unsigned int i;
-	char err[128];
 	size_t len;
 
 	unit_case("engine + guard: a ban whose commit fails");
-	if (!CHECK_MSG(pol, "%s", perr.text))
+	if (!setup(true, &r, &g, &e))
 		return;
-	g = guard_new(pol, NULL, no_ifindex, NULL, &key, err, sizeof(err));
-	policy_free(pol);
-	engine_config_defaults(&cfg);
-	cfg.group_commit = true;
-	be.ctx = &r;
-	e = engine_new(&cfg, &be, NULL, NULL);
-	if (!CHECK(g && e))
-		return;
-	engine_set_guard(e, g);
 	r.fail = true;
 	for (i = 0; i < 5; i++) {	/* 2 pass, the 3rd over the limit bans */
 		len = request("INVITE", 500 + i, false);

@@ -722,28 +722,30 @@ void guard_answer(struct guard *g, const struct guard_source *dst,
 		ban(g, gz, dst, GUARD_BAN_ENUMERATION, now_ms, v);
 }
 
-void guard_unbanned(struct guard *g, int family, const uint8_t *addr)
+/* The offender record of @addr, if the guard keeps one. */
+static struct offender *offender_of(struct guard *g, int family,
+				    const uint8_t *addr)
 {
 	struct guard_source s = { .family = (uint8_t)family };
-	struct offender *o;
 	uint8_t key[17];
 
 	memcpy(s.addr, addr, family == 6 ? 16 : 4);
 	src_key(key, &s);
-	o = lrutab_peek(g->offenders, key);
+	return lrutab_peek(g->offenders, key);
+}
+
+void guard_unbanned(struct guard *g, int family, const uint8_t *addr)
+{
+	struct offender *o = offender_of(g, family, addr);
+
 	if (o)
 		o->banned = false;	/* o->bans stays: the repeat counts */
 }
 
 void guard_ban_failed(struct guard *g, int family, const uint8_t *addr)
 {
-	struct guard_source s = { .family = (uint8_t)family };
-	struct offender *o;
-	uint8_t key[17];
+	struct offender *o = offender_of(g, family, addr);
 
-	memcpy(s.addr, addr, family == 6 ? 16 : 4);
-	src_key(key, &s);
-	o = lrutab_peek(g->offenders, key);
 	if (o && o->banned) {
 		o->banned = false;
 		if (o->bans)
