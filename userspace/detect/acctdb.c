@@ -121,43 +121,44 @@ static bool hex_u64(const char *s, unsigned int n, uint64_t *out)
 	return true;
 }
 
-int acctdb_load(struct acctdb *db, const char *path, char *err,
-		size_t errlen)
+/* The file is at most this large: 65536 accounts take about 2.3 MB. */
+#define ACCTDB_FILE_MAX	(16u << 20)
+
+int acctdb_parse(struct acctdb *db, const char *buf, size_t len,
+		 const char *name, char *err, size_t errlen)
 {
-	struct siphash_key key;
+	struct siphash_key key = { 0, 0 };
+	const char *p = buf, *end = buf + len;
 	struct lrutab *tab;
-	char line[128];
 	unsigned int lineno = 0;
 	bool magic = false, have_key = false;
 	int n = 0;
-	FILE *f;
 
-	f = fopen(path, "r");
-	if (!f) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
 	tab = lrutab_new(db->max, sizeof(uint64_t), sizeof(uint64_t),
 			 &db->tab_key);
 	if (!tab) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		fclose(f);
+		snprintf(err, errlen, "%s: %s", name, strerror(errno));
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		size_t len = strlen(line);
-		uint64_t h, when, *v;
-		char *end;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		uint64_t h, when = 0, *v;
+		char line[64];
+		size_t i;
 
 		lineno++;
-		if (len && line[len - 1] == '\n')
-			line[--len] = '\0';
-		else if (!feof(f))
-			goto bad_line;	/* longer than any line we write */
-		if (line[0] == '#' || !len)
+		if (ll && p[0] == '#') {
+			p += ll + (nl != NULL);
 			continue;
+		}
+		if (ll >= sizeof(line))
+			goto bad_line;	/* longer than any line we write */
+		memcpy(line, p, ll);
+		line[ll] = '\0';
+		p += ll + (nl != NULL);
+		if (!ll || memchr(line, '\0', ll))
+			goto bad_line;
 		if (!magic) {
 			if (strcmp(line, ACCTDB_MAGIC))
 				goto bad_magic;
@@ -165,35 +166,34 @@ int acctdb_load(struct acctdb *db, const char *path, char *err,
 			continue;
 		}
 		if (!have_key) {
-			if (len != 4 + 32 || strncmp(line, "key ", 4) ||
+			if (ll != 4 + 32 || strncmp(line, "key ", 4) ||
 			    !hex_u64(line + 4, 16, &key.k0) ||
 			    !hex_u64(line + 20, 16, &key.k1))
 				goto bad_line;
 			have_key = true;
 			continue;
 		}
-		if (len < 18 || line[16] != ' ' || !hex_u64(line, 16, &h) ||
-		    line[17] < '0' || line[17] > '9')
+		/* HASH SECONDS: 16 hex digits, a space, 1-19 digits */
+		if (ll < 18 || ll > 17 + 19 || line[16] != ' ' ||
+		    !hex_u64(line, 16, &h))
 			goto bad_line;
-		errno = 0;
-		when = strtoull(line + 17, &end, 10);
-		if (errno || *end || !when)
+		for (i = 17; i < ll; i++) {
+			if (line[i] < '0' || line[i] > '9')
+				goto bad_line;
+			when = when * 10 + (uint64_t)(line[i] - '0');
+		}
+		if (!when)
 			goto bad_line;
 		v = lrutab_get(tab, &h, lru_ms(when), true, NULL);
 		if (*v < when)
 			*v = when;
 		n++;
 	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto err;
-	}
 	if (!magic || !have_key) {
-		snprintf(err, errlen, "%s: %s", path, !magic ?
+		snprintf(err, errlen, "%s: %s", name, !magic ?
 			 "empty (no \"" ACCTDB_MAGIC "\" line)" : "no key line");
 		goto err;
 	}
-	fclose(f);
 	pthread_mutex_lock(&db->lock);
 	lrutab_free(db->tab);
 	db->tab = tab;
@@ -204,16 +204,53 @@ int acctdb_load(struct acctdb *db, const char *path, char *err,
 
 bad_magic:
 	snprintf(err, errlen, "%s:%u: not a voipfw accounts file (want \"%s\")",
-		 path, lineno, ACCTDB_MAGIC);
+		 name, lineno, ACCTDB_MAGIC);
 	goto err;
 bad_line:
-	snprintf(err, errlen, "%s:%u: %s", path, lineno, !have_key ?
-		 "want \"key\" and 32 lowercase hex digits" :
+	snprintf(err, errlen, "%s:%u: %s", name, lineno, !magic ?
+		 "not a voipfw accounts file (want \"" ACCTDB_MAGIC "\")" :
+		 !have_key ? "want \"key\" and 32 lowercase hex digits" :
 		 "want 16 lowercase hex digits, a space and the seconds");
 err:
 	lrutab_free(tab);
-	fclose(f);
 	return -1;
+}
+
+int acctdb_load(struct acctdb *db, const char *path, char *err,
+		size_t errlen)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int rc = -1;
+
+	f = fopen(path, "r");
+	if (!f) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	buf = malloc(ACCTDB_FILE_MAX + 1);
+	if (!buf) {
+		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
+		goto out;
+	}
+	len = fread(buf, 1, ACCTDB_FILE_MAX + 1, f);
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (len > ACCTDB_FILE_MAX) {
+		snprintf(err, errlen, "%s: larger than %u bytes", path,
+			 ACCTDB_FILE_MAX);
+		goto out;
+	}
+	rc = acctdb_parse(db, buf, len, path, err, errlen);
+out:
+	free(buf);
+	fclose(f);
+	return rc;
 }
 
 struct save_ctx {

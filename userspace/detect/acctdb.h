@@ -52,6 +52,10 @@ uint64_t acctdb_changes(struct acctdb *db);
 int acctdb_load(struct acctdb *db, const char *path, char *err,
 		size_t errlen);
 
+/* The same from @len bytes at @buf, named @name in errors. */
+int acctdb_parse(struct acctdb *db, const char *buf, size_t len,
+		 const char *name, char *err, size_t errlen);
+
 /* Write @db to @path (through PATH.tmp and rename); 0, or -1 and @err. */
 int acctdb_save(struct acctdb *db, const char *path, char *err,
 		size_t errlen);
