@@ -3735,7 +3735,8 @@ static int iset_ranges(struct iset_dump *d,
 	size_t i;
 	int count = 0;
 
-	qsort(d->v, d->n, sizeof(*d->v), iset_elem_cmp);
+	if (d->n)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(d->v, d->n, sizeof(*d->v), iset_elem_cmp);
 	for (i = 0; i < d->n; i++) {
 		const struct iset_elem *el = &d->v[i];
 
