@@ -424,6 +424,7 @@ static bool nft_has(const char *set, const char *key)
  */
 static void selftest_recheck(struct nfttab *t, const struct nfttab_config *cfg)
 {
+	static struct seen s_recheck;
 	const struct pinhole_backend_ops *ops = &nfttab_pinhole_ops;
 	struct nfttab_recheck_stats st0, st;
 	struct pinhole a = mk(4, "10.0.9.9", 20000, NULL, "recheck-a", 0,
@@ -577,8 +578,44 @@ static void selftest_recheck(struct nfttab *t, const struct nfttab_config *cfg)
 		nfttab_close(w);
 	}
 
-	/* a voipfwd stopped between the steps: the next install settles
-	 * its closes (a re-created element deleted, the key no longer
+	/* another handle (worker) opens a key this one is closing, over
+	 * what the packet path re-created: its add replaces that element
+	 * (its tag wins), and this handle's step then sees a call's element
+	 * and lets the key go */
+	{
+		struct pinhole f = mk(4, "10.0.9.9", 20012, NULL, "recheck-f",
+				      0, false, 0);
+		struct pinhole g2 = mk(4, "10.0.9.9", 20012, NULL, "recheck-g",
+				       1, true, 0);
+		const struct pinhole *got;
+
+		CHECK(add_commit(t, &f, true) == 0 &&
+		      add_commit(t, &f, false) == 0, "open and close f: %s",
+		      nfttab_error(t));
+		CHECK(add_untagged("pinhole4", "10.0.9.9 . 20012") == 0,
+		      "nft add element (f, re-created)");
+		CHECK(other && add_commit(other, &g2, true) == 0,
+		      "other handle opens the key: %s",
+		      other ? nfttab_error(other) : "");
+		CHECK(dump(t, &s_recheck) >= 0 &&
+		      (got = find(&s_recheck, &g2)) &&
+		      same_tag(&got->tag, &g2.tag),
+		      "the other handle's element, with its tag");
+		while (recheck_due(t))
+			CHECK(nfttab_pinhole_recheck(t) == 0, "f: %s",
+			      nfttab_error(t));
+		CHECK(nfttab_pinhole_exists(t, &g2) == 1,
+		      "the other handle's element stays");
+		CHECK(!nft_has("closing4", "10.0.9.9 . 20012"),
+		      "and its key is no longer closing");
+		CHECK(other && add_commit(other, &g2, false) == 0, "del g2");
+		while (other && recheck_due(other))
+			CHECK(nfttab_pinhole_recheck(other) == 0, "g2: %s",
+			      nfttab_error(other));
+	}
+
+	/* a voipfwd stopped between the steps: the next one settles its
+	 * closes at start (a re-created element deleted, the key no longer
 	 * closing) */
 	CHECK(add_commit(t, &a, true) == 0 && add_commit(t, &a, false) == 0,
 	      "open and close a: %s", nfttab_error(t));
@@ -586,7 +623,9 @@ static void selftest_recheck(struct nfttab *t, const struct nfttab_config *cfg)
 	      "nft add element (a, re-created)");
 	if (other) {
 		CHECK(nfttab_install(other, cfg, err, sizeof(err)) == 0,
-		      "install settles: %s", err);
+		      "install: %s", err);
+		CHECK(nfttab_settle_closes(other) == 0, "settle: %s",
+		      nfttab_error(other));
 		CHECK(nfttab_pinhole_exists(t, &a) == 0,
 		      "install: the re-created element deleted");
 		CHECK(!nft_has("closing4", "10.0.9.9 . 20000"),

@@ -128,7 +128,8 @@ monitor_start() { mon0=$(wc -l <"$lab_tmp/monitor"); }
 monitor_stop() {
 	sleep 0.3
 	tail -n +$((mon0 + 1)) "$lab_tmp/monitor" >"$lab_tmp/monitor.part"
-	adds=$(grep -c '^add element inet voipfw pinhole' "$lab_tmp/monitor.part")
+	# an exclusive add (voipfwd's) is "create element" to nft monitor
+	adds=$(grep -c -E '^(add|create) element inet voipfw pinhole' "$lab_tmp/monitor.part")
 	dels=$(grep -c '^delete element inet voipfw pinhole' "$lab_tmp/monitor.part")
 	lost=$(grep -c -e 'event for an unknown set' -e 'cache set_elem' "$lab_tmp/monitor.part")
 }

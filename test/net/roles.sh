@@ -340,6 +340,11 @@ has_err "root: says what a reason may be" "one word of printable ASCII"
 expect_ctl "root: a reason of 65 bytes is refused" 2 root ban "$PHONE4" \
 	"$(printf '%065d' 0)"
 expect_ctl "root: seconds then two reasons: too many arguments" 2 root ban "$PHONE4" 60 a b
+expect_ctl "root: a reason that starts with a digit" 0 root ban "$PHONE4" 3cx-scan
+ctl_as root bans
+if grep -Eq "^$PHONE4 permanent reason 3cx-scan\$" "$lab_tmp/out"; then
+	ok "root: it is the reason, not SECONDS"; else fail "root: bans: $(cat "$lab_tmp/out")"; fi
+expect_ctl "root: back to the hour, with its reason" 0 root ban "$PHONE4" 3600 ticket-4711
 "$ctl" bans --socket "$lab_sock" | sed 's/ expires [0-9]*/ expires/' | sort >"$lab_tmp/bans.0"
 for i in 1 2; do
 	if lab_gw "$ctl" apply --state-dir "$lab_tmp/state" "$lab_tmp/zones.conf" \

@@ -100,6 +100,30 @@ int main(void)
 	CHECK_INT(touch(db2, "104", 3300), 3200);
 	CHECK_INT(touch(db2, "100", 3300), 0);	/* forgotten: seen first */
 
+	unit_case("a save that fails keeps the changes for the next one");
+	touch(db2, "106", 3400);
+	CHECK_INT(acctdb_save(db2, "/nonexistent-dir/accounts", err, sizeof(err)), -1);
+	CHECK_MSG(strstr(err, "/nonexistent-dir/accounts.tmp: No such file"), "%s", err);
+	CHECK(acctdb_changes(db2) > 0);
+
+	unit_case("read back, the oldest registration is forgotten first");
+	{
+		struct acctdb *small = acctdb_new(3);
+
+		CHECK_INT(touch(small, "new", 9000), 0);	/* most recent */
+		CHECK_INT(touch(small, "old", 1000), 0);	/* touched last */
+		CHECK_INT(touch(small, "mid", 5000), 0);
+		CHECK_MSG(acctdb_save(small, path, err, sizeof(err)) == 0, "%s", err);
+		acctdb_free(small);
+		small = acctdb_new(3);
+		CHECK_INT(acctdb_load(small, path, err, sizeof(err)), 3);
+		CHECK_INT(touch(small, "other", 9100), 0);	/* one must go */
+		CHECK_INT(touch(small, "new", 9200), 9000);
+		CHECK_INT(touch(small, "mid", 9300), 5000);
+		CHECK_INT(touch(small, "old", 9400), 0);	/* it went */
+		acctdb_free(small);
+	}
+
 	unit_case("files that do not parse: refused, FILE:LINE, nothing changes");
 	for (i = 0; i < sizeof(bad_files) / sizeof(bad_files[0]); i++) {
 		char want[256];

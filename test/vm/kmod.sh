@@ -378,6 +378,19 @@ kill -HUP "$vfd"
 i=0
 while [ $i -lt 50 ] && [ "$(grep -c "scanner patterns" "$tmp/vfd.log")" -le "$n0" ]; do sleep 0.2; i=$((i + 1)); done
 expect "SIGHUP: voipfwd configures the module again" "$(grep -c "scanner patterns" "$tmp/vfd.log")" $((n0 + 1))
+# a list that does not parse: the module keeps what it has, as the zones do
+printf 'friendly-scanner\n^\n' >"$tmp/scanners.list"
+i=0
+while [ $i -lt 50 ] && ! grep -q "keeps the scanner patterns it has" "$tmp/vfd.log"; do sleep 0.2; i=$((i + 1)); done
+if grep -q "kernel assist: $tmp/scanners.list:2:1: '^' without a pattern; voipfw.ko keeps the scanner patterns it has" "$tmp/vfd.log"; then
+	ok "a broken scanner list: logged with FILE:LINE:COL, the module keeps its patterns"
+else
+	fail "a broken scanner list: $(grep -i "kernel assist" "$tmp/vfd.log" | tail -n 2)"
+fi
+snap s18
+ip netns exec vfl $FLOOD udp 10.9.0.2 10.9.0.1 5060 2 0 OPTIONS "newscan/1.0" >/dev/null
+snap s19
+expect "a broken scanner list: the new pattern still drops there" "$(d s18 s19 drop-scanner)" 2
 vfd_stop
 # a voipfwd built against another ABI (test/run builds build/abi2/voipfwd
 # with -DVOIPFWD_KMOD_ABI=2): it refuses the module after the hello (the

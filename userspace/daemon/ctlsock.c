@@ -662,6 +662,16 @@ static bool ban_refused(const struct nfttab_ban *ban)
 	return !memcmp(ban->addr, mapped, 12) && ban->addr[12] == 127;
 }
 
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
 static void cmd_ban(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 {
 	const char *reason = NULL;
@@ -681,9 +691,9 @@ static void cmd_ban(struct ctlsock *cs, FILE *out, const struct ctl_req *req)
 			"address: not banned\n", req->argv[0]);
 		return;
 	}
-	/* ADDR [SECONDS] [REASON]: SECONDS is all digits, a reason not */
-	if (req->argc > 1 && (req->argc > 2 || (req->argv[1][0] >= '0' &&
-						req->argv[1][0] <= '9'))) {
+	/* ADDR [SECONDS] [REASON]: SECONDS is all digits ("3cx-scan" is a
+	 * reason), a reason need not be */
+	if (req->argc > 1 && (req->argc > 2 || all_digits(req->argv[1]))) {
 		char *end;
 
 		errno = 0;

@@ -30,6 +30,7 @@ struct kassist {
 	uint64_t			next_try;
 	bool				tried;
 	struct file_id			scanners;	/* as last pushed */
+	bool				pushed;	/* to the module open now */
 };
 
 static uint32_t mul_cap(uint32_t v, uint32_t x, uint32_t max)
@@ -39,29 +40,43 @@ static uint32_t mul_cap(uint32_t v, uint32_t x, uint32_t max)
 	return r > max ? max : (uint32_t)r;
 }
 
-/* The scanner list's patterns, "^" before anchored ones; how many. */
-static unsigned int load_patterns(const char *path, struct scanner_list *sl,
-				  char (*text)[SCANNER_PATTERN_MAX + 2],
-				  const char **pats)
+/*
+ * The scanner list's patterns, "^" before anchored ones; how many (no
+ * file: none), or -1 when it cannot be read or does not parse (@err).
+ */
+static int load_patterns(const char *path, struct scanner_list *sl,
+			 char (*text)[SCANNER_PATTERN_MAX + 2],
+			 const char **pats, char *err, size_t errlen)
 {
-	char err[256], *buf;
-	unsigned int i, n = 0;
+	unsigned int i;
+	char *buf;
 	size_t len;
+	int n = 0;
 	FILE *f;
 
 	f = fopen(path, "r");
-	if (!f)
-		return 0;
+	if (!f) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
 	buf = malloc(1 << 20);
 	len = buf ? fread(buf, 1, 1 << 20, f) : 0;
 	fclose(f);
-	if (buf && scanner_list_parse(sl, buf, len, path, err, sizeof(err)) == 0) {
-		for (i = 0; i < sl->n && i < VOIPFW_PATTERNS_MAX; i++) {
-			snprintf(text[n], sizeof(text[n]), "%s%s",
-				 sl->pat[i].anchored ? "^" : "", sl->pat[i].text);
-			pats[n] = text[n];
-			n++;
-		}
+	if (!buf) {
+		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
+		return -1;
+	}
+	if (scanner_list_parse(sl, buf, len, path, err, errlen)) {
+		free(buf);
+		return -1;
+	}
+	for (i = 0; i < sl->n && i < VOIPFW_PATTERNS_MAX; i++) {
+		snprintf(text[n], sizeof(text[n]), "%s%s",
+			 sl->pat[i].anchored ? "^" : "", sl->pat[i].text);
+		pats[n] = text[n];
+		n++;
 	}
 	free(buf);
 	return n;
@@ -75,8 +90,9 @@ static int push(struct kassist *ka)
 	const struct voipfwd_config *cfg = ka->cfg;
 	const struct srclimit_rates *r = &cfg->kernel_limits;
 	struct voipfw_config c = { .idle_ms = KASSIST_IDLE_MS };
-	unsigned int i, n;
+	unsigned int i;
 	char err[512];
+	int n;
 
 	if (!r->unlimited)
 		c.flags = VOIPFW_F_ENABLED;
@@ -91,15 +107,28 @@ static int push(struct kassist *ka)
 					      VOIPFW_BURST_MAX);
 	}
 	file_id_of(cfg->scanners, &ka->scanners);
-	n = load_patterns(cfg->scanners, &sl, text, pats);
-	if (vfkmod_set_config(ka->k, &c, pats, n, err, sizeof(err)) < 0) {
+	n = load_patterns(cfg->scanners, &sl, text, pats, err, sizeof(err));
+	if (n < 0 && ka->pushed) {
+		/* as the zones' policy does: what is in force stays */
+		voipfwd_log(NULL, LOG_ERR, "kernel assist: %s; voipfw.ko keeps "
+			    "the scanner patterns it has", err);
+		return 0;
+	}
+	if (n < 0) {
+		voipfwd_log(NULL, LOG_ERR, "kernel assist: %s; voipfw.ko gets "
+			    "no scanner patterns", err);
+		n = 0;
+	}
+	if (vfkmod_set_config(ka->k, &c, pats, (unsigned int)n, err,
+			      sizeof(err)) < 0) {
 		voipfwd_log(NULL, LOG_ERR, "kernel assist: configuring voipfw.ko failed: %s; voipfwd's own limits only",
 			    err);
 		return -1;
 	}
+	ka->pushed = true;
 	voipfwd_log(NULL, LOG_INFO, "kernel assist: voipfw.ko %s: %u ports, %u scanner patterns, up to %u sources",
 		    r->unlimited ? "disabled (kernel-limits off)" : "limits SIP requests",
-		    c.n_ports, n, vfkmod_max_sources(ka->k));
+		    c.n_ports, (unsigned int)n, vfkmod_max_sources(ka->k));
 	return 0;
 }
 
@@ -127,6 +156,7 @@ static void look(struct kassist *ka, uint64_t now_ms)
 			    "kernel assist: %s; voipfwd's own limits only", err);
 	ka->tried = true;
 	ka->last = st;
+	ka->pushed = false;
 	if (ka->k && push(ka) < 0) {
 		vfkmod_close(ka->k);
 		ka->k = NULL;

@@ -246,11 +246,15 @@ static void *worker_main(void *arg)
 		if (pfd.revents & POLLIN) {
 			int n;
 
-			/* drain what is there, verdicts in batches */
+			/* drain what is there, verdicts in batches; the
+			 * second's tick and the closes' steps do not wait
+			 * for a quiet moment */
 			while ((n = pktq_process_batch(w->q, on_packet,
 							  settle_batch, w,
 							  true)) > 0)
-				;
+				if (voipfwd_now_ms() >= next_tick ||
+				    nfttab_pinhole_recheck_wait(w->table) == 0)
+					break;
 			if (n < 0 && errno != EAGAIN && errno != EINTR)
 				voipfwd_log(NULL, LOG_ERR, "queue %u: %s",
 					    w->queue_num, strerror(errno));
@@ -416,6 +420,10 @@ static int run_daemon(struct voipfwd_config *cfg)
 			    NFTTAB_TABLE, err);
 		goto out_table;
 	}
+	/* closes an earlier voipfwd left half done (nfttab.c) */
+	if (nfttab_settle_closes(table))
+		voipfwd_log(NULL, LOG_WARNING, "finishing earlier closes: %s; "
+			    "their closing keys time out", nfttab_error(table));
 	voipfwd_log(NULL, LOG_INFO,
 		    "table inet %s installed; SIP reaches voipfwd through %s",
 		    NFTTAB_TABLE,

@@ -64,6 +64,19 @@ static uint32_t lru_ms(uint64_t now_s)
 	return (uint32_t)(now_s * 1000);
 }
 
+/* one account as the file and a save's snapshot hold it */
+struct acct {
+	uint64_t	h;
+	uint64_t	when;
+};
+
+static int acct_cmp(const void *a, const void *b)
+{
+	const struct acct *x = a, *y = b;
+
+	return x->when < y->when ? -1 : x->when > y->when;
+}
+
 uint64_t acctdb_touch(struct acctdb *db, const char *user, size_t ulen,
 		      uint64_t now_s)
 {
@@ -129,10 +142,11 @@ int acctdb_parse(struct acctdb *db, const char *buf, size_t len,
 {
 	struct siphash_key key = { 0, 0 };
 	const char *p = buf, *end = buf + len;
+	struct acct *v = NULL;
 	struct lrutab *tab;
 	unsigned int lineno = 0;
 	bool magic = false, have_key = false;
-	int n = 0;
+	size_t n = 0, cap = 0, i;
 
 	tab = lrutab_new(db->max, sizeof(uint64_t), sizeof(uint64_t),
 			 &db->tab_key);
@@ -143,9 +157,8 @@ int acctdb_parse(struct acctdb *db, const char *buf, size_t len,
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		uint64_t h, when = 0, *v;
+		uint64_t h, when = 0;
 		char line[64];
-		size_t i;
 
 		lineno++;
 		if (ll && p[0] == '#') {
@@ -184,23 +197,45 @@ int acctdb_parse(struct acctdb *db, const char *buf, size_t len,
 		}
 		if (!when)
 			goto bad_line;
-		v = lrutab_get(tab, &h, lru_ms(when), true, NULL);
-		if (*v < when)
-			*v = when;
-		n++;
+		if (n == cap) {
+			struct acct *nv;
+
+			cap = cap ? 2 * cap : 256;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				snprintf(err, errlen, "%s: %s", name,
+					 strerror(ENOMEM));
+				goto err;
+			}
+			v = nv;
+		}
+		v[n].h = h;
+		v[n++].when = when;
 	}
 	if (!magic || !have_key) {
 		snprintf(err, errlen, "%s: %s", name, !magic ?
 			 "empty (no \"" ACCTDB_MAGIC "\" line)" : "no key line");
 		goto err;
 	}
+	/* oldest first: the table's LRU order is then the registrations'
+	 * (the file may list them in any order) */
+	if (n)
+		qsort(v, n, sizeof(*v), acct_cmp);
+	for (i = 0; i < n; i++) {
+		uint64_t *when = lrutab_get(tab, &v[i].h, lru_ms(v[i].when),
+					    true, NULL);
+
+		if (*when < v[i].when)
+			*when = v[i].when;
+	}
+	free(v);
 	pthread_mutex_lock(&db->lock);
 	lrutab_free(db->tab);
 	db->tab = tab;
 	db->key = key;
 	db->changes = 0;
 	pthread_mutex_unlock(&db->lock);
-	return n;
+	return n > INT32_MAX ? INT32_MAX : (int)n;
 
 bad_magic:
 	snprintf(err, errlen, "%s:%u: not a voipfw accounts file (want \"%s\")",
@@ -212,6 +247,7 @@ bad_line:
 		 !have_key ? "want \"key\" and 32 lowercase hex digits" :
 		 "want 16 lowercase hex digits, a space and the seconds");
 err:
+	free(v);
 	lrutab_free(tab);
 	return -1;
 }
@@ -253,63 +289,84 @@ out:
 	return rc;
 }
 
-struct save_ctx {
-	FILE	*f;
+struct snapshot {
+	struct acct	*v;
+	size_t		n;
 };
 
-static bool save_one(const void *key, const void *val, uint32_t last_ms,
+static bool snap_one(const void *key, const void *val, uint32_t last_ms,
 		     void *arg)
 {
-	struct save_ctx *c = arg;
-	uint64_t h, when;
+	struct snapshot *sn = arg;
 
 	(void)last_ms;
-	memcpy(&h, key, sizeof(h));
-	memcpy(&when, val, sizeof(when));
-	if (when)
-		fprintf(c->f, "%016" PRIx64 " %" PRIu64 "\n", h, when);
+	memcpy(&sn->v[sn->n].h, key, sizeof(uint64_t));
+	memcpy(&sn->v[sn->n].when, val, sizeof(uint64_t));
+	if (sn->v[sn->n].when)
+		sn->n++;
 	return true;
 }
 
 int acctdb_save(struct acctdb *db, const char *path, char *err,
 		size_t errlen)
 {
-	struct save_ctx c;
+	struct snapshot sn = { 0 };
+	struct siphash_key key;
+	uint64_t changes;
 	char tmp[4096];
-	int rc = -1;
+	size_t i;
+	FILE *f;
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
 		snprintf(err, errlen, "%s: name too long", path);
 		return -1;
 	}
-	c.f = fopen(tmp, "w");
-	if (!c.f) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+	/* a copy under the lock (workers wait for no disk), written after */
+	sn.v = malloc((size_t)db->max * sizeof(*sn.v));
+	if (!sn.v) {
+		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
 		return -1;
 	}
 	pthread_mutex_lock(&db->lock);
-	fprintf(c.f, "# when each SIP username last registered, as voipfwd "
-		"saw it (the usernames'\n# SipHash-2-4 under the key below, "
-		"Unix seconds); see voipfwd(8)\n%s\nkey %016" PRIx64 "%016"
-		PRIx64 "\n", ACCTDB_MAGIC, db->key.k0, db->key.k1);
-	lrutab_walk(db->tab, save_one, &c);
-	db->changes = 0;
+	lrutab_walk(db->tab, snap_one, &sn);
+	key = db->key;
+	changes = db->changes;
 	pthread_mutex_unlock(&db->lock);
-	if (fflush(c.f) || fsync(fileno(c.f)) || ferror(c.f)) {
+	qsort(sn.v, sn.n, sizeof(*sn.v), acct_cmp);
+
+	f = fopen(tmp, "w");
+	if (!f) {
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		fclose(c.f);
-		goto out;
+		free(sn.v);
+		return -1;
 	}
-	if (fclose(c.f)) {
+	fprintf(f, "# when each SIP username last registered, as voipfwd saw "
+		"it (the usernames'\n# SipHash-2-4 under the key below, Unix "
+		"seconds, oldest first); see voipfwd(8)\n%s\nkey %016" PRIx64
+		"%016" PRIx64 "\n", ACCTDB_MAGIC, key.k0, key.k1);
+	for (i = 0; i < sn.n; i++)
+		fprintf(f, "%016" PRIx64 " %" PRIu64 "\n", sn.v[i].h,
+			sn.v[i].when);
+	free(sn.v);
+	if (fflush(f) || fsync(fileno(f)) || ferror(f)) {
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		goto out;
+		fclose(f);
+		goto err;
+	}
+	if (fclose(f)) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		goto err;
 	}
 	if (rename(tmp, path)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
+		goto err;
 	}
+	/* what came in while it was written is for the next save */
+	pthread_mutex_lock(&db->lock);
+	db->changes -= changes < db->changes ? changes : db->changes;
+	pthread_mutex_unlock(&db->lock);
 	return 0;
-out:
+err:
 	unlink(tmp);
-	return rc;
+	return -1;
 }

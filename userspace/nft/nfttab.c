@@ -125,9 +125,15 @@
 #define NFTTAB_RECHECK_MS	100
 #define NFTTAB_RECHECK_MAX	4096
 #define NFTTAB_RECHECK_BURST	128
+/* a step that failed (a lookup, a commit) is tried again, NFTTAB_RECHECK_MS
+ * later, this many times; then its closing key is left to time out */
+#define NFTTAB_RECHECK_TRIES	10
 #define NFTTAB_CLOSING_EXTRA_MS	1000
 /* batch ids of the closing sets: after every other set's (build_install) */
 #define NFTTAB_CLOSING_SET_ID	64
+/* rounds a commit may take (each drops refused deletes or replaces
+ * elements; more means something else is wrong) */
+#define NFTTAB_COMMIT_ROUNDS	8
 
 #define NFTTAB_PROBE_TABLE	NFTTAB_TABLE "-probe"
 #define NFTTAB_SIP_SET		"sip_ports"
@@ -391,6 +397,7 @@ struct nfttab_recheck {
 	uint64_t	due_ms;
 	int8_t		pset;
 	uint8_t		stage;
+	uint8_t		tries;
 	bool		cancelled;
 	uint8_t		key[NFTTAB_KEY_MAX];
 };
@@ -404,6 +411,7 @@ struct nfttab {
 	int			sndbuf;
 	struct nfttab_batch	ctl;
 	struct nfttab_batch	pend;
+	struct nfttab_batch	spare;	/* batch_rework's */
 	int			pend_err;
 	struct nftnl_set_elem	*elem;
 	int			native;
@@ -1681,7 +1689,8 @@ struct nfttab *nfttab_open(char *err, size_t errlen)
 	if (e)
 		goto err_free;
 	e = ENOMEM;
-	if (batch_init(&t->ctl) || batch_init(&t->pend))
+	if (batch_init(&t->ctl) || batch_init(&t->pend) ||
+	    batch_init(&t->spare))
 		goto err_batches;
 	t->elem = nftnl_set_elem_alloc();
 	if (!t->elem)
@@ -1731,6 +1740,7 @@ void nfttab_close(struct nfttab *t)
 	nftnl_set_elem_free(t->elem);
 	batch_free(&t->pend);
 	batch_free(&t->ctl);
+	batch_free(&t->spare);
 	free(t->rechecks);
 	pthread_mutex_destroy(&t->lock);
 	free(t);
@@ -2068,11 +2078,17 @@ int nfttab_install(struct nfttab *t, const struct nfttab_config *cfg,
 		return -1;
 	}
 	rc = install(t, cfg, err, errlen);
-	if (!rc && closing_settle(t)) {
-		/* the table is in place: what failed here times out */
-		seterr(err, errlen, "%s", t->err);
-		rc = -1;
-	}
+	nfttab_unlock(t);
+	return rc;
+}
+
+int nfttab_settle_closes(struct nfttab *t)
+{
+	int rc;
+
+	if (nfttab_lock(t))
+		return -1;
+	rc = closing_settle(t);
 	nfttab_unlock(t);
 	return rc;
 }
@@ -2192,11 +2208,12 @@ err:
 }
 
 /*
- * Queue one NEWSETELEM or DELSETELEM on the pending batch.  An add without
+ * Pinhole messages (NEWSETELEM, DELSETELEM) on a batch.  An add without
  * its own timeout gets the configured one explicitly (see rb_pinhole_rule
- * for why the set's default is not trusted).  An add of a key that exists
- * is not an error (no NLM_F_EXCL): the element, and its tag, stay as they
- * are (newer kernels also refresh its timeout: not relied on).
+ * for why the set's default is not trusted).  An add is exclusive
+ * (NLM_F_EXCL): of a key that exists the kernel refuses it, and the
+ * commit replaces the element (batch_rework), so the tag is always the
+ * last add's.
  */
 static void recheck_note_commit(struct nfttab *t,
 				const struct nfttab_batch *b);
@@ -2205,14 +2222,15 @@ static struct nfttab_recheck *recheck_find(struct nfttab *t,
 					  const uint8_t *key);
 
 /*
- * Queue one element message of @ps's pinhole set, or with @closing of its
- * closing set.  A pinhole add carries @ph's tag and timeout; a closing
+ * Append to @b one element message of @ps's pinhole set, or with @closing
+ * of its closing set.  A pinhole add carries @ph's tag and timeout; a closing
  * element lives the pinhole timeout and a second more (see "closes the
  * packet path undid").
  */
-static int pinhole_queue_key(struct nfttab *t, const struct nfttab_pset *ps,
-			     const uint8_t key[NFTTAB_KEY_MAX], uint16_t type,
-			     bool closing, const struct pinhole *ph)
+static int elem_msg(struct nfttab *t, struct nfttab_batch *b,
+		    const struct nfttab_pset *ps,
+		    const uint8_t key[NFTTAB_KEY_MAX], uint16_t type, bool closing,
+		    const struct pinhole *ph)
 {
 	struct nftnl_set_elem *e = t->elem;
 	struct nftnl_udata_buf *ud = NULL;
@@ -2248,22 +2266,26 @@ static int pinhole_queue_key(struct nfttab *t, const struct nfttab_pset *ps,
 			goto err_nomem;
 		}
 	}
-	nlh = batch_add(t, &t->pend, type,
-			type == NFT_MSG_NEWSETELEM ? NLM_F_CREATE : 0,
+	/* a pinhole add is exclusive: an element under its key (what the
+	 * packet path re-created, another worker's) is replaced, with a
+	 * delete put before it at commit (batch_rework) */
+	nlh = batch_add(t, b, type,
+			type != NFT_MSG_NEWSETELEM ? 0 : closing ? NLM_F_CREATE :
+			NLM_F_CREATE | NLM_F_EXCL,
 			type == NFT_MSG_NEWSETELEM ? "add to set" :
 			"delete from set", set);
 	if (!nlh) {
 		errno = ENOMEM;
 		goto err_nomem;
 	}
-	m = batch_cur(&t->pend);
+	m = batch_cur(b);
 	m->pset = (int8_t)(ps - nfttab_psets);
 	m->closing = closing;
 	memcpy(m->key, key, NFTTAB_KEY_MAX);
 	nest = elems_start(nlh, set);
 	nftnl_set_elem_nlmsg_build(nlh, e, 1);
 	mnl_attr_nest_end(nlh, nest);
-	batch_close(&t->pend, nlh);
+	batch_close(b, nlh);
 	/* the udata copy inside @e goes now: the next add replaces it anyway */
 	nftnl_set_elem_unset(e, NFTNL_SET_ELEM_USERDATA);
 	if (ud)
@@ -2276,6 +2298,16 @@ err_nomem:
 		nftnl_udata_buf_free(ud);
 	seterr(t->err, sizeof(t->err), "pinhole: %s", strerror(ENOMEM));
 	errno = ENOMEM;
+	return -1;
+}
+
+/* elem_msg on the pending batch; a failure fails the next commit */
+static int pinhole_queue_key(struct nfttab *t, const struct nfttab_pset *ps,
+			     const uint8_t key[NFTTAB_KEY_MAX], uint16_t type,
+			     bool closing, const struct pinhole *ph)
+{
+	if (elem_msg(t, &t->pend, ps, key, type, closing, ph) == 0)
+		return 0;
 	if (!t->pend_err)
 		t->pend_err = errno;
 	return -1;
@@ -2363,27 +2395,50 @@ static int nfttab_ph_del(void *ctx, const struct pinhole *ph)
 static int elem_lookup(struct nfttab *t, const struct nfttab_pset *ps,
 		       const uint8_t *key, bool *tagged);
 
-/* Remove the messages marked with err == ENOENT from @b, keeping order. */
-static void batch_drop_gone(struct nfttab_batch *b)
+/*
+ * @b again for its next round, through t->spare: without the deletions
+ * that found nothing (ENOENT), and with a delete of the element before
+ * each pinhole add the kernel refused because the key exists (EEXIST:
+ * what the packet path re-created under a key being closed, or another
+ * worker's element), so that the add replaces it, tag and all.  Fresh,
+ * ascending sequence numbers.  0, or -1 (ENOMEM: @b as it was).
+ */
+static int batch_rework(struct nfttab *t, struct nfttab_batch *b)
 {
-	size_t w = NFTTAB_HDR_ROOM;
-	unsigned int i, n = 0;
+	struct nfttab_batch *nb = &t->spare, tmp;
+	unsigned int i;
 
+	batch_reset(nb);
 	for (i = 0; i < b->n; i++) {
-		struct nfttab_msg *m = &b->msg[i];
+		const struct nfttab_msg *m = &b->msg[i];
 		size_t end = i + 1 < b->n ? b->msg[i + 1].off : b->len;
 		size_t len = end - m->off;
+		struct nlmsghdr *nlh;
 
 		if (m->err == ENOENT)
 			continue;
-		memmove(b->buf + w, b->buf + m->off, len);
-		b->msg[n] = *m;
-		b->msg[n].off = (uint32_t)w;
-		w += len;
-		n++;
+		if (m->err == EEXIST &&
+		    elem_msg(t, nb, &nfttab_psets[m->pset], m->key,
+			     NFT_MSG_DELSETELEM, false, NULL))
+			return -1;
+		/* the message as it was, under a new number */
+		nlh = batch_add(t, nb, m->type, 0, m->what, m->obj);
+		if (!nlh || len > NFTTAB_MSG_MAX) {
+			errno = ENOMEM;
+			return -1;
+		}
+		memcpy(nlh, b->buf + m->off, len);
+		nlh->nlmsg_seq = batch_cur(nb)->seq;
+		nb->msg[nb->n] = *m;
+		nb->msg[nb->n].seq = nlh->nlmsg_seq;
+		nb->msg[nb->n].off = (uint32_t)((char *)nlh - nb->buf);
+		nb->msg[nb->n].err = -1;
+		batch_close(nb, nlh);
 	}
-	b->len = w;
-	b->n = n;
+	tmp = *b;
+	*b = *nb;
+	*nb = tmp;
+	return 0;
 }
 
 /*
@@ -2406,6 +2461,7 @@ static void batch_drop_gone(struct nfttab_batch *b)
 static int pinhole_commit(struct nfttab *t)
 {
 	struct nfttab_batch *b = &t->pend;
+	unsigned int rounds = 0;
 	int rc = -1;
 
 	if (t->pend_err) {
@@ -2420,18 +2476,21 @@ static int pinhole_commit(struct nfttab *t)
 
 		if (batch_send(t, b, false, 0) == 0)
 			break;
-		if (b->begin_err)
+		if (b->begin_err || ++rounds > NFTTAB_COMMIT_ROUNDS)
 			only_gone = false;
 		for (i = 0; i < b->n && only_gone; i++) {
 			const struct nfttab_msg *m = &b->msg[i];
 
 			/* a closing key for a table that is gone too */
-			if (m->err > 0 && !(m->err == ENOENT &&
-					    (m->type == NFT_MSG_DELSETELEM ||
-					     m->closing)))
-				only_gone = false;
-			if (m->err < 0)
-				only_gone = false;	/* no ACK */
+			if (m->err == ENOENT &&
+			    (m->type == NFT_MSG_DELSETELEM || m->closing))
+				continue;
+			/* a pinhole add on a key that exists: replaced */
+			if (m->err == EEXIST && m->pset >= 0 && !m->closing &&
+			    m->type == NFT_MSG_NEWSETELEM)
+				continue;
+			if (m->err != 0)
+				only_gone = false;	/* or no ACK (-1) */
 		}
 		if (!only_gone) {
 			int saved = errno;
@@ -2440,7 +2499,12 @@ static int pinhole_commit(struct nfttab *t)
 			errno = saved;
 			goto out;
 		}
-		batch_drop_gone(b);
+		if (batch_rework(t, b)) {
+			seterr(t->err, sizeof(t->err), "pinholes: %s",
+			       strerror(ENOMEM));
+			errno = ENOMEM;
+			goto out;
+		}
 	}
 	if (!t->rechecking)
 		recheck_note_commit(t, b);
@@ -2811,10 +2875,13 @@ int nfttab_pinhole_exists(struct nfttab *t, const struct pinhole *ph)
  *     re-created and is deleted, the closing key staying (deleting both
  *     in one transaction is not safe: the generation flip hides both at
  *     once, and a packet between its two lookups re-creates it again);
- *     otherwise (absent, or tagged: a call took the key since, through
- *     this handle or another) the closing key is deleted, done;
- *  3. after a deletion in step 2, NFTTAB_RECHECK_MS later, the closing key
- *     is deleted.
+ *     a tagged one belongs to a call that took the key since (through
+ *     this handle or another): the closing key is deleted at once, done;
+ *  3. otherwise, NFTTAB_RECHECK_MS later, the closing key is deleted (not
+ *     in step 2 even when the element was absent: another handle may
+ *     just have deleted one, as every worker closes an adopted call).
+ * A step that fails (a lookup, a commit) is tried again NFTTAB_RECHECK_MS
+ * later, NFTTAB_RECHECK_TRIES times.
  * An open of a key this handle is still closing deletes its closing key in
  * the open's own transaction.  Closing elements time out a second after
  * anything re-created under them (NFTTAB_CLOSING_EXTRA_MS), so a voipfwd
@@ -2836,9 +2903,14 @@ static struct nfttab_recheck *recheck_at(struct nfttab *t, unsigned int i)
 	return &t->rechecks[(t->recheck_head + i) % NFTTAB_RECHECK_MAX];
 }
 
-/* Append to the ring; due times only grow, so it stays in due order. */
-static void recheck_push(struct nfttab *t, int8_t pset, const uint8_t *key,
-			 uint8_t stage, uint64_t due_ms)
+/*
+ * Append to the ring (every entry is due NFTTAB_RECHECK_MS after it is
+ * pushed, so due times only grow and it stays in due order); the entry,
+ * or NULL when there is no room (counted).
+ */
+static struct nfttab_recheck *recheck_push(struct nfttab *t, int8_t pset,
+					   const uint8_t *key, uint8_t stage,
+					   uint64_t due_ms)
 {
 	struct nfttab_recheck *r;
 
@@ -2846,19 +2918,21 @@ static void recheck_push(struct nfttab *t, int8_t pset, const uint8_t *key,
 		t->rechecks = calloc(NFTTAB_RECHECK_MAX, sizeof(*t->rechecks));
 		if (!t->rechecks) {
 			t->recheck_st.overflow++;
-			return;
+			return NULL;
 		}
 	}
 	if (t->recheck_n == NFTTAB_RECHECK_MAX) {
 		t->recheck_st.overflow++;
-		return;
+		return NULL;
 	}
 	r = recheck_at(t, t->recheck_n++);
 	r->due_ms = due_ms;
 	r->pset = pset;
 	r->stage = stage;
+	r->tries = 0;
 	r->cancelled = false;
 	memcpy(r->key, key, NFTTAB_KEY_MAX);
+	return r;
 }
 
 /* The close of @key in @ps this handle has in progress, or NULL. */
@@ -2972,12 +3046,56 @@ static int elem_lookup(struct nfttab *t, const struct nfttab_pset *ps,
 	return -1;
 }
 
+/*
+ * Step 2 of a close whose key @r names: look the element up and queue
+ * what follows.  Returns what the entry does next: 3 (delete the closing
+ * key later), 0 (done), or -1 (the lookup failed: try again).
+ */
+static int recheck_step2(struct nfttab *t, const struct nfttab_recheck *r,
+			 bool *deleted)
+{
+	const struct nfttab_pset *ps = &nfttab_psets[r->pset];
+	bool tagged;
+	int found = elem_lookup(t, ps, r->key, &tagged);
+
+	*deleted = false;
+	if (found < 0)
+		return -1;
+	t->recheck_st.checked++;
+	if (found && tagged) {
+		/* a call took the key again (this handle or another): its
+		 * media must not wait for the closing key any longer */
+		return pinhole_queue_key(t, ps, r->key, NFT_MSG_DELSETELEM,
+					 true, NULL) ? -1 : 0;
+	}
+	if (found) {
+		/* what the packet path re-created: harmless under the
+		 * closing key, so deleting it races nothing */
+		*deleted = true;
+		return pinhole_queue_key(t, ps, r->key, NFT_MSG_DELSETELEM,
+					 false, NULL) ? -1 : 3;
+	}
+	/*
+	 * Absent.  The closing key goes in a step of its own, not now:
+	 * another handle may have deleted a re-created element a moment
+	 * ago (every worker closes an adopted call's pinholes on kill-call),
+	 * and a packet between the rule's two lookups across both commits
+	 * would re-create it.
+	 */
+	return 3;
+}
+
 int nfttab_pinhole_recheck(struct nfttab *t)
 {
-	struct nfttab_recheck done[NFTTAB_RECHECK_BURST];
+	struct {
+		struct nfttab_recheck	r;	/* the step taken */
+		int			next;	/* 3, 0 (done), -1 (failed) */
+		bool			queued;	/* a message in the commit */
+		bool			deleted; /* a re-created element */
+	} done[NFTTAB_RECHECK_BURST];
 	unsigned int i, n = 0, n_deleted = 0;
 	uint64_t now;
-	bool failed;
+	bool failed = false;
 	int rc = 0;
 
 	if (nfttab_lock(t))
@@ -2988,56 +3106,61 @@ int nfttab_pinhole_recheck(struct nfttab *t)
 	now = mono_ms();
 	while (t->recheck_n && n < NFTTAB_RECHECK_BURST) {
 		struct nfttab_recheck *r = recheck_at(t, 0);
-		const struct nfttab_pset *ps = &nfttab_psets[r->pset];
-		bool tagged = false, delete_pinhole = false;
-		int found;
+		unsigned int queued = t->pend.n;
 
 		if (r->due_ms > now)
 			break;
-		if (r->cancelled)
-			goto next;
-		if (r->stage == 2) {
-			found = elem_lookup(t, ps, r->key, &tagged);
-			if (found < 0) {
-				/* the closing key keeps anything re-created
-				 * harmless until both time out */
-				rc = -1;
-				t->recheck_st.failed++;
-				goto next;
-			}
-			t->recheck_st.checked++;
-			delete_pinhole = found && !tagged;
+		if (!r->cancelled) {
+			done[n].r = *r;
+			done[n].deleted = false;
+			if (r->stage == 2)
+				done[n].next = recheck_step2(t, r,
+							     &done[n].deleted);
+			else
+				done[n].next = pinhole_queue_key(t,
+						&nfttab_psets[r->pset], r->key,
+						NFT_MSG_DELSETELEM, true, NULL) ?
+					       -1 : 0;
+			done[n].queued = t->pend.n > queued;
+			n_deleted += done[n].deleted;
+			n++;
 		}
-		if (pinhole_queue_key(t, ps, r->key, NFT_MSG_DELSETELEM,
-				      !delete_pinhole, NULL))
-			break;	/* the commit below fails */
-		done[n] = *r;
-		done[n++].stage = delete_pinhole ? 3 : 0;
-		n_deleted += delete_pinhole;
-next:
 		t->recheck_head = (t->recheck_head + 1) % NFTTAB_RECHECK_MAX;
 		t->recheck_n--;
 	}
-	if (!t->pend.n && !t->pend_err)
-		goto out;
-	t->rechecking = true;
-	failed = pinhole_commit(t) != 0;
-	t->rechecking = false;
-	if (failed) {
-		/* nothing of it is live; the closing keys time out after
-		 * anything re-created under them, so no retry is needed */
-		t->recheck_st.failed += n;
-		rc = -1;
-		goto out;
+	if (t->pend.n || t->pend_err) {
+		t->rechecking = true;
+		failed = pinhole_commit(t) != 0;
+		t->rechecking = false;
 	}
-	t->recheck_st.reclosed += n_deleted;
+	if (failed)
+		rc = -1;	/* nothing of it is live */
+	else
+		t->recheck_st.reclosed += n_deleted;
+	now = mono_ms();
+	for (i = 0; i < n; i++) {
+		struct nfttab_recheck *r = &done[i].r, *pushed;
+		bool again = done[i].next < 0 || (failed && done[i].queued);
+
+		if (again) {
+			/* the same step after a pause; in the end the
+			 * closing key is left to its timeout */
+			rc = -1;
+			if (++r->tries > NFTTAB_RECHECK_TRIES) {
+				t->recheck_st.failed++;
+				continue;
+			}
+			pushed = recheck_push(t, r->pset, r->key, r->stage,
+					      now + NFTTAB_RECHECK_MS);
+			if (pushed)
+				pushed->tries = r->tries;
+		} else if (done[i].next == 3) {
+			recheck_push(t, r->pset, r->key, 3,
+				     now + NFTTAB_RECHECK_MS);
+		}
+	}
 	if (!rc)
 		rc = (int)n_deleted;
-	/* step 3 for what step 2 deleted */
-	now = mono_ms() + NFTTAB_RECHECK_MS;
-	for (i = 0; i < n; i++)
-		if (done[i].stage == 3)
-			recheck_push(t, done[i].pset, done[i].key, 3, now);
 out:
 	nfttab_unlock(t);
 	return rc;
@@ -3204,7 +3327,7 @@ bool nfttab_ban_reason_ok(const char *s)
 	size_t n;
 
 	for (n = 0; s[n]; n++)
-		if (n >= NFTTAB_BAN_REASON_MAX || s[n] < 0x20 || s[n] > 0x7e ||
+		if (n >= NFTTAB_BAN_REASON_MAX || s[n] <= 0x20 || s[n] > 0x7e ||
 		    s[n] == '"' || s[n] == '\\')
 			return false;
 	return true;

@@ -158,6 +158,16 @@ int nfttab_pinhole_exists(struct nfttab *t, const struct pinhole *ph);
 int nfttab_pinhole_recheck(struct nfttab *t);
 int nfttab_pinhole_recheck_wait(struct nfttab *t);
 
+/*
+ * nfttab_settle_closes - finish the closes a stopped voipfwd left in the
+ * closing sets (the same steps: wait out packets in flight, delete what
+ * they re-created, wait, delete the closing keys; up to 200 ms, nothing
+ * when the sets are empty).  For start-up, after nfttab_install and
+ * before any close of this process.  0, or -1 (nfttab_error): the keys
+ * left then time out (the pinhole timeout and a second).
+ */
+int nfttab_settle_closes(struct nfttab *t);
+
 /**
  * struct nfttab_recheck_stats - closes on one handle.
  * @checked:  elements looked up after their close
@@ -197,8 +207,10 @@ int nfttab_remove(struct nfttab *t, char *err, size_t errlen);
  * element that is already gone (timed out) is success; the other
  * changes of the batch still commit together (the kernel has no "delete
  * if present" before 6.3: nfttab resends the batch without the deletions
- * it refused with ENOENT).  An add of a key that exists keeps that
- * element and its tag.  An add or del that cannot be queued (EINVAL,
+ * it refused with ENOENT).  An add of a key that exists replaces that
+ * element, tag and timeout (the kernel refuses the exclusive add; nfttab
+ * puts a delete before it and resends: what the packet path re-created
+ * under a closing key, or another worker's element).  An add or del that cannot be queued (EINVAL,
  * ENOMEM) makes the next commit fail, so that the caller's view of the
  * pinholes and the kernel's stay in step.  After a failed commit nothing
  * of the batch is live and nfttab_error() names the refused element.
@@ -269,7 +281,7 @@ unsigned int nfttab_pinhole_pending(const struct nfttab *t);
  * @expires_ms: (dump) what is left of it; 0 without a timeout
  * @reason:     why, "" for none: kept with the element as nft's comment
  *              ("nft list set" shows it), so it survives a restart;
- *              printable ASCII without quotes or backslashes, at most
+ *              printable ASCII without spaces, quotes or backslashes, at most
  *              NFTTAB_BAN_REASON_MAX bytes (nfttab_ban_reason_ok)
  *
  * Every packet from a banned address that reaches the forward or input
