@@ -14,6 +14,7 @@
 #include <syslog.h>
 
 #include "detect/scanner.h"
+#include "policy/policy.h"
 #include "fileid.h"
 #include "kassist.h"
 #include "kmod/vfkmod.h"
@@ -43,6 +44,7 @@ static uint32_t mul_cap(uint32_t v, uint32_t x, uint32_t max)
 /*
  * The scanner list's patterns, "^" before anchored ones; how many (no
  * file: none), or -1 when it cannot be read or does not parse (@err).
+ * Read as the zones' policy reads it (policy_read_file, sippolicy.c).
  */
 static int load_patterns(const char *path, struct scanner_list *sl,
 			 char (*text)[SCANNER_PATTERN_MAX + 2],
@@ -52,20 +54,11 @@ static int load_patterns(const char *path, struct scanner_list *sl,
 	char *buf;
 	size_t len;
 	int n = 0;
-	FILE *f;
 
-	f = fopen(path, "r");
-	if (!f) {
+	if (policy_read_file(path, &buf, &len)) {
 		if (errno == ENOENT)
 			return 0;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	buf = malloc(1 << 20);
-	len = buf ? fread(buf, 1, 1 << 20, f) : 0;
-	fclose(f);
-	if (!buf) {
-		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
 		return -1;
 	}
 	if (scanner_list_parse(sl, buf, len, path, err, errlen)) {
