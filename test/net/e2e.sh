@@ -165,7 +165,7 @@ uas() {
 	shift 3
 	eval "addr=\$PBX$fam"
 	lab_sipp "$NS_PBX" "$name-uas" -sf "$sf" -i "$addr" -p 5060 -mi "$addr" \
-		-mp 16000 -m 1 "$@"
+		-mp 16000 -m 1 -trace_msg -message_file "$lab_tmp/$name-uas.msg" "$@"
 	uas=$lab_last
 	case " $* " in *" t1 "*) l=-Hltn ;; *) l=-Hlun ;; esac
 	listening() { [ -n "$(ip netns exec "$NS_PBX" ss $l 'sport = :5060')" ]; }
@@ -193,8 +193,16 @@ sipp_ok() {
 	if [ "$rc" -eq 0 ]; then
 		ok "$1: SIPp $2 completed its scenario"
 	else
-		fail "$1: SIPp $2 exited with $rc: $(grep -h -v '^$' "$lab_tmp/$1-$2.err" \
-			2>/dev/null | tail -n 2 | tr '\n' ' ')"
+		fail "$1: SIPp $2 exited with $rc"
+		# SIPp's error names the message it did not expect, which
+		# spans lines; the trace has what came before it
+		sed -n '1,40p' "$lab_tmp/$1-$2.err" 2>/dev/null |
+			sed '/^[[:space:]]*$/d; s/^/    /'
+		if [ -s "$lab_tmp/$1-$2.msg" ]; then
+			echo "  the last messages of its trace:"
+			grep -E '^(-----|[A-Z]+ sip:|SIP/2\.0 [0-9]|CSeq:)|message (sent|received)' \
+				"$lab_tmp/$1-$2.msg" | tail -n 30 | sed 's/^/    /'
+		fi
 	fi
 }
 
@@ -420,6 +428,10 @@ want_pinholes "cancel: no pinholes after the CANCEL" 1
 expect "cancel: no call left" "$(lab_ctl calls)" ""
 monitor_stop
 expect "cancel: elements added and deleted (nft monitor)" "$adds $dels" "4 4"
+# the phone takes the CANCEL's 200 and the 487 in either order; a 200 lost
+# to a failed commit (fail-closed drops its message) would show here
+expect "cancel: no pinhole commit failed so far (voipfwd's log)" \
+	"$(grep -c 'pinhole commit failed' "$lab_log")" 0
 
 echo "--- 486 Busy Here"
 monitor_start
