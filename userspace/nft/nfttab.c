@@ -125,6 +125,8 @@
 #define NFTTAB_RECHECK_MS	100
 #define NFTTAB_RECHECK_MAX	4096
 #define NFTTAB_RECHECK_BURST	128
+/* room for one GETSETELEM: ~110 bytes with the longest set name and key */
+#define NFTTAB_LOOKUP_MSG	256
 /* a step that failed (a lookup, a commit) is tried again, NFTTAB_RECHECK_MS
  * later, this many times; then its closing key is left to time out */
 #define NFTTAB_RECHECK_TRIES	10
@@ -427,6 +429,9 @@ struct nfttab {
 	struct nfttab_recheck_stats recheck_st;
 	char			err[512];
 	char			rbuf[NFTTAB_RBUF_SIZE];
+	/* elems_lookup's requests */
+	char			qbuf[NFTTAB_RECHECK_BURST * NFTTAB_LOOKUP_MSG]
+				__attribute__((aligned(8)));
 };
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -3004,71 +3009,159 @@ static int tagged_elem_cb(struct nftnl_set_elem *e, void *data)
 	return 0;
 }
 
-static int tagged_cb(const struct nlmsghdr *nlh, void *data)
+/* One key to look up (elems_lookup). */
+struct elem_query {
+	const struct nfttab_pset	*ps;
+	const uint8_t			*key;
+	int				found;	/* 1, 0 (absent), -1 */
+	int				err;	/* errno when -1 */
+	bool				tagged;	/* voipfw's userdata */
+	bool				data;	/* the element came */
+	bool				answered; /* its ACK came */
+};
+
+/* Read the replies elems_lookup's send left queued, without waiting. */
+static void lookup_replies(struct nfttab *t, struct elem_query *q,
+			   unsigned int n, uint32_t seq0)
 {
-	return dump_msg(nlh, tagged_elem_cb, data) ? MNL_CB_ERROR : MNL_CB_OK;
+	int fd = mnl_socket_get_fd(t->nl);
+
+	for (;;) {
+		ssize_t r = recv(fd, t->rbuf, sizeof(t->rbuf), MSG_DONTWAIT);
+		const struct nlmsghdr *nlh;
+		int len;
+
+		if (r < 0) {
+			/* ENOBUFS: replies were lost; the rest still wait */
+			if (errno == EINTR || errno == ENOBUFS)
+				continue;
+			return;		/* EAGAIN: all read */
+		}
+		len = (int)r;
+		for (nlh = (const struct nlmsghdr *)t->rbuf;
+		     mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			uint32_t i = nlh->nlmsg_seq - seq0;
+			const struct nlmsgerr *e;
+
+			if (nlh->nlmsg_pid != t->portid || i >= n ||
+			    q[i].answered)
+				continue;	/* not one of these */
+			if (nlh->nlmsg_type != NLMSG_ERROR) {
+				q[i].data = true;
+				if (dump_msg(nlh, tagged_elem_cb,
+					     &q[i].tagged))
+					q[i].err = EPROTO;
+				continue;
+			}
+			e = mnl_nlmsg_get_payload(nlh);
+			q[i].answered = true;
+			if (e->error == -ENOENT) {
+				q[i].found = 0;
+			} else if (e->error) {
+				q[i].err = -e->error;
+			} else if (q[i].data && !q[i].err) {
+				q[i].found = 1;
+			} else if (!q[i].err) {
+				/* acknowledged, but its element was lost */
+				q[i].err = ENOBUFS;
+			}
+		}
+	}
 }
 
 /*
- * GETSETELEM of one key of set @ps: 1 with *@tagged (voipfw's userdata),
- * 0 when absent (an expired element is absent too), -1 with t->err.
+ * GETSETELEM of @n keys (at most NFTTAB_RECHECK_BURST), every request in
+ * one send.  The kernel answers each while the send runs (nf_tables looks
+ * elements up in the sender's context), so every reply is queued when it
+ * returns and is read without waiting.  Each query gets found 1 (with
+ * tagged: voipfw's userdata), 0 (absent; an expired element is absent
+ * too) or -1 with err: its own error, or a reply the socket had no room
+ * for.  Returns how many failed, with t->err naming the first.
  */
+static unsigned int elems_lookup(struct nfttab *t, struct elem_query *q,
+				 unsigned int n)
+{
+	struct nftnl_set_elem *e = t->elem;
+	uint32_t seq0 = t->seq;
+	unsigned int i, failed = 0;
+	size_t len = 0;
+
+	for (i = 0; i < n; i++) {
+		struct nlmsghdr *nlh;
+		struct nlattr *nest;
+
+		q[i].found = -1;
+		q[i].err = 0;
+		q[i].tagged = q[i].data = q[i].answered = false;
+		nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, q[i].key,
+				   q[i].ps->key_len);
+		nftnl_set_elem_unset(e, NFTNL_SET_ELEM_TIMEOUT);
+		nftnl_set_elem_unset(e, NFTNL_SET_ELEM_USERDATA);
+		nlh = nftnl_nlmsg_build_hdr(t->qbuf + len, NFT_MSG_GETSETELEM,
+					    NFPROTO_INET, NLM_F_ACK, t->seq++);
+		nest = elems_start(nlh, q[i].ps->name);
+		nftnl_set_elem_nlmsg_build(nlh, e, 1);
+		mnl_attr_nest_end(nlh, nest);
+		len += MNL_ALIGN(nlh->nlmsg_len);
+	}
+	/* an element's reply, then its ACK, for each */
+	grow_sockbuf(t, SO_RCVBUFFORCE, SO_RCVBUF, &t->rcvbuf,
+		     (size_t)n * (NFTTAB_MSG_MAX + NFTTAB_ACK_COST) +
+		     NFTTAB_SOCKBUF_SLACK);
+	if (mnl_socket_sendto(t->nl, t->qbuf, len) < 0) {
+		int saved = errno;
+
+		for (i = 0; i < n; i++)
+			q[i].err = saved;
+	} else {
+		lookup_replies(t, q, n, seq0);
+	}
+	for (i = 0; i < n; i++) {
+		if (q[i].found >= 0)
+			continue;
+		if (!q[i].err)
+			q[i].err = q[i].answered ? EPROTO : ENOBUFS;
+		if (!failed++)
+			seterr(t->err, sizeof(t->err),
+			       "looking up an element of set %s: %s",
+			       q[i].ps->name, strerror(q[i].err));
+	}
+	return failed;
+}
+
+/* One key: 1 with *@tagged, 0 when absent, -1 with t->err and errno. */
 static int elem_lookup(struct nfttab *t, const struct nfttab_pset *ps,
 		       const uint8_t *key, bool *tagged)
 {
-	struct nftnl_set_elem *e = t->elem;
-	union {
-		char			buf[512];
-		struct nlmsghdr		align;
-	} req;
-	struct nlmsghdr *nlh;
-	struct nlattr *nest;
-	int saved;
+	struct elem_query q = { .ps = ps, .key = key };
 
-	*tagged = false;
-	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, ps->key_len);
-	nftnl_set_elem_unset(e, NFTNL_SET_ELEM_TIMEOUT);
-	nftnl_set_elem_unset(e, NFTNL_SET_ELEM_USERDATA);
-	memset(&req, 0, sizeof(req));
-	nlh = nftnl_nlmsg_build_hdr(req.buf, NFT_MSG_GETSETELEM, NFPROTO_INET,
-				    NLM_F_ACK, t->seq++);
-	nest = elems_start(nlh, ps->name);
-	nftnl_set_elem_nlmsg_build(nlh, e, 1);
-	mnl_attr_nest_end(nlh, nest);
-	if (request(t, nlh, tagged_cb, tagged) == 0)
-		return 1;
-	if (errno == ENOENT)
-		return 0;
-	saved = errno;
-	seterr(t->err, sizeof(t->err), "looking up an element of set %s: %s",
-	       ps->name, strerror(saved));
-	errno = saved;
-	return -1;
+	if (elems_lookup(t, &q, 1))
+		errno = q.err;
+	*tagged = q.tagged;
+	return q.found;
 }
 
 /*
- * Step 2 of a close whose key @r names: look the element up and queue
+ * Step 2 of a close whose key @r names, the element looked up (@q): queue
  * what follows.  Returns what the entry does next: 3 (delete the closing
  * key later), 0 (done), or -1 (the lookup failed: try again).
  */
 static int recheck_step2(struct nfttab *t, const struct nfttab_recheck *r,
-			 bool *deleted)
+			 const struct elem_query *q, bool *deleted)
 {
 	const struct nfttab_pset *ps = &nfttab_psets[r->pset];
-	bool tagged;
-	int found = elem_lookup(t, ps, r->key, &tagged);
 
 	*deleted = false;
-	if (found < 0)
+	if (q->found < 0)
 		return -1;
 	t->recheck_st.checked++;
-	if (found && tagged) {
+	if (q->found && q->tagged) {
 		/* a call took the key again (this handle or another): its
 		 * media must not wait for the closing key any longer */
 		return pinhole_queue_key(t, ps, r->key, NFT_MSG_DELSETELEM,
 					 true, NULL) ? -1 : 0;
 	}
-	if (found) {
+	if (q->found) {
 		/* what the packet path re-created: harmless under the
 		 * closing key, so deleting it races nothing */
 		*deleted = true;
@@ -3093,7 +3186,8 @@ int nfttab_pinhole_recheck(struct nfttab *t)
 		bool			queued;	/* a message in the commit */
 		bool			deleted; /* a re-created element */
 	} done[NFTTAB_RECHECK_BURST];
-	unsigned int i, n = 0, n_deleted = 0;
+	struct elem_query q[NFTTAB_RECHECK_BURST];
+	unsigned int i, n = 0, n_q = 0, n_deleted = 0;
 	uint64_t now;
 	bool failed = false;
 	int rc = 0;
@@ -3103,30 +3197,42 @@ int nfttab_pinhole_recheck(struct nfttab *t)
 	/* the caller's own changes go first, in their own commit */
 	if (t->pend.n || t->pend_err || !t->recheck_n)
 		goto out;
+	/* the steps that are due, and one send for their lookups */
 	now = mono_ms();
 	while (t->recheck_n && n < NFTTAB_RECHECK_BURST) {
 		struct nfttab_recheck *r = recheck_at(t, 0);
-		unsigned int queued = t->pend.n;
 
 		if (r->due_ms > now)
 			break;
 		if (!r->cancelled) {
 			done[n].r = *r;
-			done[n].deleted = false;
-			if (r->stage == 2)
-				done[n].next = recheck_step2(t, r,
-							     &done[n].deleted);
-			else
-				done[n].next = pinhole_queue_key(t,
-						&nfttab_psets[r->pset], r->key,
-						NFT_MSG_DELSETELEM, true, NULL) ?
-					       -1 : 0;
-			done[n].queued = t->pend.n > queued;
-			n_deleted += done[n].deleted;
+			if (r->stage == 2) {
+				q[n_q].ps = &nfttab_psets[r->pset];
+				q[n_q].key = done[n].r.key;
+				n_q++;
+			}
 			n++;
 		}
 		t->recheck_head = (t->recheck_head + 1) % NFTTAB_RECHECK_MAX;
 		t->recheck_n--;
+	}
+	if (n_q)
+		elems_lookup(t, q, n_q);
+	for (i = 0, n_q = 0; i < n; i++) {
+		struct nfttab_recheck *r = &done[i].r;
+		unsigned int queued = t->pend.n;
+
+		done[i].deleted = false;
+		if (r->stage == 2)
+			done[i].next = recheck_step2(t, r, &q[n_q++],
+						     &done[i].deleted);
+		else
+			done[i].next = pinhole_queue_key(t,
+					&nfttab_psets[r->pset], r->key,
+					NFT_MSG_DELSETELEM, true, NULL) ?
+				       -1 : 0;
+		done[i].queued = t->pend.n > queued;
+		n_deleted += done[i].deleted;
 	}
 	if (t->pend.n || t->pend_err) {
 		t->rechecking = true;
@@ -3249,17 +3355,25 @@ static int closing_settle(struct nfttab *t)
 	}
 	sleep_ms(NFTTAB_RECHECK_MS);
 	t->rechecking = true;
-	for (i = 0; i < c.n; i++) {
-		const struct nfttab_pset *ps = &nfttab_psets[c.psets[i]];
-		bool tagged;
-		int found = elem_lookup(t, ps, c.key[i], &tagged);
+	for (i = 0; i < c.n; i += NFTTAB_RECHECK_BURST) {
+		struct elem_query q[NFTTAB_RECHECK_BURST];
+		unsigned int j, m = c.n - i;
 
-		if (found < 0)
+		if (m > NFTTAB_RECHECK_BURST)
+			m = NFTTAB_RECHECK_BURST;
+		for (j = 0; j < m; j++) {
+			q[j].ps = &nfttab_psets[c.psets[i + j]];
+			q[j].key = c.key[i + j];
+		}
+		if (elems_lookup(t, q, m))
 			goto out_commit;
-		if (found && !tagged) {
-			pinhole_queue_key(t, ps, c.key[i], NFT_MSG_DELSETELEM,
-					  false, NULL);
-			dead++;
+		for (j = 0; j < m; j++) {
+			if (q[j].found && !q[j].tagged) {
+				pinhole_queue_key(t, q[j].ps, q[j].key,
+						  NFT_MSG_DELSETELEM, false,
+						  NULL);
+				dead++;
+			}
 		}
 	}
 	if (dead && pinhole_commit(t))
