@@ -413,6 +413,118 @@ static bool nft_has(const char *set, const char *key)
 	return system(cmd) == 0;
 }
 
+/* How many elements of table voipfw's set @set hold "10.0.8." (nft's view). */
+static int nft_count_808(const char *set)
+{
+	char cmd[160], line[4096];
+	FILE *f;
+	int n = 0;
+
+	snprintf(cmd, sizeof(cmd), "nft list set inet voipfw %s", set);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		for (char *p = line; (p = strstr(p, "10.0.8.")); p++)
+			n++;
+	return pclose(f) == 0 ? n : -1;
+}
+
+/*
+ * Many closes at once (more than one step's burst, so several lookups of
+ * many keys in one send; enough keys that the index of closes in
+ * progress has chains), twice (the second round reuses the ring's slots):
+ * 3000 pinholes opened and closed; every third opened again at once (the
+ * open finds its close and takes the key out of the closing set); every
+ * fifth of the others re-created untagged, as media in flight would.
+ * When the steps end: the re-created ones are deleted, the reopened ones
+ * stay, no key is closing.
+ */
+static void selftest_recheck_many(struct nfttab *t)
+{
+	const struct pinhole_backend_ops *ops = &nfttab_pinhole_ops;
+	enum { N = 3000 };
+	static struct pinhole ph[N];
+	struct nfttab_recheck_stats st0, st;
+	int i, round, bad = 0;
+
+	for (i = 0; i < N; i++) {
+		char call[32], addr[32];
+
+		snprintf(call, sizeof(call), "many-%d", i);
+		snprintf(addr, sizeof(addr), "10.0.8.%d", 1 + i / 200);
+		ph[i] = mk(4, addr, (uint16_t)(30000 + 2 * (i % 200)), NULL,
+			   call, 0, false, 0);
+	}
+	for (round = 1; round <= 2; round++) {
+		FILE *nft;
+		int n_re = 0, steps = 0;
+
+		while (recheck_due(t))
+			nfttab_pinhole_recheck(t);
+		nfttab_pinhole_recheck_stats(t, &st0);
+		for (i = 0; i < N; i++)
+			if (ops->add(t, &ph[i]))
+				bad++;
+		CHECK(!bad && ops->commit(t) == 0, "round %d: open %d: %s",
+		      round, N, nfttab_error(t));
+		for (i = 0; i < N; i++)
+			ops->del(t, &ph[i]);
+		CHECK(ops->commit(t) == 0, "round %d: close %d: %s", round, N,
+		      nfttab_error(t));
+		CHECK(nft_count_808("closing4") == N, "round %d: %d keys closing",
+		      round, N);
+		for (i = 0; i < N; i += 3)
+			ops->add(t, &ph[i]);
+		CHECK(ops->commit(t) == 0, "round %d: open again: %s", round,
+		      nfttab_error(t));
+		CHECK(nft_count_808("closing4") == N - N / 3,
+		      "round %d: the reopened keys are no longer closing "
+		      "(%d closing)", round, nft_count_808("closing4"));
+		nft = popen("nft -f -", "w");
+		CHECK(nft != NULL, "nft -f");
+		for (i = 1; nft && i < N; i++) {
+			if (i % 3 == 0 || i % 5)
+				continue;
+			fprintf(nft, "add element inet voipfw pinhole4 { "
+				"%u.%u.%u.%u . %u timeout 30s }\n",
+				ph[i].daddr[0], ph[i].daddr[1], ph[i].daddr[2],
+				ph[i].daddr[3], ph[i].dport);
+			n_re++;
+		}
+		CHECK(nft && pclose(nft) == 0, "round %d: re-create %d "
+		      "untagged", round, n_re);
+		while (recheck_due(t) && steps++ < 1000)
+			if (nfttab_pinhole_recheck(t) < 0)
+				bad++;
+		CHECK(bad == 0, "round %d: %d steps failed: %s", round, bad,
+		      nfttab_error(t));
+		nfttab_pinhole_recheck_stats(t, &st);
+		CHECK(st.reclosed - st0.reclosed == (unsigned long long)n_re &&
+		      st.checked - st0.checked == N - N / 3 &&
+		      st.overflow == 0,
+		      "round %d: %llu of %d re-created deleted, %llu of %d "
+		      "checked, %llu overflow", round,
+		      (unsigned long long)(st.reclosed - st0.reclosed), n_re,
+		      (unsigned long long)(st.checked - st0.checked), N - N / 3,
+		      (unsigned long long)st.overflow);
+		CHECK(nft_count_808("closing4") == 0,
+		      "round %d: no key closing at the end", round);
+		CHECK(nft_count_808("pinhole4") == N / 3,
+		      "round %d: the %d reopened open, nothing else (%d)",
+		      round, N / 3, nft_count_808("pinhole4"));
+		for (i = 0; i < N; i += 3)
+			ops->del(t, &ph[i]);
+		CHECK(ops->commit(t) == 0, "round %d: close the reopened: %s",
+		      round, nfttab_error(t));
+		while (recheck_due(t) && steps++ < 2000)
+			nfttab_pinhole_recheck(t);
+		CHECK(nft_count_808("pinhole4") == 0 &&
+		      nft_count_808("closing4") == 0, "round %d: all closed",
+		      round);
+	}
+}
+
 /*
  * Closes: the key goes into the closing set with the delete; 100 ms later
  * an untagged element back under it (what a packet in flight re-creates)
@@ -832,6 +944,7 @@ static int selftest(const struct nfttab_config *base)
 	/* after the counts above: it takes seconds under TCG, and the
 	 * short pinholes would time out meanwhile */
 	selftest_recheck(t, &cfg);
+	selftest_recheck_many(t);
 
 	/* errors name the element: the table is gone under our feet */
 	CHECK(nfttab_remove(t, err, sizeof(err)) == 0, "remove: %s", err);

@@ -100,6 +100,7 @@
 #include <libnftnl/udata.h>
 
 #include "nfttab.h"
+#include "../hash/siphash.h"
 #include "../netset/netset.h"
 
 /* Room reserved for one message while it is built: ours stay < 1 KiB. */
@@ -125,6 +126,9 @@
 #define NFTTAB_RECHECK_MS	100
 #define NFTTAB_RECHECK_MAX	4096
 #define NFTTAB_RECHECK_BURST	128
+/* buckets of the index of closes in progress by key (a power of 2;
+ * twice NFTTAB_RECHECK_MAX keeps its chains short) */
+#define NFTTAB_RECHECK_BUCKETS	8192
 /* room for one GETSETELEM: ~110 bytes with the longest set name and key */
 #define NFTTAB_LOOKUP_MSG	256
 /* a step that failed (a lookup, a commit) is tried again, NFTTAB_RECHECK_MS
@@ -422,6 +426,11 @@ struct nfttab {
 	enum nfttab_queue_path	path;
 	uint64_t		timeout_ms;
 	struct nfttab_recheck	*rechecks;	/* ring; NULL until needed */
+	/* the ring's index by key: slot + 1 of a bucket's newest entry, and
+	 * per slot the next older one's (0: none); allocated with the ring */
+	uint16_t		*recheck_bucket;
+	uint16_t		*recheck_chain;
+	struct siphash_key	recheck_hkey;
 	unsigned int		recheck_head;
 	unsigned int		recheck_n;
 	unsigned int		closing_queued;
@@ -1747,6 +1756,8 @@ void nfttab_close(struct nfttab *t)
 	batch_free(&t->ctl);
 	batch_free(&t->spare);
 	free(t->rechecks);
+	free(t->recheck_bucket);
+	free(t->recheck_chain);
 	pthread_mutex_destroy(&t->lock);
 	free(t);
 }
@@ -2908,54 +2919,113 @@ static struct nfttab_recheck *recheck_at(struct nfttab *t, unsigned int i)
 	return &t->rechecks[(t->recheck_head + i) % NFTTAB_RECHECK_MAX];
 }
 
+/* The index's bucket of @key in set @pset. */
+static unsigned int recheck_bucket_of(const struct nfttab *t, int8_t pset,
+				      const uint8_t *key)
+{
+	uint8_t buf[1 + NFTTAB_KEY_MAX];
+
+	buf[0] = (uint8_t)pset;
+	memcpy(buf + 1, key, NFTTAB_KEY_MAX);
+	return (unsigned int)siphash(&t->recheck_hkey, buf, sizeof(buf)) &
+	       (NFTTAB_RECHECK_BUCKETS - 1);
+}
+
+/* The ring and its index, at the first close; -1 (counted) without. */
+static int recheck_alloc(struct nfttab *t)
+{
+	t->rechecks = calloc(NFTTAB_RECHECK_MAX, sizeof(*t->rechecks));
+	t->recheck_bucket = calloc(NFTTAB_RECHECK_BUCKETS,
+				   sizeof(*t->recheck_bucket));
+	t->recheck_chain = calloc(NFTTAB_RECHECK_MAX,
+				  sizeof(*t->recheck_chain));
+	if (t->rechecks && t->recheck_bucket && t->recheck_chain) {
+		/* keys come from SDP: a secret hash key, so that nobody
+		 * aims them at one chain (without one, a fixed key: chains
+		 * then cost what a scan of the ring would) */
+		if (siphash_key_random(&t->recheck_hkey))
+			memset(&t->recheck_hkey, 0, sizeof(t->recheck_hkey));
+		return 0;
+	}
+	free(t->rechecks);
+	free(t->recheck_bucket);
+	free(t->recheck_chain);
+	t->rechecks = NULL;
+	t->recheck_bucket = t->recheck_chain = NULL;
+	t->recheck_st.overflow++;
+	return -1;
+}
+
 /*
  * Append to the ring (every entry is due NFTTAB_RECHECK_MS after it is
- * pushed, so due times only grow and it stays in due order); the entry,
- * or NULL when there is no room (counted).
+ * pushed, so due times only grow and it stays in due order) and to its
+ * index; the entry, or NULL when there is no room (counted).
  */
 static struct nfttab_recheck *recheck_push(struct nfttab *t, int8_t pset,
 					   const uint8_t *key, uint8_t stage,
 					   uint64_t due_ms)
 {
 	struct nfttab_recheck *r;
+	unsigned int slot, h;
 
-	if (!t->rechecks) {
-		t->rechecks = calloc(NFTTAB_RECHECK_MAX, sizeof(*t->rechecks));
-		if (!t->rechecks) {
-			t->recheck_st.overflow++;
-			return NULL;
-		}
-	}
+	if (!t->rechecks && recheck_alloc(t))
+		return NULL;
 	if (t->recheck_n == NFTTAB_RECHECK_MAX) {
 		t->recheck_st.overflow++;
 		return NULL;
 	}
-	r = recheck_at(t, t->recheck_n++);
+	slot = (t->recheck_head + t->recheck_n++) % NFTTAB_RECHECK_MAX;
+	r = &t->rechecks[slot];
 	r->due_ms = due_ms;
 	r->pset = pset;
 	r->stage = stage;
 	r->tries = 0;
 	r->cancelled = false;
 	memcpy(r->key, key, NFTTAB_KEY_MAX);
+	h = recheck_bucket_of(t, pset, key);
+	t->recheck_chain[slot] = t->recheck_bucket[h];
+	t->recheck_bucket[h] = (uint16_t)(slot + 1);
 	return r;
 }
 
-/* The close of @key in @ps this handle has in progress, or NULL. */
+/* Take the ring's oldest entry off the ring and out of the index. */
+static void recheck_pop(struct nfttab *t)
+{
+	unsigned int slot = t->recheck_head;
+	const struct nfttab_recheck *r = &t->rechecks[slot];
+	uint16_t *link = &t->recheck_bucket[recheck_bucket_of(t, r->pset,
+							     r->key)];
+
+	/* the oldest of its chain: at the chain's end */
+	while (*link && *link != slot + 1)
+		link = &t->recheck_chain[*link - 1];
+	if (*link)
+		*link = t->recheck_chain[slot];
+	t->recheck_chain[slot] = 0;
+	t->recheck_head = (t->recheck_head + 1) % NFTTAB_RECHECK_MAX;
+	t->recheck_n--;
+}
+
+/* The oldest close of @key in @ps this handle has in progress, or NULL. */
 static struct nfttab_recheck *recheck_find(struct nfttab *t,
 					  const struct nfttab_pset *ps,
 					  const uint8_t *key)
 {
 	int8_t pset = (int8_t)(ps - nfttab_psets);
-	unsigned int i;
+	struct nfttab_recheck *found = NULL;
+	uint16_t at;
 
-	for (i = 0; i < t->recheck_n; i++) {
-		struct nfttab_recheck *r = recheck_at(t, i);
+	if (!t->recheck_n)
+		return NULL;
+	for (at = t->recheck_bucket[recheck_bucket_of(t, pset, key)]; at;
+	     at = t->recheck_chain[at - 1]) {
+		struct nfttab_recheck *r = &t->rechecks[at - 1];
 
 		if (!r->cancelled && r->pset == pset &&
 		    !memcmp(r->key, key, NFTTAB_KEY_MAX))
-			return r;
+			found = r;	/* the chain runs newest first */
 	}
-	return NULL;
+	return found;
 }
 
 /*
@@ -3213,8 +3283,7 @@ int nfttab_pinhole_recheck(struct nfttab *t)
 			}
 			n++;
 		}
-		t->recheck_head = (t->recheck_head + 1) % NFTTAB_RECHECK_MAX;
-		t->recheck_n--;
+		recheck_pop(t);
 	}
 	if (n_q)
 		elems_lookup(t, q, n_q);
