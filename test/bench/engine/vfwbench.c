@@ -2,12 +2,17 @@
 /*
  * vfwbench - the hands of test/bench/engine.sh (make bench).
  *
- *   vfwbench send-sip SECONDS DST MODE SRC...
+ *   vfwbench send-sip [-r RATE] [-c FIRST] SECONDS DST MODE SRC...
  *                                          UDP SIP: MODE calls: call flows
  *                                          (INVITE, 200, ACK, BYE, 200 of
  *                                          distinct calls), call i from
  *                                          SRC[i % n]; MODE options: OPTIONS
- *                                          pings (distinct Call-IDs); sendmmsg
+ *                                          pings (distinct Call-IDs); sendmmsg;
+ *                                          -r: at most RATE messages/s (paced
+ *                                          per batch), else as fast as it can;
+ *                                          -c: call numbers (so SDP addresses
+ *                                          and ports) from FIRST, so that two
+ *                                          senders do not send the same media
  *   vfwbench send-rtp SECONDS SRC DST PORT NPORTS
  *                                          RTP (version 2, 172 bytes) to
  *                                          DST:PORT..PORT+NPORTS-1, sendmmsg
@@ -162,16 +167,26 @@ static int sock_to(const char *src, struct sockaddr_in *sa)
 
 static int send_sip(int argc, char **argv)
 {
-	double end, dur;
+	double start, end, dur, rate = 0;
 	struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(5060) };
 	int fds[64], nsrc, s, options;
-	unsigned long call = 0, sent = 0;
+	unsigned long call = 0, sent = 0, first = 0;
 	static char buf[BATCH][1400];
 	struct mmsghdr mm[BATCH];
 	struct iovec iov[BATCH];
 
+	while (argc > 2 && (!strcmp(argv[1], "-r") || !strcmp(argv[1], "-c"))) {
+		if (!strcmp(argv[1], "-c")) {
+			first = strtoul(argv[2], NULL, 10);
+		} else {
+			rate = atof(argv[2]);
+			if (rate <= 0)
+				die("send-sip: -r %s: a rate above 0", argv[2]);
+		}
+		argc -= 2, argv += 2;
+	}
 	if (argc < 5)
-		die("send-sip SECONDS DST calls|options SRC...");
+		die("send-sip [-r RATE] [-c FIRST] SECONDS DST calls|options SRC...");
 	dur = atof(argv[1]);
 	if (inet_pton(AF_INET, argv[2], &dst.sin_addr) != 1)
 		die("bad dst");
@@ -180,7 +195,8 @@ static int send_sip(int argc, char **argv)
 	nsrc = argc - 3 > 64 ? 64 : argc - 3;
 	for (s = 0; s < nsrc; s++)
 		fds[s] = sock_to(argv[3 + s], &dst);
-	end = now_s() + dur;
+	start = now_s();
+	end = start + dur;
 	while (now_s() < end) {
 		/* a batch: BATCH/5 calls' five messages, one source each;
 		 * sendmmsg per source */
@@ -188,7 +204,8 @@ static int send_sip(int argc, char **argv)
 			int n = 0, k, j, r;
 
 			for (j = 0; j < BATCH / 5; j++, call++) {
-				unsigned long c = call * (unsigned long)nsrc + (unsigned long)s;
+				unsigned long c = first +
+					call * (unsigned long)nsrc + (unsigned long)s;
 
 				for (k = 0; k < 5; k++, n++) {
 					iov[n].iov_base = buf[n];
@@ -211,6 +228,19 @@ static int send_sip(int argc, char **argv)
 					continue;
 				}
 				sent += (unsigned long)r;
+			}
+			/* paced: ahead of RATE, wait until on time */
+			if (rate > 0) {
+				double ahead = (double)sent / rate -
+					       (now_s() - start);
+
+				if (ahead > 0) {
+					struct timespec ts = {
+						(time_t)ahead,
+						(long)((ahead - (double)(time_t)ahead) * 1e9) };
+
+					nanosleep(&ts, NULL);
+				}
 			}
 		}
 	}
