@@ -129,6 +129,10 @@
 /* buckets of the index of closes in progress by key (a power of 2;
  * twice NFTTAB_RECHECK_MAX keeps its chains short) */
 #define NFTTAB_RECHECK_BUCKETS	8192
+_Static_assert(NFTTAB_RECHECK_MAX < 65535,
+	       "the index links slots + 1 in uint16_t");
+_Static_assert((NFTTAB_RECHECK_BUCKETS & (NFTTAB_RECHECK_BUCKETS - 1)) == 0,
+	       "NFTTAB_RECHECK_BUCKETS: a power of 2");
 /* room for one GETSETELEM: ~110 bytes with the longest set name and key */
 #define NFTTAB_LOOKUP_MSG	256
 /* a step that failed (a lookup, a commit) is tried again, NFTTAB_RECHECK_MS
@@ -3116,6 +3120,9 @@ static void lookup_replies(struct nfttab *t, struct elem_query *q,
 			if (nlh->nlmsg_pid != t->portid || i >= n ||
 			    q[i].answered)
 				continue;	/* not one of these */
+			if (nlh->nlmsg_type < NLMSG_MIN_TYPE &&
+			    nlh->nlmsg_type != NLMSG_ERROR)
+				continue;	/* no GET answers with these */
 			if (nlh->nlmsg_type != NLMSG_ERROR) {
 				q[i].data = true;
 				if (dump_msg(nlh, tagged_elem_cb,
@@ -3125,7 +3132,9 @@ static void lookup_replies(struct nfttab *t, struct elem_query *q,
 			}
 			e = mnl_nlmsg_get_payload(nlh);
 			q[i].answered = true;
-			if (e->error == -ENOENT) {
+			if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e))) {
+				q[i].err = EPROTO;	/* a short ACK */
+			} else if (e->error == -ENOENT) {
 				q[i].found = 0;
 			} else if (e->error) {
 				q[i].err = -e->error;
@@ -3156,6 +3165,16 @@ static unsigned int elems_lookup(struct nfttab *t, struct elem_query *q,
 	unsigned int i, failed = 0;
 	size_t len = 0;
 
+	if (n > NFTTAB_RECHECK_BURST) {
+		/* qbuf holds that many: a caller's mistake, not the kernel's */
+		for (i = 0; i < n; i++) {
+			q[i].found = -1;
+			q[i].err = EINVAL;
+		}
+		seterr(t->err, sizeof(t->err), "looking up %u elements at once "
+		       "(at most %u)", n, NFTTAB_RECHECK_BURST);
+		return n;
+	}
 	for (i = 0; i < n; i++) {
 		struct nlmsghdr *nlh;
 		struct nlattr *nest;
