@@ -203,6 +203,37 @@ lab_bg() {
 	lab_pids="$lab_pids $lab_last"
 }
 
+# lab_monitor_begin: nft monitor in the gw all along, its lines in
+# $lab_tmp/monitor; returns once it listens (it reports a table of its
+# own, added and removed in the gw's throwaway namespace), 1 if not within
+# 10 s.  One monitor known to listen, not one per check: under TCG nft
+# takes up to a second to start, and "no element added" would pass unseen.
+lab_monitor_begin() {
+	lab_bg "$NS_GW" "$lab_tmp/monitor" nft monitor
+	lab_wait_for 10 lab_monitor_hears
+}
+lab_monitor_hears() {
+	lab_gw nft add table inet lab_monitor &&
+		lab_gw nft delete table inet lab_monitor &&
+		grep -q '^add table inet lab_monitor' "$lab_tmp/monitor"
+}
+
+# lab_monitor_mark / lab_monitor_count: the pinhole element events nft
+# monitor printed between the two: added in $adds (an exclusive add,
+# voipfwd's, is "create element"), deleted in $dels, and in $lost those
+# it could not print.  nft 1.0.6's monitor forgets the sets of table inet
+# voipfw once a script declares that table again (as every compiled
+# policy does): after that it reports element events only as "W: Received
+# event for an unknown set" or "W: Unable to cache set_elem".
+lab_monitor_mark() { lab_mon0=$(wc -l <"$lab_tmp/monitor"); }
+lab_monitor_count() {
+	sleep 0.3
+	tail -n +$((lab_mon0 + 1)) "$lab_tmp/monitor" >"$lab_tmp/monitor.part"
+	adds=$(grep -c -E '^(add|create) element inet voipfw pinhole' "$lab_tmp/monitor.part")
+	dels=$(grep -c '^delete element inet voipfw pinhole' "$lab_tmp/monitor.part")
+	lost=$(grep -c -e 'event for an unknown set' -e 'cache set_elem' "$lab_tmp/monitor.part")
+}
+
 # lab_sipp NS NAME SIPP-ARGS...: SIPp in the background in NS, in the
 # temporary directory (scenarios, rtp.pcap, logs); its pid in $lab_last.
 # It gives up after $LAB_SIPP_TIMEOUT seconds (default 60).

@@ -116,14 +116,7 @@ for f in phone.sniff pbx.sniff out.sniff out.recv watch; do
 	lab_wait_for 5 test -e "$lab_tmp/$f.ready" ||
 		{ fail "observer $f did not start: $(cat "$lab_tmp/$f.err")"; summary; exit 1; }
 done
-# nft monitor listens once it reports a table of the test's own, added
-# and removed in the gw's throwaway namespace
-lab_bg "$NS_GW" "$lab_tmp/monitor" nft monitor
-monitor_hears() {
-	lab_gw nft add table inet e2e_monitor && lab_gw nft delete table inet e2e_monitor &&
-		grep -q '^add table inet e2e_monitor' "$lab_tmp/monitor"
-}
-lab_wait_for 10 monitor_hears ||
+lab_monitor_begin ||
 	{ fail "nft monitor did not start: $(head -n 3 "$lab_tmp/monitor")"; summary; exit 1; }
 
 # strays HOST [PORT]: how many of the test's marked datagrams reached HOST
@@ -274,20 +267,6 @@ teardown() {
 	expect "$1: no call left" "$(lab_ctl calls)" ""
 }
 
-# monitor_start / monitor_stop: element additions and deletions seen by
-# nft monitor in the gw between the two, in $adds and $dels.  One monitor
-# runs all along, known to listen (started with the observers): one per check
-# might not yet (under TCG nft takes up to a second to start), and "no
-# element added" would then pass unseen.
-monitor_start() { mon0=$(wc -l <"$lab_tmp/monitor"); }
-monitor_stop() {
-	sleep 0.3
-	tail -n +$((mon0 + 1)) "$lab_tmp/monitor" >"$lab_tmp/monitor.part"
-	# an exclusive add (voipfwd's) is "create element" to nft monitor
-	adds=$(grep -c -E '^(add|create) element inet voipfw pinhole' "$lab_tmp/monitor.part")
-	dels=$(grep -c '^delete element inet voipfw pinhole' "$lab_tmp/monitor.part")
-}
-
 # ---- the daemon ---------------------------------------------------------------
 
 # sip-meter off: the fail-mode checks below overflow the queue with a
@@ -418,7 +397,7 @@ teardown reinvite
 sipp_ok reinvite uas "$uas"
 
 echo "--- CANCEL after a 180 with early media"
-monitor_start
+lab_monitor_mark
 uas cancel uas-cancel.xml 4
 uac cancel uac-cancel.xml 4 1000
 want_pinholes "cancel: early media (180 with SDP) opens the pinholes" 5 "$(call_pinholes 4)"
@@ -426,7 +405,7 @@ sipp_ok cancel uac "$uac"
 sipp_ok cancel uas "$uas"
 want_pinholes "cancel: no pinholes after the CANCEL" 1
 expect "cancel: no call left" "$(lab_ctl calls)" ""
-monitor_stop
+lab_monitor_count
 expect "cancel: elements added and deleted (nft monitor)" "$adds $dels" "4 4"
 # the phone takes the CANCEL's 200 and the 487 in either order; a 200 lost
 # to a failed commit (fail-closed drops its message) would show here
@@ -434,12 +413,12 @@ expect "cancel: no pinhole commit failed so far (voipfwd's log)" \
 	"$(grep -c 'pinhole commit failed' "$lab_log")" 0
 
 echo "--- 486 Busy Here"
-monitor_start
+lab_monitor_mark
 uas busy uas-busy.xml 4
 uac busy uac-busy.xml 4 0
 sipp_ok busy uac "$uac"
 sipp_ok busy uas "$uas"
-monitor_stop
+lab_monitor_count
 expect "busy: no element ever added (nft monitor)" "$adds" 0
 expect "busy: no pinholes" "$(lab_pinholes)" ""
 expect "busy: no call left" "$(lab_ctl calls)" ""

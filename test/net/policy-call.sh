@@ -109,30 +109,8 @@ for f in phone.wire pbx.wire out.wire out.recv; do
 	lab_wait_for 5 test -e "$lab_tmp/$f.ready" ||
 		{ fail "observer $f did not start: $(cat "$lab_tmp/$f.err")"; summary; exit 1; }
 done
-lab_bg "$NS_GW" "$lab_tmp/monitor" nft monitor
-monitor_hears() {
-	lab_gw nft add table inet pcall_monitor && lab_gw nft delete table inet pcall_monitor &&
-		grep -q '^add table inet pcall_monitor' "$lab_tmp/monitor"
-}
-lab_wait_for 10 monitor_hears ||
+lab_monitor_begin ||
 	{ fail "nft monitor did not start: $(head -n 3 "$lab_tmp/monitor")"; summary; exit 1; }
-
-# monitor_start / monitor_stop: set element events between the two
-# (nft monitor): pinhole elements added in $adds, deleted in $dels, and
-# in $lost the element events nft could not print.  nft 1.0.6's monitor
-# forgets the sets of table inet voipfw once a script declares that
-# table again (as every compiled policy does): after the first apply it
-# reports element events only as "W: Received event for an unknown set"
-# or "W: Unable to cache set_elem", so those count too.
-monitor_start() { mon0=$(wc -l <"$lab_tmp/monitor"); }
-monitor_stop() {
-	sleep 0.3
-	tail -n +$((mon0 + 1)) "$lab_tmp/monitor" >"$lab_tmp/monitor.part"
-	# an exclusive add (voipfwd's) is "create element" to nft monitor
-	adds=$(grep -c -E '^(add|create) element inet voipfw pinhole' "$lab_tmp/monitor.part")
-	dels=$(grep -c '^delete element inet voipfw pinhole' "$lab_tmp/monitor.part")
-	lost=$(grep -c -e 'event for an unknown set' -e 'cache set_elem' "$lab_tmp/monitor.part")
-}
 
 # tos HOST DIR SPORT DPORT FROM_NS [TO_NS]: the TOS bytes of the UDP
 # datagrams HOST's link saw (DIR in or out) from SPORT to DPORT ("-":
@@ -349,13 +327,13 @@ around() {
 	calls0=$(lab_ctl calls | sed 's/ idle .*//')
 	ph0=$(lab_ctl pinholes | sed 's/ expires .*//' | sort)
 	e0=$(rtcp_expiry)
-	monitor_start
+	lab_monitor_mark
 	t_op0=$(now)
 	"$@"
 	t_op1=$(now)
 	echo "   ($name took $(((t_op1 - t_op0) / 1000000)) ms)"
 	r=$(rate)
-	monitor_stop
+	lab_monitor_count
 	e1=$(rtcp_expiry)
 	expect "$name: no pinhole element added or deleted (nft monitor: adds, deletes, unprintable)" \
 		"$adds $dels $lost" "0 0 0"
