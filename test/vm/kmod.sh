@@ -329,6 +329,11 @@ vfd_start() {
 }
 vfd_stop() { kill "$vfd"; wait "$vfd"; nft delete table inet voipfw 2>/dev/null; rm -f "$tmp/vfd.sock"; }
 vfctl() { "$top/build/voipfwctl" "$@" --socket "$tmp/vfd.sock"; }
+# vfd_log_wait PATTERN: up to 10 s for voipfwd's log to hold PATTERN
+vfd_log_wait() {
+	i=0
+	while [ $i -lt 50 ] && ! grep -q "$1" "$tmp/vfd.log"; do sleep 0.2; i=$((i + 1)); done
+}
 vfd_start
 if grep -q "kernel assist: voipfw.ko limits SIP requests: 1 ports, 2 scanner patterns, up to 64 sources" "$tmp/vfd.log"; then
 	ok "voipfwd: found the module and configured it"
@@ -362,8 +367,7 @@ fi
 # the scanner list edited: voipfwd's guard reads it again, and voipfwd
 # configures the module again with it (no SIGHUP needed; SIGHUP too)
 printf 'friendly-scanner\n^sipvicious\nnewscan\n' >"$tmp/scanners.list"
-i=0
-while [ $i -lt 50 ] && ! grep -q "3 scanner patterns" "$tmp/vfd.log"; do sleep 0.2; i=$((i + 1)); done
+vfd_log_wait "3 scanner patterns"
 if grep -q "kernel assist: voipfw.ko limits SIP requests: 1 ports, 3 scanner patterns" "$tmp/vfd.log"; then
 	ok "scanner list edited: voipfwd configured the module again"
 else
@@ -380,8 +384,7 @@ while [ $i -lt 50 ] && [ "$(grep -c "scanner patterns" "$tmp/vfd.log")" -le "$n0
 expect "SIGHUP: voipfwd configures the module again" "$(grep -c "scanner patterns" "$tmp/vfd.log")" $((n0 + 1))
 # a list that does not parse: the module keeps what it has, as the zones do
 printf 'friendly-scanner\n^\n' >"$tmp/scanners.list"
-i=0
-while [ $i -lt 50 ] && ! grep -q "keeps the scanner patterns it has" "$tmp/vfd.log"; do sleep 0.2; i=$((i + 1)); done
+vfd_log_wait "keeps the scanner patterns it has"
 if grep -q "kernel assist: $tmp/scanners.list:2:1: '^' without a pattern; voipfw.ko keeps the scanner patterns it has" "$tmp/vfd.log"; then
 	ok "a broken scanner list: logged with FILE:LINE:COL, the module keeps its patterns"
 else
